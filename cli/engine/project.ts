@@ -1,0 +1,104 @@
+// Reads a Pulumi project and a stack's configuration as the CLI would hand them to the program: project-level
+// `config:` values first, the stack file's values over them; structured values JSON-encoded, as the language
+// host passes them. Secure values cannot be decrypted offline: they become secret placeholders.
+
+import * as fs from "fs";
+import * as path from "path";
+import * as yaml from "js-yaml";
+
+export interface ProjectFile {
+    readonly dir: string;
+    readonly name: string;
+    readonly runtime: string;
+    /** The program entry, relative to the project directory. */
+    readonly main?: string;
+    /** Where stack files live, relative to the project directory. */
+    readonly stackConfigDir: string;
+    readonly config: Readonly<Record<string, unknown>>;
+}
+
+export interface StackConfig {
+    readonly stack: string;
+    readonly file: string;
+    /** Full keys (`namespace:key`) to string values, as `pulumi.runtime.allConfig()` returns them. */
+    readonly values: Readonly<Record<string, string>>;
+    /** Keys whose values were `secure:` in the file. */
+    readonly secretKeys: readonly string[];
+}
+
+/** A problem with the project's files, reported to the user in one line. */
+export class ProjectError extends Error {
+    constructor(message: string) {
+        super(message);
+        this.name = "ProjectError";
+    }
+}
+
+export const SECRET_PLACEHOLDER_PREFIX = "offline-secret:";
+
+export function loadProject(dir: string): ProjectFile {
+    const file = ["Pulumi.yaml", "Pulumi.yml"].map(f => path.join(dir, f)).find(f => fs.existsSync(f));
+    if (!file) throw new ProjectError(`no Pulumi.yaml in ${dir}`);
+    const doc = parseYaml(file) as any;
+    if (!doc || typeof doc.name !== "string") throw new ProjectError(`${file}: 'name' is missing`);
+    const runtime = typeof doc.runtime === "string" ? doc.runtime : doc.runtime?.name;
+    if (runtime !== "nodejs") throw new ProjectError(`${file}: runtime '${runtime}' is not supported (nodejs only)`);
+    return {
+        dir, name: doc.name, runtime, main: doc.main, stackConfigDir: doc.stackConfigDir ?? ".",
+        config: doc.config ?? {},
+    };
+}
+
+/** The stacks that have a settings file, sorted. */
+export function listStacks(project: ProjectFile): string[] {
+    const dir = path.join(project.dir, project.stackConfigDir);
+    if (!fs.existsSync(dir)) return [];
+    return fs.readdirSync(dir)
+        .map(f => /^Pulumi\.(.+)\.ya?ml$/.exec(f)?.[1])
+        .filter((s): s is string => !!s)
+        .sort();
+}
+
+export function loadStackConfig(project: ProjectFile, stack: string): StackConfig {
+    const dir = path.join(project.dir, project.stackConfigDir);
+    const file = [`Pulumi.${stack}.yaml`, `Pulumi.${stack}.yml`].map(f => path.join(dir, f)).find(f => fs.existsSync(f));
+    if (!file) {
+        const known = listStacks(project);
+        throw new ProjectError(`unknown stack '${stack}'; stacks of ${project.name}: ${known.join(", ") || "(none)"}`);
+    }
+    const doc = (parseYaml(file) ?? {}) as any;
+    const values: Record<string, string> = {};
+    const secretKeys: string[] = [];
+    // Project-level values apply to every stack; the stack's own values override them.
+    for (const [k, v] of Object.entries<any>(project.config)) {
+        const full = qualify(project.name, k);
+        if (v && typeof v === "object" && "value" in v) values[full] = encode(v.value);
+        else if (v && typeof v === "object" && ("type" in v || "default" in v)) {
+            if ("default" in v) values[full] = encode(v.default);
+        } else values[full] = encode(v);
+    }
+    for (const [k, v] of Object.entries<any>(doc.config ?? {})) {
+        const full = qualify(project.name, k);
+        if (v && typeof v === "object" && !Array.isArray(v) && Object.keys(v).length === 1 && "secure" in v) {
+            values[full] = `${SECRET_PLACEHOLDER_PREFIX}${full}`;
+            secretKeys.push(full);
+        } else values[full] = encode(v);
+    }
+    return { stack, file, values, secretKeys };
+}
+
+function qualify(projectName: string, k: string): string {
+    return k.includes(":") ? k : `${projectName}:${k}`;
+}
+
+function encode(v: unknown): string {
+    return typeof v === "string" ? v : JSON.stringify(v);
+}
+
+function parseYaml(file: string): unknown {
+    try {
+        return yaml.load(fs.readFileSync(file, "utf8"));
+    } catch (e: any) {
+        throw new ProjectError(`${file}: not valid YAML (${e.reason ?? e.message})`);
+    }
+}

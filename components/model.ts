@@ -1,0 +1,314 @@
+// The warehouse, described once: a typed specification validated at the edge. Nothing here names a cloud:
+// targets (stacks/) turn a valid spec into resources, and refuse what they cannot deliver with the same error.
+
+import { z } from "zod";
+import { ConfigError, ConfigProblem } from "./errors";
+import { parseCidr, overlaps } from "./cidr";
+import { JURISDICTION_NAMES } from "../policies/catalog/regions";
+
+/** The config namespace of the neutral settings: `pulumi config set warehouse:region GRA`. */
+export const CONFIG_NAMESPACE = "warehouse";
+
+const LABEL_VALUE = /^[a-z0-9]([a-z0-9._-]{0,61}[a-z0-9])?$/;
+const PROJECT_ID = /^[a-z][a-z0-9]{1,11}$/;
+const WAREHOUSE_NAME = /^[a-z][a-z0-9]{2,9}$/;
+
+const labelValue = (what: string) =>
+    z.string().regex(LABEL_VALUE, `${what}: lower-case letters, digits, '.', '_' or '-', 1 to 63 characters, ` +
+        `starting and ending with a letter or digit (it becomes a label on every resource)`);
+
+const cidr = z.string().refine(s => parseCidr(s) !== undefined,
+    "an IPv4 CIDR block with its host bits zero, e.g. 10.40.0.0/16");
+
+const days = (min: number, max: number) =>
+    z.number().int(`a whole number of days from ${min} to ${max}`).min(min, `at least ${min} days`)
+        .max(max, `at most ${max} days`);
+
+/** Node pool sizes are neutral; each target maps them to its own VM sizes or flavours. */
+export const NODE_SIZES = ["small", "medium", "large", "xlarge"] as const;
+export type NodeSize = typeof NODE_SIZES[number];
+
+const pool = (defaults: { size: NodeSize; nodes: number; minNodes: number; maxNodes: number }) =>
+    z.strictObject({
+        size: z.enum(NODE_SIZES).default(defaults.size),
+        nodes: z.number().int().min(1, "at least 1 node").max(100, "at most 100 nodes").default(defaults.nodes),
+        minNodes: z.number().int().min(1, "at least 1 node").max(100, "at most 100 nodes").default(defaults.minNodes),
+        maxNodes: z.number().int().min(1, "at least 1 node").max(100, "at most 100 nodes").default(defaults.maxNodes),
+    }).default(defaults);
+
+const project = z.strictObject({
+    id: z.string().regex(PROJECT_ID, "2 to 12 lower-case letters or digits, starting with a letter " +
+        "(it names a bucket, a key and a namespace on every cloud)"),
+    dataOwner: z.string().min(3, "the person or body accountable for the project's data, e.g. an e-mail address"),
+    retentionDays: days(1, 3650),
+    allowedGroups: z.array(z.string().min(1, "a non-empty group name or id"))
+        .min(1, "at least one group allowed to work in the project"),
+    quota: z.strictObject({
+        cpu: z.number().int().min(1).max(512).default(16),
+        memoryGi: z.number().int().min(1).max(4096).default(64),
+        storageGi: z.number().int().min(1).max(65536).default(500),
+    }).default({ cpu: 16, memoryGi: 64, storageGi: 500 }),
+});
+
+const KEY_ALGORITHMS = ["RSA", "AES"] as const;
+export const KEY_CUSTODIES = ["provider", "customer"] as const;
+export const ENVIRONMENTS = ["prod", "preprod", "rehearsal", "dev"] as const;
+export const CATALOG_TIERS = ["business", "enterprise"] as const;
+
+function specSchema(targets: readonly [string, ...string[]]) {
+    return z.strictObject({
+        target: z.enum(targets),
+        region: z.string().min(1).optional(),
+        name: z.string().regex(WAREHOUSE_NAME, "3 to 10 lower-case letters or digits, starting with a letter " +
+            "(it prefixes globally unique names such as storage accounts)"),
+        environment: z.enum(ENVIRONMENTS),
+        owner: labelValue("the team that owns the warehouse"),
+        costCentre: labelValue("the cost centre billed"),
+        jurisdiction: z.enum(JURISDICTION_NAMES as [string, ...string[]]).default("FR"),
+        protect: z.boolean().default(true),
+        zones: z.strictObject({
+            raw: z.strictObject({ retentionDays: days(1, 3650).default(365) }).default({ retentionDays: 365 }),
+            curated: z.strictObject({ noncurrentVersionDays: days(1, 3650).default(90) })
+                .default({ noncurrentVersionDays: 90 }),
+        }).default({ raw: { retentionDays: 365 }, curated: { noncurrentVersionDays: 90 } }),
+        projects: z.array(project).default([]),
+        compute: z.strictObject({
+            kubernetesVersion: z.string().regex(/^1\.(3[0-9])$/, "a Kubernetes minor version from 1.30, e.g. 1.32")
+                .default("1.32"),
+            systemPool: pool({ size: "small", nodes: 3, minNodes: 3, maxNodes: 5 }),
+            analyticsPool: pool({ size: "large", nodes: 3, minNodes: 3, maxNodes: 12 }),
+        }).default({
+            kubernetesVersion: "1.32",
+            systemPool: { size: "small", nodes: 3, minNodes: 3, maxNodes: 5 },
+            analyticsPool: { size: "large", nodes: 3, minNodes: 3, maxNodes: 12 },
+        }),
+        keys: z.strictObject({
+            algorithm: z.enum(KEY_ALGORITHMS).default("RSA"),
+            size: z.number().int().optional(),
+            rotationDays: days(1, 365).default(90),
+            custody: z.enum(KEY_CUSTODIES).optional(),
+        }).default({ algorithm: "RSA", rotationDays: 90 }),
+        network: z.strictObject({
+            addressSpace: cidr.default("10.40.0.0/16"),
+            adminCidrs: z.array(cidr).min(1, "at least one CIDR block allowed to reach the cluster API"),
+            allowedEgressCidrs: z.array(cidr).default([]),
+        }),
+        catalog: z.strictObject({
+            engine: z.literal("postgresql").default("postgresql"),
+            version: z.enum(["15", "16", "17"]).default("16"),
+            tier: z.enum(CATALOG_TIERS).default("business"),
+            storageGb: z.number().int().min(16, "at least 16 GB").max(4096, "at most 4096 GB").default(64),
+        }).default({ engine: "postgresql", version: "16", tier: "business", storageGb: 64 }),
+    });
+}
+
+type ParsedSpec = z.output<ReturnType<typeof specSchema>>;
+
+/** The validated warehouse. Every field is set: defaults are resolved here, once. */
+export interface WarehouseSpec extends Omit<ParsedSpec, "keys" | "target"> {
+    readonly target: string;
+    readonly keys: KeySpec;
+}
+export type ResearchProject = ParsedSpec["projects"][number];
+export type PoolSpec = ParsedSpec["compute"]["systemPool"];
+export type Environment = typeof ENVIRONMENTS[number];
+export interface KeySpec {
+    readonly algorithm: typeof KEY_ALGORITHMS[number];
+    /** Bits: 3072 or 4096 for RSA (ANSSI), 256 for AES. */
+    readonly size: number;
+    readonly rotationDays: number;
+    /** Who operates the key service; unset means the target's own. */
+    readonly custody?: typeof KEY_CUSTODIES[number];
+}
+
+/** What the parser needs to know about the stacks, without naming a cloud itself. */
+export interface ParseOptions {
+    /** The target names the stacks implement. */
+    readonly targets: readonly string[];
+    /** Keys in the namespace that belong to a target's own settings, validated by that target. */
+    readonly reservedKeys: readonly string[];
+}
+
+/**
+ * Validates raw configuration (the `warehouse:` namespace, JSON-decoded) into a spec. Throws a ConfigError that
+ * lists every problem with its key, its value and what is allowed.
+ */
+export function parseWarehouseSpec(raw: Record<string, unknown>, options: ParseOptions): WarehouseSpec {
+    const neutral = Object.fromEntries(Object.entries(raw).filter(([k]) => !options.reservedKeys.includes(k)));
+    if (options.targets.length === 0) throw new Error("no targets are registered");
+    const schema = specSchema(options.targets as [string, ...string[]]);
+    const result = schema.safeParse(neutral);
+    if (!result.success) {
+        throw new ConfigError(result.error.issues.map(issue => toProblem(issue, neutral, options)));
+    }
+    const problems: ConfigProblem[] = [];
+    const spec = result.data;
+    const keys = resolveKeys(spec.keys, problems);
+    checkProjects(spec.projects, problems);
+    checkPools(spec.compute, problems);
+    checkNetwork(spec.network, problems);
+    if (problems.length) throw new ConfigError(problems);
+    return { ...spec, keys };
+}
+
+function resolveKeys(keys: ParsedSpec["keys"], problems: ConfigProblem[]): KeySpec {
+    const allowed = keys.algorithm === "RSA" ? [3072, 4096] : [256];
+    const size = keys.size ?? allowed[0];
+    if (!allowed.includes(size)) {
+        problems.push({
+            key: key("keys.size"), value: keys.size,
+            allowed: keys.algorithm === "RSA"
+                ? "3072 or 4096 for RSA (ANSSI: RSA keys of at least 3072 bits)"
+                : "256 for AES (AES-256)",
+        });
+    }
+    return { algorithm: keys.algorithm, size, rotationDays: keys.rotationDays, custody: keys.custody };
+}
+
+function checkProjects(projects: ResearchProject[], problems: ConfigProblem[]): void {
+    const seen = new Map<string, number>();
+    projects.forEach((p, i) => {
+        const first = seen.get(p.id);
+        if (first !== undefined) {
+            problems.push({ key: key(`projects[${i}].id`), value: p.id,
+                allowed: `a project id not already used (projects[${first}] has it)` });
+        } else seen.set(p.id, i);
+    });
+}
+
+function checkPools(compute: ParsedSpec["compute"], problems: ConfigProblem[]): void {
+    for (const name of ["systemPool", "analyticsPool"] as const) {
+        const p = compute[name];
+        if (p.minNodes > p.maxNodes) {
+            problems.push({ key: key(`compute.${name}.minNodes`), value: p.minNodes,
+                allowed: `at most maxNodes (${p.maxNodes})` });
+        } else if (p.nodes < p.minNodes || p.nodes > p.maxNodes) {
+            problems.push({ key: key(`compute.${name}.nodes`), value: p.nodes,
+                allowed: `between minNodes (${p.minNodes}) and maxNodes (${p.maxNodes})` });
+        }
+    }
+}
+
+function checkNetwork(network: ParsedSpec["network"], problems: ConfigProblem[]): void {
+    const space = parseCidr(network.addressSpace)!;
+    if (space.prefix < 8 || space.prefix > 20) {
+        problems.push({ key: key("network.addressSpace"), value: network.addressSpace,
+            allowed: "a private block from /8 to /20, large enough for the cluster, endpoint and database subnets" });
+    }
+    if (!isPrivate(space)) {
+        problems.push({ key: key("network.addressSpace"), value: network.addressSpace,
+            allowed: "a private range (RFC 1918: 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16)" });
+    }
+    network.adminCidrs.forEach((c, i) => {
+        const block = parseCidr(c)!;
+        if (block.prefix < 8) {
+            problems.push({ key: key(`network.adminCidrs[${i}]`), value: c,
+                allowed: "a block of /8 or narrower: the cluster API must not be open to the internet" });
+        }
+    });
+    network.allowedEgressCidrs.forEach((c, i) => {
+        if (parseCidr(c)!.prefix < 8) {
+            problems.push({ key: key(`network.allowedEgressCidrs[${i}]`), value: c,
+                allowed: "a block of /8 or narrower: egress is denied by default and opened only where needed" });
+        }
+    });
+    if (network.adminCidrs.some(c => overlaps(parseCidr(c)!, space) && parseCidr(c)!.prefix <= space.prefix)) {
+        problems.push({ key: key("network.adminCidrs"), value: network.adminCidrs,
+            allowed: "blocks that do not contain the whole warehouse address space" });
+    }
+}
+
+const PRIVATE_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"].map(c => parseCidr(c)!);
+function isPrivate(block: NonNullable<ReturnType<typeof parseCidr>>): boolean {
+    return PRIVATE_RANGES.some(r => overlaps(r, block) && r.prefix <= block.prefix);
+}
+
+/** A config key as the user types it on the command line. */
+export function key(path: string): string {
+    return `${CONFIG_NAMESPACE}:${path}`;
+}
+
+function pathKey(path: readonly PropertyKey[]): string {
+    let out = "";
+    for (const part of path) {
+        if (typeof part === "number") out += `[${part}]`;
+        else out += out ? `.${String(part)}` : String(part);
+    }
+    return key(out);
+}
+
+function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
+    let v: any = raw;
+    for (const part of path) {
+        if (v === null || typeof v !== "object") return undefined;
+        v = v[part as any];
+    }
+    return v;
+}
+
+function toProblem(issue: z.core.$ZodIssue, raw: Record<string, unknown>, options: ParseOptions): ConfigProblem {
+    const value = valueAt(raw, issue.path);
+    switch (issue.code) {
+        case "unrecognized_keys": {
+            const [first] = issue.keys;
+            const path = [...issue.path, first];
+            const known = knownKeys(issue.path, options);
+            return { key: pathKey(path), value: valueAt(raw, path),
+                allowed: `unknown setting${issue.keys.length > 1 ? `s (also ${issue.keys.slice(1).join(", ")})` : ""}; ` +
+                    `known settings here: ${known.join(", ")}` };
+        }
+        case "invalid_value":
+            return { key: pathKey(issue.path), value,
+                allowed: `one of ${issue.values.map(v => JSON.stringify(v)).join(", ")}` };
+        case "invalid_type":
+            return { key: pathKey(issue.path), value,
+                allowed: value === undefined ? `required (${describeType(issue.expected)})` : describeType(issue.expected) };
+        case "too_small":
+        case "too_big":
+        case "invalid_format":
+        case "custom":
+            return { key: pathKey(issue.path), value, allowed: issue.message };
+        default:
+            return { key: pathKey(issue.path), value, allowed: issue.message };
+    }
+}
+
+function describeType(expected: string): string {
+    switch (expected) {
+        case "number": return "a number";
+        case "string": return "a string";
+        case "boolean": return "true or false";
+        case "array": return "a list (set it with `pulumi config set --path` or as JSON)";
+        case "object": return "an object (set it with `pulumi config set --path` or as JSON)";
+        default: return `a value of type ${expected}`;
+    }
+}
+
+function knownKeys(path: readonly PropertyKey[], options: ParseOptions): string[] {
+    let schema: any = specSchema(options.targets as [string, ...string[]]);
+    for (const part of path) {
+        schema = unwrap(schema);
+        if (typeof part === "number") schema = unwrap(schema)?.element;
+        else schema = unwrap(schema)?.shape?.[part];
+    }
+    const shape = unwrap(schema)?.shape ?? {};
+    const names = Object.keys(shape);
+    return path.length === 0 ? [...names, ...options.reservedKeys] : names;
+}
+
+function unwrap(schema: any): any {
+    while (schema?._zod?.def?.innerType) schema = schema._zod.def.innerType;
+    return schema;
+}
+
+/** The labels every resource that takes labels or tags carries. */
+export function warehouseLabels(spec: WarehouseSpec): Record<string, string> {
+    return {
+        "warehouse": spec.name,
+        "environment": spec.environment,
+        "owner": spec.owner,
+        "cost-centre": spec.costCentre,
+        "data-classification": "health-pseudonymised",
+        "managed-by": "pulumi",
+    };
+}

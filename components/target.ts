@@ -1,0 +1,121 @@
+// The contract every cloud implements. The warehouse only speaks these interfaces; a target's own extras
+// (an Azure resource group, an OVH vRack) stay inside its implementation, typed by the generics below.
+
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import { WarehouseSpec } from "./model";
+import { SubnetPlan } from "./cidr";
+
+/** Where clients reach a service, and whether that address is only reachable from the warehouse's network. */
+export interface Endpoint {
+    readonly url: pulumi.Output<string>;
+    readonly private: boolean;
+}
+
+/** A destination that workloads must reach; the portable layer turns these into NetworkPolicy egress rules. */
+export interface EgressRule {
+    readonly description: string;
+    readonly cidr: pulumi.Input<string>;
+    readonly ports: readonly number[];
+    readonly protocol?: "TCP" | "UDP";
+}
+
+/** What a research project's workloads need to use a service: settings, credentials, identity. */
+export interface WorkloadAccess {
+    /** Non-secret settings (endpoints, bucket and key names), delivered as a ConfigMap. */
+    readonly settings: Readonly<Record<string, pulumi.Input<string>>>;
+    /** Credentials, delivered as a Kubernetes Secret; empty where the platform has workload identity. */
+    readonly secrets: Readonly<Record<string, pulumi.Input<string>>>;
+    /** Annotations on the project's service account (workload identity bindings). */
+    readonly serviceAccountAnnotations: Readonly<Record<string, pulumi.Input<string>>>;
+    /** Where the workloads must be allowed to connect. */
+    readonly egress: readonly EgressRule[];
+}
+
+export const NO_ACCESS: WorkloadAccess = { settings: {}, secrets: {}, serviceAccountAnnotations: {}, egress: [] };
+
+/** How the cluster's DNS is reached from a pod, for the default-deny egress policies. */
+export interface ClusterDns {
+    readonly namespace: string;
+    readonly podLabels: Readonly<Record<string, string>>;
+    readonly ports: readonly number[];
+}
+
+/** What every building block is given. */
+export interface BlockContext {
+    readonly spec: WarehouseSpec;
+    /** The cloud's own name for the region, validated against the jurisdiction. */
+    readonly region: string;
+    /** Labels/tags for every resource that takes them. */
+    readonly labels: Readonly<Record<string, string>>;
+    /** Whether stateful resources are protected against deletion. */
+    readonly protect: boolean;
+}
+
+/** Network isolation: the private network the warehouse lives in, deny-by-default. */
+export interface NetworkIsolation extends pulumi.ComponentResource {
+    readonly networkId: pulumi.Output<string>;
+    readonly subnets: SubnetPlan;
+}
+
+/** How stores are bound to keys: the store calls the key service itself, or workloads wrap data keys. */
+export type EncryptionScheme = "customer-managed-key" | "envelope";
+
+/** Key management: one platform key and one key per research project. */
+export interface KeyManagement extends pulumi.ComponentResource {
+    readonly endpoint: Endpoint;
+    readonly scheme: EncryptionScheme;
+    readonly platformKeyId: pulumi.Output<string>;
+    readonly projectKeyIds: Readonly<Record<string, pulumi.Output<string>>>;
+    /** What a project's workloads need to use its key, and only its key. */
+    access(projectId: string): WorkloadAccess;
+}
+
+/** Storage: a bucket/container per data zone and per research project. */
+export interface Storage extends pulumi.ComponentResource {
+    readonly endpoint: Endpoint;
+    readonly zoneBuckets: { readonly raw: pulumi.Output<string>; readonly curated: pulumi.Output<string> };
+    readonly projectBuckets: Readonly<Record<string, pulumi.Output<string>>>;
+    /** What a project's workloads need to reach its bucket, and only its bucket. */
+    access(projectId: string): WorkloadAccess;
+}
+
+/** Compute: a Kubernetes cluster with a system and an analytics pool, and a provider to deploy onto it. */
+export interface Compute extends pulumi.ComponentResource {
+    readonly clusterName: pulumi.Output<string>;
+    readonly apiEndpoint: Endpoint;
+    /** "private": the API has no public address; "restricted": public, limited to the admin CIDRs. */
+    readonly apiAccess: "private" | "restricted";
+    readonly kubernetes: k8s.Provider;
+    readonly dns: ClusterDns;
+}
+
+/** The warehouse catalogue: a PostgreSQL database reachable only from the warehouse network. */
+export interface CatalogDatabase extends pulumi.ComponentResource {
+    readonly endpoint: Endpoint;
+    readonly databaseName: pulumi.Output<string>;
+    /** What workloads need to reach the catalogue (read access to dataset metadata). */
+    access(projectId: string): WorkloadAccess;
+}
+
+/**
+ * A cloud that can host the warehouse. Blocks are built in this order, each seeing the ones before it:
+ * network, keys, compute, storage, catalogue. A target keeps its own details in the block types it returns.
+ */
+export interface Target<
+    N extends NetworkIsolation = NetworkIsolation,
+    K extends KeyManagement = KeyManagement,
+    C extends Compute = Compute,
+    S extends Storage = Storage,
+    D extends CatalogDatabase = CatalogDatabase,
+> {
+    /** The value of `warehouse:target` that selects this target. */
+    readonly name: string;
+    /** The cloud's name for the configured region (validated when the target was created). */
+    readonly region: string;
+    network(name: string, ctx: BlockContext, opts: pulumi.ComponentResourceOptions): N;
+    keys(name: string, ctx: BlockContext & { network: N }, opts: pulumi.ComponentResourceOptions): K;
+    compute(name: string, ctx: BlockContext & { network: N; keys: K }, opts: pulumi.ComponentResourceOptions): C;
+    storage(name: string, ctx: BlockContext & { network: N; keys: K }, opts: pulumi.ComponentResourceOptions): S;
+    catalog(name: string, ctx: BlockContext & { network: N; keys: K }, opts: pulumi.ComponentResourceOptions): D;
+}

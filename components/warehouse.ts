@@ -1,0 +1,121 @@
+// HealthDataWarehouse: the warehouse composed once from the five building blocks of a target, plus the portable
+// research workspaces. Its outputs have the same shape on every cloud, so stacks can be compared side by side.
+
+import * as pulumi from "@pulumi/pulumi";
+import { WarehouseSpec, warehouseLabels } from "./model";
+import {
+    BlockContext, CatalogDatabase, Compute, EncryptionScheme, Endpoint, KeyManagement, NetworkIsolation, Storage,
+    Target,
+} from "./target";
+import { ResearchWorkspace, mergeAccess } from "./workspaces";
+
+export interface HealthDataWarehouseArgs<N extends NetworkIsolation, K extends KeyManagement, C extends Compute,
+    S extends Storage, D extends CatalogDatabase> {
+    readonly spec: WarehouseSpec;
+    readonly target: Target<N, K, C, S, D>;
+}
+
+/** An endpoint as a plain value: where, and whether only the warehouse network reaches it. */
+export interface EndpointOutput {
+    readonly url: string;
+    readonly private: boolean;
+}
+
+export interface ProjectOutput {
+    readonly bucket: string;
+    readonly keyId: string;
+    readonly namespace: string;
+}
+
+/** The neutral outputs: identical keys on every target, compared by the migration rehearsal. */
+export interface WarehouseOutputs {
+    readonly target: string;
+    readonly region: string;
+    readonly jurisdiction: string;
+    readonly encryption: EncryptionScheme;
+    readonly storageEndpoint: string;
+    readonly zoneBuckets: { readonly raw: string; readonly curated: string };
+    readonly platformKeyId: string;
+    readonly projects: Readonly<Record<string, ProjectOutput>>;
+    readonly clusterName: string;
+    readonly clusterApiAccess: "private" | "restricted";
+    readonly endpoints: {
+        readonly storage: EndpointOutput;
+        readonly keys: EndpointOutput;
+        readonly catalog: EndpointOutput;
+        readonly clusterApi: EndpointOutput;
+    };
+    /** The endpoints reachable only from the warehouse network. */
+    readonly privateEndpoints: readonly string[];
+}
+
+export class HealthDataWarehouse<N extends NetworkIsolation, K extends KeyManagement, C extends Compute,
+    S extends Storage, D extends CatalogDatabase> extends pulumi.ComponentResource {
+    readonly network: N;
+    readonly keys: K;
+    readonly compute: C;
+    readonly storage: S;
+    readonly catalog: D;
+    readonly workspaces: Readonly<Record<string, ResearchWorkspace>>;
+    readonly outputs: pulumi.Output<WarehouseOutputs>;
+
+    constructor(name: string, args: HealthDataWarehouseArgs<N, K, C, S, D>, opts?: pulumi.ComponentResourceOptions) {
+        super("health-data:warehouse:HealthDataWarehouse", name, {}, opts);
+        const { spec, target } = args;
+        const ctx: BlockContext = {
+            spec, region: target.region, labels: warehouseLabels(spec), protect: spec.protect,
+        };
+        const child = { parent: this };
+
+        this.network = target.network(`${name}-network`, ctx, child);
+        this.keys = target.keys(`${name}-keys`, { ...ctx, network: this.network }, child);
+        this.compute = target.compute(`${name}-compute`, { ...ctx, network: this.network, keys: this.keys }, child);
+        this.storage = target.storage(`${name}-storage`, { ...ctx, network: this.network, keys: this.keys }, child);
+        this.catalog = target.catalog(`${name}-catalog`, { ...ctx, network: this.network, keys: this.keys }, child);
+
+        const workspaces: Record<string, ResearchWorkspace> = {};
+        for (const project of spec.projects) {
+            workspaces[project.id] = new ResearchWorkspace(`${name}-${project.id}`, {
+                project,
+                labels: ctx.labels,
+                dns: this.compute.dns,
+                access: mergeAccess(
+                    this.keys.access(project.id), this.storage.access(project.id), this.catalog.access(project.id)),
+            }, { parent: this, providers: { kubernetes: this.compute.kubernetes } });
+        }
+        this.workspaces = workspaces;
+
+        this.outputs = this.neutralOutputs(spec, target.name, target.region);
+        this.registerOutputs({ outputs: this.outputs });
+    }
+
+    private neutralOutputs(spec: WarehouseSpec, targetName: string, region: string): pulumi.Output<WarehouseOutputs> {
+        const endpoint = (e: Endpoint) => ({ url: e.url, private: e.private });
+        const projects = Object.fromEntries(spec.projects.map(p => [p.id, {
+            bucket: this.storage.projectBuckets[p.id],
+            keyId: this.keys.projectKeyIds[p.id],
+            namespace: this.workspaces[p.id].namespace,
+        }]));
+        return pulumi.output({
+            target: targetName,
+            region,
+            jurisdiction: spec.jurisdiction,
+            encryption: this.keys.scheme,
+            storageEndpoint: this.storage.endpoint.url,
+            zoneBuckets: this.storage.zoneBuckets,
+            platformKeyId: this.keys.platformKeyId,
+            projects,
+            clusterName: this.compute.clusterName,
+            clusterApiAccess: this.compute.apiAccess,
+            endpoints: {
+                storage: endpoint(this.storage.endpoint),
+                keys: endpoint(this.keys.endpoint),
+                catalog: endpoint(this.catalog.endpoint),
+                clusterApi: endpoint(this.compute.apiEndpoint),
+            },
+        }).apply(o => ({
+            ...o,
+            privateEndpoints: Object.values(o.endpoints).filter(e => e.private).map(e => e.url),
+        }));
+    }
+}

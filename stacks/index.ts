@@ -1,0 +1,15 @@
+// The program: config -> validated spec -> the selected target's building blocks -> the warehouse.
+// Bad configuration stops here, before any resource is registered.
+
+import { parseWarehouseSpec } from "../components/model";
+import { HealthDataWarehouse } from "../components/warehouse";
+import { readNamespace } from "./config";
+import { TARGET_NAMES, createTarget, targetKeys } from "./targets";
+
+const raw = readNamespace();
+const spec = parseWarehouseSpec(raw, { targets: TARGET_NAMES, reservedKeys: targetKeys(raw) });
+const target = createTarget(spec, raw);
+const warehouse = new HealthDataWarehouse(spec.name, { spec, target });
+
+/** The neutral outputs: the same keys on every target. */
+export const outputs = warehouse.outputs;

@@ -1,0 +1,3 @@
+import type { ComputedOutputs } from "./index";
+
+export const cloudTempleOutputs: ComputedOutputs = {};

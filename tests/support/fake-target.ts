@@ -1,0 +1,60 @@
+// A target made of bare components, for testing the neutral composition and the portable layer without a cloud.
+
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import { planSubnets } from "../../components/cidr";
+import {
+    BlockContext, CatalogDatabase, Compute, KeyManagement, NetworkIsolation, Storage, Target, WorkloadAccess,
+} from "../../components/target";
+
+class Block extends pulumi.ComponentResource {
+    constructor(type: string, name: string, opts: pulumi.ComponentResourceOptions) {
+        super(`test:fake:${type}`, name, {}, opts);
+        this.registerOutputs({});
+    }
+}
+
+const access = (id: string, what: string, cidr: string): WorkloadAccess => ({
+    settings: { [`${what.toUpperCase()}_ID`]: `${what}-${id}` },
+    secrets: what === "storage" ? { S3_SECRET: `secret-${id}` } : {},
+    serviceAccountAnnotations: {},
+    egress: [{ description: `${what} endpoint`, cidr, ports: [443] }],
+});
+
+export function fakeTarget(): Target {
+    return {
+        name: "fake",
+        region: "fake-1",
+        network: (name, ctx, opts) => Object.assign(new Block("Network", name, opts), {
+            networkId: pulumi.output("net-1"), subnets: planSubnets(ctx.spec.network.addressSpace),
+        }) as NetworkIsolation,
+        keys: (name, ctx: BlockContext, opts) => Object.assign(new Block("Keys", name, opts), {
+            endpoint: { url: pulumi.output("https://kms.fake"), private: true },
+            scheme: "envelope" as const,
+            platformKeyId: pulumi.output("key-platform"),
+            projectKeyIds: Object.fromEntries(ctx.spec.projects.map(p => [p.id, pulumi.output(`key-${p.id}`)])),
+            access: (id: string) => access(id, "key", "10.40.128.0/24"),
+        }) as KeyManagement,
+        compute: (name, _ctx, opts) => {
+            const block = new Block("Compute", name, opts);
+            return Object.assign(block, {
+                clusterName: pulumi.output("cluster-1"),
+                apiEndpoint: { url: pulumi.output("https://api.fake"), private: false },
+                apiAccess: "restricted" as const,
+                kubernetes: new k8s.Provider(`${name}-k8s`, { kubeconfig: "fake" }, { parent: block }),
+                dns: { namespace: "kube-system", podLabels: { "k8s-app": "kube-dns" }, ports: [53] },
+            }) as Compute;
+        },
+        storage: (name, ctx, opts) => Object.assign(new Block("Storage", name, opts), {
+            endpoint: { url: pulumi.output("https://s3.fake"), private: false },
+            zoneBuckets: { raw: pulumi.output("raw"), curated: pulumi.output("curated") },
+            projectBuckets: Object.fromEntries(ctx.spec.projects.map(p => [p.id, pulumi.output(`bucket-${p.id}`)])),
+            access: (id: string) => access(id, "storage", "10.40.129.0/24"),
+        }) as Storage,
+        catalog: (name, _ctx, opts) => Object.assign(new Block("Catalog", name, opts), {
+            endpoint: { url: pulumi.output("postgres://db.fake"), private: true },
+            databaseName: pulumi.output("catalog"),
+            access: () => ({ settings: { CATALOG_HOST: "db.fake" }, secrets: {}, serviceAccountAnnotations: {}, egress: [] }),
+        }) as CatalogDatabase,
+    };
+}

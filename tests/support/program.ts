@@ -1,0 +1,131 @@
+// Runs the warehouse program (or any Pulumi program) under Pulumi's mocks, in a fresh module registry, and
+// returns every registration with its parent, options and inputs. Tests assert on what a user would deploy.
+
+import * as path from "path";
+import { loadProject, loadStackConfig } from "../../cli/engine/project";
+import { computedOutputs } from "./computed";
+
+export interface Registered {
+    readonly type: string;
+    readonly name: string;
+    readonly urn: string;
+    readonly custom: boolean;
+    readonly parent: string;
+    readonly provider: string;
+    readonly protect: boolean;
+    readonly dependencies: readonly string[];
+    readonly ignoreChanges: readonly string[];
+    /** Inputs as the program sent them; secrets unwrapped, unknowns (preview) as undefined. */
+    readonly inputs: any;
+    /** Whether the program marked an input (top-level key) secret. */
+    readonly secretInputs: readonly string[];
+}
+
+export interface ProgramRun {
+    readonly resources: Registered[];
+    readonly outputs: Record<string, any>;
+    /** Resources of a type, in registration order. */
+    ofType(type: string): Registered[];
+    /** The one resource of a type whose name ends with `suffix` (throws otherwise). */
+    one(type: string, suffix?: string): Registered;
+}
+
+export interface RunOptions {
+    /** A stack of this project: its stack file and the project-level config. */
+    readonly stack?: string;
+    /** Config over (or instead of) the stack's: full keys to values; objects are JSON-encoded. */
+    readonly config?: Readonly<Record<string, unknown>>;
+    /** Keys to remove from the stack's config. */
+    readonly unset?: readonly string[];
+    readonly preview?: boolean;
+}
+
+export const ROOT = path.resolve(__dirname, "../..");
+const PROJECT = "health-data-warehouse";
+
+/** The config a stack of this project runs with (project-level values, then the stack's). */
+export function stackConfig(stack: string): Record<string, string> {
+    return { ...loadStackConfig(loadProject(ROOT), stack).values };
+}
+
+export async function runWarehouse(options: RunOptions): Promise<ProgramRun> {
+    const config: Record<string, string> = options.stack ? stackConfig(options.stack) : {};
+    for (const k of options.unset ?? []) delete config[k];
+    for (const [k, v] of Object.entries(options.config ?? {})) {
+        if (v === undefined) delete config[k];
+        else config[k] = typeof v === "string" ? v : JSON.stringify(v);
+    }
+    return runProgram(path.join(ROOT, "stacks", "index.ts"), config, options.stack ?? "test", options.preview ?? false);
+}
+
+export async function runProgram(entry: string, config: Record<string, string>, stack: string,
+                                 preview: boolean): Promise<ProgramRun> {
+    const resources: Registered[] = [];
+    let outputs: Record<string, any> = {};
+    let failure: unknown;
+    await jest.isolateModulesAsync(async () => {
+        const pulumi = require("@pulumi/pulumi") as typeof import("@pulumi/pulumi");
+        const { MockMonitor } = require("@pulumi/pulumi/runtime/mocks");
+        const original = MockMonitor.prototype.registerResource;
+        MockMonitor.prototype.registerResource = function (req: any, cb: any) {
+            const inputs = pulumi.runtime.deserializeProperties(req.getObject());
+            const wire = req.getObject().toJavaScript();
+            const secretInputs = Object.entries<any>(wire)
+                .filter(([, v]) => v && typeof v === "object" && v[SIG] === SECRET_SIG)
+                .map(([k]) => k);
+            return original.call(this, req, (err: any, resp: any) => {
+                if (!err) {
+                    resources.push({
+                        type: req.getType(), name: req.getName(), urn: resp.getUrn(), custom: req.getCustom(),
+                        parent: req.getParent(), provider: req.getProvider(), protect: req.getProtect(),
+                        dependencies: req.getDependenciesList(), ignoreChanges: req.getIgnorechangesList(),
+                        inputs: unwrapSecrets(inputs), secretInputs,
+                    });
+                }
+                cb(err, resp);
+            });
+        };
+        pulumi.runtime.setAllConfig(config, []);
+        await pulumi.runtime.setMocks({
+            newResource(args) {
+                const state = { ...args.inputs, ...computedOutputs(args) };
+                return { id: args.custom ? `${args.name}-id` : undefined, state };
+            },
+            call(args) {
+                return computedOutputs({ type: args.token, name: args.token, inputs: args.inputs, custom: false });
+            },
+        }, PROJECT, stack, preview);
+        try {
+            outputs = await pulumi.runtime.runInPulumiStack(async () => require(entry)) ?? {};
+            await pulumi.runtime.disconnect();
+        } catch (e) {
+            failure = e;
+        }
+    });
+    if (failure) throw failure;
+    return {
+        resources,
+        outputs,
+        ofType: type => resources.filter(r => r.type === type),
+        one(type, suffix) {
+            const found = resources.filter(r => r.type === type && (suffix === undefined || r.name.endsWith(suffix)));
+            if (found.length !== 1) {
+                throw new Error(`expected one ${type}${suffix ? ` named *${suffix}` : ""}, found ${found.length}: ` +
+                    found.map(r => r.name).join(", "));
+            }
+            return found[0];
+        },
+    };
+}
+
+const SIG = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+
+function unwrapSecrets(value: any): any {
+    if (Array.isArray(value)) return value.map(unwrapSecrets);
+    if (value && typeof value === "object" && value[SIG] === SECRET_SIG) return unwrapSecrets(value.value);
+    if (value && typeof value === "object") {
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrapSecrets(v)]));
+    }
+    return value;
+}
