@@ -247,6 +247,12 @@ function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
 }
 
 function toProblem(issue: z.core.$ZodIssue, raw: Record<string, unknown>, options: ParseOptions): ConfigProblem {
+    const problem = describeIssue(issue, raw, options);
+    const missing = problem.value === undefined && issue.code !== "unrecognized_keys" && !/^required/.test(problem.allowed);
+    return missing ? { ...problem, allowed: `required: ${problem.allowed}` } : problem;
+}
+
+function describeIssue(issue: z.core.$ZodIssue, raw: Record<string, unknown>, options: ParseOptions): ConfigProblem {
     const value = valueAt(raw, issue.path);
     switch (issue.code) {
         case "unrecognized_keys": {

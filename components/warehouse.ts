@@ -85,18 +85,21 @@ export class HealthDataWarehouse<N extends NetworkIsolation, K extends KeyManage
         }
         this.workspaces = workspaces;
 
-        this.outputs = this.neutralOutputs(spec, target.name, target.region);
-        this.registerOutputs({ outputs: this.outputs });
+        const fields = this.neutralFields(spec, target.name, target.region);
+        this.outputs = pulumi.output(fields).apply(o => ({ ...o, privateEndpoints: privateUrls(o.endpoints) }));
+        // Registered field by field rather than as one Output: a preview then keeps every value it already knows
+        // (encryption scheme, API access, which endpoints are private), which the offline migration rehearsal reads.
+        this.registerOutputs({ outputs: { ...fields, privateEndpoints: privateUrls(fields.endpoints) } });
     }
 
-    private neutralOutputs(spec: WarehouseSpec, targetName: string, region: string): pulumi.Output<WarehouseOutputs> {
+    private neutralFields(spec: WarehouseSpec, targetName: string, region: string) {
         const endpoint = (e: Endpoint) => ({ url: e.url, private: e.private });
         const projects = Object.fromEntries(spec.projects.map(p => [p.id, {
             bucket: this.storage.projectBuckets[p.id],
             keyId: this.keys.projectKeyIds[p.id],
             namespace: this.workspaces[p.id].namespace,
         }]));
-        return pulumi.output({
+        return {
             target: targetName,
             region,
             jurisdiction: spec.jurisdiction,
@@ -113,9 +116,10 @@ export class HealthDataWarehouse<N extends NetworkIsolation, K extends KeyManage
                 catalog: endpoint(this.catalog.endpoint),
                 clusterApi: endpoint(this.compute.apiEndpoint),
             },
-        }).apply(o => ({
-            ...o,
-            privateEndpoints: Object.values(o.endpoints).filter(e => e.private).map(e => e.url),
-        }));
+        };
     }
+}
+
+function privateUrls<U>(endpoints: Readonly<Record<string, { readonly url: U; readonly private: boolean }>>): U[] {
+    return Object.values(endpoints).filter(e => e.private).map(e => e.url);
 }

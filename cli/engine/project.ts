@@ -15,6 +15,17 @@ export interface ProjectFile {
     /** Where stack files live, relative to the project directory. */
     readonly stackConfigDir: string;
     readonly config: Readonly<Record<string, unknown>>;
+    /** `runtime.options` of Pulumi.yaml that change how the Node language host runs the program. */
+    readonly runtimeOptions: RuntimeOptions;
+}
+
+export interface RuntimeOptions {
+    /** Whether to register ts-node (Pulumi's default: true). */
+    readonly typescript: boolean;
+    /** The tsconfig file ts-node uses, relative to the project directory. */
+    readonly tsconfig?: string;
+    /** Extra Node.js flags for the program process. */
+    readonly nodeargs?: string;
 }
 
 export interface StackConfig {
@@ -43,9 +54,15 @@ export function loadProject(dir: string): ProjectFile {
     if (!doc || typeof doc.name !== "string") throw new ProjectError(`${file}: 'name' is missing`);
     const runtime = typeof doc.runtime === "string" ? doc.runtime : doc.runtime?.name;
     if (runtime !== "nodejs") throw new ProjectError(`${file}: runtime '${runtime}' is not supported (nodejs only)`);
+    const options = (typeof doc.runtime === "object" && doc.runtime?.options) || {};
     return {
         dir, name: doc.name, runtime, main: doc.main, stackConfigDir: doc.stackConfigDir ?? ".",
         config: doc.config ?? {},
+        runtimeOptions: {
+            typescript: options.typescript !== false,
+            tsconfig: typeof options.tsconfig === "string" ? options.tsconfig : undefined,
+            nodeargs: typeof options.nodeargs === "string" ? options.nodeargs : undefined,
+        },
     };
 }
 
@@ -66,7 +83,15 @@ export function loadStackConfig(project: ProjectFile, stack: string): StackConfi
         const known = listStacks(project);
         throw new ProjectError(`unknown stack '${stack}'; stacks of ${project.name}: ${known.join(", ") || "(none)"}`);
     }
-    const doc = (parseYaml(file) ?? {}) as any;
+    return mergeConfig(project, stack, file, (parseYaml(file) ?? {}) as any);
+}
+
+/** A stack of a project that keeps no stack files: project-level config only. */
+export function loadProjectOnlyConfig(project: ProjectFile, stack: string): StackConfig {
+    return mergeConfig(project, stack, path.join(project.dir, "Pulumi.yaml"), {});
+}
+
+function mergeConfig(project: ProjectFile, stack: string, file: string, doc: any): StackConfig {
     const values: Record<string, string> = {};
     const secretKeys: string[] = [];
     // Project-level values apply to every stack; the stack's own values override them.

@@ -20,6 +20,8 @@ export interface RegionEntry {
     readonly services: readonly RegionService[];
     /** Availability zones, as the API names them, where the region has several. */
     readonly zones?: readonly string[];
+    /** Where the cloud keeps geo-redundant copies (Azure region pairs); absent when the region has no pair. */
+    readonly pairedWith?: string;
     /** The day the entry was checked, and where. */
     readonly asOf: string;
     readonly source: string;
@@ -30,8 +32,8 @@ const OVH_SOURCE = "https://www.ovhcloud.com/fr/public-cloud/regions-availabilit
 const OVH_KMS_SOURCE = "https://help.ovhcloud.com/csm/en-kms-quick-start";
 const CT_SOURCE = "https://docs.cloud-temple.com/storage/oss/quickstart";
 
-function azure(name: string, country: Country, zones?: string[]): RegionEntry {
-    return { cloud: "azure", name, country, services: ["any"], zones, asOf: "2026-11-24", source: AZURE_SOURCE };
+function azure(name: string, country: Country, zones?: string[], pairedWith?: string): RegionEntry {
+    return { cloud: "azure", name, country, services: ["any"], zones, pairedWith, asOf: "2026-11-24", source: AZURE_SOURCE };
 }
 function ovh(name: string, country: Country, services: RegionService[], zones?: string[]): RegionEntry {
     const source = services.includes("kms") ? OVH_KMS_SOURCE : OVH_SOURCE;
@@ -40,12 +42,12 @@ function ovh(name: string, country: Country, services: RegionService[], zones?: 
 
 export const REGIONS: readonly RegionEntry[] = [
     // Azure: the France pair first; other EU and non-EU regions so that a mistake is named, not just unknown.
-    azure("francecentral", "FR", ["1", "2", "3"]),
-    azure("francesouth", "FR"),
-    azure("westeurope", "NL", ["1", "2", "3"]),
-    azure("northeurope", "IE", ["1", "2", "3"]),
-    azure("germanywestcentral", "DE", ["1", "2", "3"]),
-    azure("germanynorth", "DE"),
+    azure("francecentral", "FR", ["1", "2", "3"], "francesouth"),
+    azure("francesouth", "FR", undefined, "francecentral"),
+    azure("westeurope", "NL", ["1", "2", "3"], "northeurope"),
+    azure("northeurope", "IE", ["1", "2", "3"], "westeurope"),
+    azure("germanywestcentral", "DE", ["1", "2", "3"], "germanynorth"),
+    azure("germanynorth", "DE", undefined, "germanywestcentral"),
     azure("swedencentral", "SE", ["1", "2", "3"]),
     azure("polandcentral", "PL", ["1", "2", "3"]),
     azure("italynorth", "IT", ["1", "2", "3"]),
@@ -54,8 +56,8 @@ export const REGIONS: readonly RegionEntry[] = [
     azure("norwayeast", "NO", ["1", "2", "3"]),
     azure("switzerlandnorth", "CH", ["1", "2", "3"]),
     azure("uksouth", "GB", ["1", "2", "3"]),
-    azure("eastus", "US", ["1", "2", "3"]),
-    azure("westus", "US"),
+    azure("eastus", "US", ["1", "2", "3"], "westus"),
+    azure("westus", "US", undefined, "eastus"),
     azure("canadacentral", "CA", ["1", "2", "3"]),
 
     // OVHcloud Public Cloud: each service spells its regions its own way.

@@ -15,6 +15,8 @@ export interface Registered {
     readonly protect: boolean;
     readonly dependencies: readonly string[];
     readonly ignoreChanges: readonly string[];
+    /** The `import` option: the id of an existing cloud resource the program adopts ("" when none). */
+    readonly importId: string;
     /** Inputs as the program sent them; secrets unwrapped, unknowns (preview) as undefined. */
     readonly inputs: any;
     /** Whether the program marked an input (top-level key) secret. */
@@ -79,6 +81,7 @@ export async function runProgram(entry: string, config: Record<string, string>, 
                         type: req.getType(), name: req.getName(), urn: resp.getUrn(), custom: req.getCustom(),
                         parent: req.getParent(), provider: req.getProvider(), protect: req.getProtect(),
                         dependencies: req.getDependenciesList(), ignoreChanges: req.getIgnorechangesList(),
+                        importId: req.getImportid(),
                         inputs: unwrapSecrets(inputs), secretInputs,
                     });
                 }
@@ -95,11 +98,21 @@ export async function runProgram(entry: string, config: Record<string, string>, 
                 return computedOutputs({ type: args.token, name: args.token, inputs: args.inputs, custom: false });
             },
         }, PROJECT, stack, preview);
+        // A program that throws is reported as the run's failure; returning no outputs keeps the Stack resource
+        // from rejecting a promise nobody awaits (which would fail the test process instead).
+        const load = async () => {
+            try {
+                return require(entry);
+            } catch (e) {
+                failure = e;
+                return {};
+            }
+        };
         try {
-            outputs = await pulumi.runtime.runInPulumiStack(async () => require(entry)) ?? {};
+            outputs = await pulumi.runtime.runInPulumiStack(load) ?? {};
             await pulumi.runtime.disconnect();
         } catch (e) {
-            failure = e;
+            failure ??= e;
         }
     });
     if (failure) throw failure;

@@ -1,0 +1,47 @@
+// `check`: plan, then judge every stack with the policy pack over the analyzer protocol, as
+// `pulumi preview --policy-pack` does; optionally against another commit (`--base`).
+
+import * as path from "path";
+import type { Command } from "./command";
+import { PROGRAM_HELP, PROGRAM_OPTIONS, oneOf, programSelection } from "./common";
+import { DEFAULT_POLICY_PACK, PACKAGE_ROOT, PROGRAM_NAME } from "../paths";
+
+export const CHECK_FORMATS = ["text", "json", "sarif", "junit", "markdown"] as const;
+
+export const check: Command = {
+    name: "check",
+    summary: "plan, then evaluate the policy pack on every stack; exit 1 on a mandatory finding",
+    help: `usage: ${PROGRAM_NAME} check [--stack NAME]... [--program DIR] [--config KEY=VALUE]...
+         [--policy-pack DIR] [--policy-config FILE] [--format text|json|sarif|junit|markdown]
+         [--output FILE] [--base GIT_REF]
+
+${PROGRAM_HELP}
+  --policy-pack DIR     the policy pack; default: this repository's policies/
+  --policy-config FILE  policy config for every stack (pulumi --policy-pack-config format); default: per stack,
+                        <pack>/config/<stack>.json if it exists, else none
+  --format FORMAT       text (default), json, sarif (code scanning), junit (test reports), markdown (PR comment)
+  --output FILE         write the report there instead of stdout (the verdict line still goes to stderr)
+  --base GIT_REF        also check that commit and report which findings the change introduces and fixes
+
+exit status: 0 no mandatory finding, 1 at least one, 2 bad input or a program or pack that fails`,
+    options: {
+        ...PROGRAM_OPTIONS,
+        "policy-pack": { type: "string" },
+        "policy-config": { type: "string" },
+        format: { type: "string" },
+        output: { type: "string" },
+        base: { type: "string" },
+    },
+    async run(values, _positionals, io) {
+        const { runCheck } = await import("../handlers/check");
+        const resolve = (v: unknown) => (typeof v === "string" ? path.resolve(io.cwd, v) : undefined);
+        return runCheck({
+            ...programSelection(values, io.cwd, PACKAGE_ROOT),
+            policyPack: resolve(values["policy-pack"]) ?? DEFAULT_POLICY_PACK,
+            policyConfig: resolve(values["policy-config"]),
+            format: oneOf("format", values.format, CHECK_FORMATS, "text"),
+            output: resolve(values.output),
+            base: values.base as string | undefined,
+        }, io);
+    },
+};

@@ -1,0 +1,133 @@
+// Judges one stack's plan with a running policy pack, in the order and shape the engine uses during a preview:
+// for each resource, remediate first (a remediation replaces the inputs), then analyze the final inputs; then
+// analyze the whole stack (outputs, parents, dependencies). Levels are then read as the engine reads them: a
+// `remediate` diagnostic that analyze still raises counts as mandatory; `disabled` is dropped.
+
+import type { AnalyzerResource, Diagnostic, EnforcementLevel, PolicyPack } from "./analyzer";
+import type { PlannedResource, StackPlan } from "./plan";
+import { mapLimit } from "./pool";
+import { secret } from "./wire";
+
+export interface RawFinding {
+    readonly policy: string;
+    /** The level after the engine's reading: mandatory or advisory. */
+    readonly level: "mandatory" | "advisory";
+    readonly urn: string;
+    readonly message: string;
+    readonly pack: string;
+    readonly description?: string;
+    /** Whether analyzeStack raised it (a stack policy) rather than analyze (a resource policy). */
+    readonly stackPolicy: boolean;
+}
+
+export interface Remediation {
+    /** The analyzer protocol client reports the remediated inputs, not which remediate-level policy changed them. */
+    readonly policy: string | null;
+    readonly urn: string;
+    readonly before: Record<string, unknown>;
+    readonly after: Record<string, unknown>;
+}
+
+export interface StackEvaluation {
+    readonly findings: readonly RawFinding[];
+    readonly remediations: readonly Remediation[];
+    /** Inputs after remediation, by URN (only those a remediation changed). */
+    readonly remediatedInputs: ReadonlyMap<string, Record<string, unknown>>;
+    readonly evaluationMs: number;
+}
+
+/** Requests in flight to the pack at once: enough to hide the round trip, few enough to keep memory flat. */
+const IN_FLIGHT = 16;
+
+export async function evaluateStack(pack: PolicyPack, plan: StackPlan): Promise<StackEvaluation> {
+    const started = Date.now();
+    const byUrn = new Map(plan.resources.map(r => [r.urn, r]));
+    const remediatedInputs = new Map<string, Record<string, unknown>>();
+    const remediations: Remediation[] = [];
+
+    const perResource = await mapLimit(plan.resources, IN_FLIGHT, async resource => {
+        const found: RawFinding[] = [];
+        let inputs = resource.inputs;
+        const remediation = await pack.remediate(analyzerResource(resource, inputs, byUrn));
+        found.push(...read(remediation.diagnostics, resource.urn, false));
+        if (remediation.properties) {
+            remediations.push({ policy: null, urn: resource.urn, before: inputs, after: remediation.properties });
+            inputs = remediation.properties;
+            remediatedInputs.set(resource.urn, inputs);
+        }
+        found.push(...read(await pack.analyze(analyzerResource(resource, inputs, byUrn)), resource.urn, false));
+        return found;
+    });
+
+    const stackResources = plan.resources.map(r => ({
+        ...analyzerResource(r, stackProperties(r, remediatedInputs.get(r.urn)), byUrn),
+        parent: r.parent || undefined,
+        dependencies: [...r.dependencies],
+        propertyDependencies: copyDeps(r.propertyDependencies),
+    }));
+    const root = plan.resources.find(r => r.parent === "" && r.type === "pulumi:pulumi:Stack");
+    const stackFindings = (await pack.analyzeStack(stackResources))
+        .filter(d => d.enforcementLevel !== "disabled")
+        .map(d => finding(d, d.urn || root?.urn || "", true));
+
+    return {
+        findings: [...perResource.flat(), ...stackFindings],
+        remediations,
+        remediatedInputs,
+        evaluationMs: Date.now() - started,
+    };
+}
+
+function read(diagnostics: readonly Diagnostic[], urn: string, stackPolicy: boolean): RawFinding[] {
+    // The engine reports a resource's diagnostics under the resource's own URN, whatever the pack said.
+    return diagnostics.filter(d => d.enforcementLevel !== "disabled").map(d => finding(d, urn, stackPolicy));
+}
+
+function finding(d: Diagnostic, urn: string, stackPolicy: boolean): RawFinding {
+    return {
+        policy: d.policyName,
+        level: levelOf(d.enforcementLevel),
+        urn,
+        message: d.message,
+        pack: `${d.policyPackName}@${d.policyPackVersion}`,
+        description: d.description || undefined,
+        stackPolicy,
+    };
+}
+
+export function levelOf(level: EnforcementLevel): "mandatory" | "advisory" {
+    return level === "mandatory" || level === "remediate" ? "mandatory" : "advisory";
+}
+
+/** What the engine's snapshot holds as a resource's properties for analyzeStack during a preview. */
+function stackProperties(r: PlannedResource, remediated?: Record<string, unknown>): Record<string, unknown> {
+    if (!r.custom || !remediated) return r.outputs;
+    const outputs = { ...remediated };
+    for (const key of r.options.additionalSecretOutputs) if (key in outputs) outputs[key] = secret(outputs[key]);
+    return outputs;
+}
+
+function copyDeps(deps: Readonly<Record<string, readonly string[]>>): Record<string, string[]> {
+    return Object.fromEntries(Object.entries(deps).map(([k, v]) => [k, [...v]]));
+}
+
+export function analyzerResource(r: PlannedResource, properties: Record<string, unknown>,
+                                 byUrn: ReadonlyMap<string, PlannedResource>): AnalyzerResource {
+    const providerUrn = r.provider ? r.provider.slice(0, r.provider.lastIndexOf("::")) : "";
+    const provider = providerUrn ? byUrn.get(providerUrn) : undefined;
+    return {
+        urn: r.urn,
+        type: r.type,
+        name: r.name,
+        properties,
+        options: {
+            protect: r.options.protect,
+            ignoreChanges: [...r.options.ignoreChanges],
+            aliases: [...r.options.aliases],
+            parent: r.parent || undefined,
+            deleteBeforeReplace: r.options.deleteBeforeReplace,
+            additionalSecretOutputs: [...r.options.additionalSecretOutputs],
+        },
+        provider: provider ? { urn: provider.urn, type: provider.type, name: provider.name, properties: provider.inputs } : undefined,
+    } as AnalyzerResource;
+}

@@ -1,0 +1,50 @@
+// Invokes (data sources) that programs call during a preview, answered offline. During a real preview the
+// provider answers them from the caller's credentials; offline, the answer comes from the provider's stack config
+// (`azure-native:tenantId`, ...) when set, or from a placeholder that cannot be mistaken for a real identifier.
+// Every invoke is recorded with where its answer came from, and `plan` reports placeholders and unanswered
+// tokens, so that nothing is silently invented.
+"use strict";
+
+const NIL_UUID = "00000000-0000-0000-0000-000000000000";
+const SIG = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+
+/** token -> which result fields come from which config key (unset keys get the placeholder). */
+const FROM_CONFIG = {
+    "azure-native:authorization:getClientConfig": {
+        clientId: "azure-native:clientId",
+        objectId: "azure-native:objectId",
+        subscriptionId: "azure-native:subscriptionId",
+        tenantId: "azure-native:tenantId",
+    },
+    "azure:core/getClientConfig:getClientConfig": {
+        clientId: "azure:clientId",
+        objectId: "azure:objectId",
+        subscriptionId: "azure:subscriptionId",
+        tenantId: "azure:tenantId",
+    },
+};
+
+const TOKENS = {
+    "azure-native:authorization:getClientToken": () => ({ token: { [SIG]: SECRET_SIG, value: "offline-token" } }),
+};
+
+/**
+ * @returns {{ result: object, source: "config" | "placeholder" | "none" }}
+ */
+function answerInvoke(token, _args, config) {
+    const fields = FROM_CONFIG[token];
+    if (fields) {
+        const result = {};
+        let placeholder = false;
+        for (const [field, key] of Object.entries(fields)) {
+            if (config[key] !== undefined) result[field] = config[key];
+            else { result[field] = NIL_UUID; placeholder = true; }
+        }
+        return { result, source: placeholder ? "placeholder" : "config" };
+    }
+    if (TOKENS[token]) return { result: TOKENS[token](), source: "placeholder" };
+    return { result: {}, source: "none" };
+}
+
+module.exports = { answerInvoke, NIL_UUID };

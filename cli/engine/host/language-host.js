@@ -1,0 +1,132 @@
+// The child process that runs one Pulumi program for one stack, as the Node language host would: with the
+// program's OWN @pulumi/pulumi (resolved from the program directory, so a third party's program brings its own
+// runtime), through that runtime's own `cmd/run` entry (same ts-node registration, tsconfig, entry-point
+// resolution and root `pulumi:pulumi:Stack`), against an embedded resource monitor that answers like the engine
+// does during a preview.
+//
+// Plain JavaScript on purpose: it must load before any TypeScript compiler is registered, so that the program's
+// runtime registers ts-node itself, exactly once, with the program's options (as Pulumi's run script does).
+//
+// Protocol (IPC): the parent sends one `{ job }` message; the child answers with one `{ ok: true, result }` or
+// `{ ok: false, error }` message and exits.
+"use strict";
+
+const path = require("path");
+const { createMonitor } = require("./monitor");
+
+/** Why a program failed, in one line for the user (the parent shows it as is). */
+function describeFailure(err, programDir, pulumi) {
+    if (err && typeof err === "object") {
+        const name = err.name || "Error";
+        const message = String(err.message || err).split("\n").map(l => l.trim()).filter(Boolean).join("; ");
+        // RunErrors (ConfigError, missing config) are meant for the user: no stack trace, as `pulumi` prints them.
+        const isRunError = pulumi !== undefined && pulumi.RunError.isInstance(err);
+        if (isRunError || name === "TSError") return { kind: "program", name, message };
+        return { kind: "program", name, message, where: firstProgramFrame(err.stack, programDir) };
+    }
+    return { kind: "program", name: "Error", message: String(err) };
+}
+
+/** The first stack frame inside the program (not in node_modules), so the one-line error says where it threw. */
+function firstProgramFrame(stack, programDir) {
+    for (const line of String(stack || "").split("\n").slice(1)) {
+        const m = /\(?((?:\/|[A-Za-z]:\\)[^():]+):(\d+):(\d+)\)?\s*$/.exec(line.trim());
+        if (m && !m[1].includes(`${path.sep}node_modules${path.sep}`) && m[1].startsWith(programDir)) {
+            return `${path.relative(programDir, m[1])}:${m[2]}`;
+        }
+    }
+    return undefined;
+}
+
+function resolveRuntime(programDir) {
+    try {
+        const pkg = require.resolve("@pulumi/pulumi/package.json", { paths: [programDir] });
+        return path.dirname(pkg);
+    } catch {
+        return undefined;
+    }
+}
+
+/**
+ * The runtime's `run` function (cmd/run/run.js): what its language-host entry calls after parsing the host's
+ * flags. That entry module (cmd/run/index.js) starts running as soon as it is loaded and needs a real engine, so
+ * it is registered as already loaded with the one value run.js reads from it.
+ */
+function loadRunner(runtimeDir) {
+    const Module = require("module");
+    const entry = path.join(runtimeDir, "cmd", "run", "index.js");
+    if (!require.cache[entry]) {
+        const stub = new Module(entry);
+        stub.filename = entry;
+        stub.loaded = true;
+        stub.exports = { nodeJSProcessExitedAfterLoggingUserActionableMessage: 32 };
+        require.cache[entry] = stub;
+    }
+    return require(path.join(runtimeDir, "cmd", "run", "run"));
+}
+
+async function runJob(job) {
+    const runtimeDir = resolveRuntime(job.programDir);
+    if (!runtimeDir) {
+        return { ok: false, error: { kind: "setup", message: `no @pulumi/pulumi installed for the program in ${job.programDir} (run npm install there)` } };
+    }
+    // The language host passes these to the program process; set them before the runtime loads.
+    Object.assign(process.env, job.env);
+    process.chdir(job.programDir);
+
+    const pulumi = require(path.join(runtimeDir));
+    const settings = require(path.join(runtimeDir, "runtime", "settings"));
+    const { version } = require(path.join(runtimeDir, "package.json"));
+
+    pulumi.runtime.setAllConfig(job.config, job.secretKeys);
+    // The public setMocks enables the features this runtime version supports; its monitor is then replaced by
+    // ours, which answers like the engine (URNs, preview unknowns, duplicate URNs, invokes).
+    await pulumi.runtime.setMocks({ newResource: () => ({ id: "", state: {} }), call: () => ({}) },
+        job.project, job.stack, job.preview, job.organization);
+    const mock = settings.getMonitor();
+    const recorder = createMonitor({ runtimeDir, project: job.project, stack: job.stack, preview: job.preview,
+                                     config: job.config, secretKeys: job.secretKeys });
+    for (const method of ["registerResource", "registerResourceOutputs", "readResource", "invoke", "call"]) {
+        mock[method] = recorder.monitor[method];
+    }
+
+    const failures = [];
+    const onError = err => { if (!failures.includes(err)) failures.push(err); };
+    process.on("uncaughtException", onError);
+    process.on("unhandledRejection", onError);
+
+    const { run } = loadRunner(runtimeDir);
+    const started = Date.now();
+    try {
+        await run({ _: [job.entry] }, () => undefined, () => undefined, () => false);
+        // Drain outstanding registrations (e.g. the root Stack's outputs), as the runtime does before exit.
+        await pulumi.runtime.disconnect();
+    } catch (err) {
+        onError(err);
+    }
+    // Errors raised inside apply callbacks surface as unhandled rejections on a later turn.
+    await new Promise(resolve => setImmediate(resolve));
+    if (failures.length > 0) {
+        return { ok: false, error: describeFailure(failures[0], job.programDir, pulumi) };
+    }
+    const engineError = recorder.error();
+    if (engineError) return { ok: false, error: { kind: "engine", message: engineError } };
+    return {
+        ok: true,
+        result: {
+            runtime: { dir: runtimeDir, version },
+            registrations: recorder.registrations(),
+            invokes: recorder.invokes(),
+            programMs: Date.now() - started,
+        },
+    };
+}
+
+process.once("message", message => {
+    runJob(message.job)
+        .catch(err => ({ ok: false, error: { kind: "host", message: String((err && err.stack) || err) } }))
+        .then(answer => {
+            // Exit only once the answer is flushed to the parent.
+            process.send(answer, () => process.exit(0));
+        });
+});

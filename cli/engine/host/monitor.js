@@ -1,0 +1,181 @@
+// The embedded resource monitor: what the Pulumi engine answers to a program during `pulumi preview`, without
+// providers. It records every request whole (type, name, parent, options, wire inputs with their unknown and
+// secret markers) and answers as the engine does for a resource it would create:
+// - URNs as the engine builds them: the root Stack's type is left out of its children's qualified type, and a
+//   child's qualified type is its parent's FULL qualified type, `$`, its own type;
+// - outputs = inputs, everything else unknown (the SDK turns absent outputs into unknowns in a preview), ids
+//   unknown (empty), provider ids the engine's unknown id, `additionalSecretOutputs` marked secret;
+// - a second registration of the same URN fails, as the engine refuses duplicate URNs;
+// - invokes answered from the provider's stack config where the answer is knowable offline (see invokes.js).
+"use strict";
+
+const path = require("path");
+const { answerInvoke } = require("./invokes");
+
+const UNKNOWN_ID = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+const SIG = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+const ROOT_STACK = "pulumi:pulumi:Stack";
+
+/**
+ * @param {{ runtimeDir: string, project: string, stack: string, preview: boolean,
+ *           config: Record<string, string>, secretKeys: string[] }} opts
+ */
+function createMonitor(opts) {
+    // The runtime's own protobuf modules: the SDK checks message classes from its own copy.
+    const fromRuntime = m => require(require.resolve(m, { paths: [opts.runtimeDir] }));
+    const resproto = require(path.join(opts.runtimeDir, "proto", "resource_pb"));
+    const provproto = require(path.join(opts.runtimeDir, "proto", "provider_pb"));
+    const structproto = fromRuntime("google-protobuf/google/protobuf/struct_pb");
+    const emptyproto = fromRuntime("google-protobuf/google/protobuf/empty_pb");
+
+    const records = [];
+    const byUrn = new Map();
+    const invokes = [];
+    let engineError;
+
+    const qualifiedType = urn => urn.split("::")[2];
+    function makeUrn(parent, type, name, stack = opts.stack, project = opts.project) {
+        let qt = type;
+        if (parent) {
+            const pqt = qualifiedType(parent);
+            if (pqt !== ROOT_STACK) qt = `${pqt}$${type}`;
+        }
+        return `urn:pulumi:${stack}::${project}::${qt}::${name}`;
+    }
+
+    /** Alias URNs as the engine derives them from alias specs (unset fields default to the resource's own). */
+    function aliasUrns(req, type, name, parent) {
+        const urns = [...(req.getAliasurnsList ? req.getAliasurnsList() : [])];
+        for (const alias of req.getAliasesList ? req.getAliasesList() : []) {
+            if (alias.hasUrn && alias.hasUrn()) { urns.push(alias.getUrn()); continue; }
+            const spec = alias.getSpec();
+            if (!spec) continue;
+            const aliasParent = spec.hasNoparent() && spec.getNoparent() ? "" :
+                spec.hasParenturn() ? spec.getParenturn() : parent;
+            urns.push(makeUrn(aliasParent, spec.getType() || type, spec.getName() || name,
+                spec.getStack() || opts.stack, spec.getProject() || opts.project));
+        }
+        return urns;
+    }
+
+    function secret(value) {
+        return value && typeof value === "object" && value[SIG] === SECRET_SIG ? value : { [SIG]: SECRET_SIG, value };
+    }
+
+    function fail(cb, message) {
+        engineError = engineError || message;
+        cb(new Error(message), undefined);
+    }
+
+    const monitor = {
+        registerResource(req, cb) {
+            const type = req.getType(), name = req.getName(), parent = req.getParent();
+            const custom = req.getCustom();
+            const urn = makeUrn(parent, type, name);
+            if (byUrn.has(urn)) return fail(cb, `Duplicate resource URN '${urn}'; try giving it a unique name`);
+            const inputs = req.getObject() ? req.getObject().toJavaScript() : {};
+            const propertyDependencies = {};
+            req.getPropertydependenciesMap().forEach((v, k) => { propertyDependencies[k] = v.getUrnsList(); });
+            const additionalSecretOutputs = req.getAdditionalsecretoutputsList();
+            const isProvider = custom && type.startsWith("pulumi:providers:");
+            const id = custom && opts.preview ? (isProvider ? UNKNOWN_ID : "") : custom ? `${name}-offline-id` : "";
+            const outputs = { ...inputs };
+            for (const key of additionalSecretOutputs) if (key in outputs) outputs[key] = secret(outputs[key]);
+            const providers = {};
+            req.getProvidersMap().forEach((v, k) => { providers[k] = v; });
+            const record = {
+                urn, type, name, custom, parent, id,
+                remote: req.getRemote(),
+                provider: req.getProvider(),
+                providers,
+                version: req.getVersion(),
+                pluginDownloadURL: req.getPlugindownloadurl(),
+                dependencies: req.getDependenciesList(),
+                propertyDependencies,
+                protect: req.hasProtect ? (req.hasProtect() ? req.getProtect() : undefined) : req.getProtect(),
+                ignoreChanges: req.getIgnorechangesList(),
+                replaceOnChanges: req.getReplaceonchangesList(),
+                aliases: aliasUrns(req, type, name, parent),
+                deleteBeforeReplace: req.getDeletebeforereplacedefined() ? req.getDeletebeforereplace() : undefined,
+                additionalSecretOutputs,
+                retainOnDelete: req.hasRetainondelete ? (req.hasRetainondelete() ? req.getRetainondelete() : undefined) : req.getRetainondelete(),
+                deletedWith: req.getDeletedwith(),
+                importId: req.getImportid(),
+                inputs,
+                outputs: custom ? outputs : {},
+            };
+            records.push(record);
+            byUrn.set(urn, record);
+            const resp = new resproto.RegisterResourceResponse();
+            resp.setUrn(urn);
+            resp.setId(id);
+            resp.setObject(structproto.Struct.fromJavaScript(outputs));
+            const deps = resp.getPropertydependenciesMap();
+            for (const [k, urns] of Object.entries(propertyDependencies)) {
+                const pd = new resproto.RegisterResourceResponse.PropertyDependencies();
+                pd.setUrnsList(urns);
+                deps.set(k, pd);
+            }
+            cb(null, resp);
+        },
+
+        registerResourceOutputs(req, cb) {
+            const record = byUrn.get(req.getUrn());
+            if (!record) return fail(cb, `outputs registered for unknown resource ${req.getUrn()}`);
+            record.outputs = req.getOutputs() ? req.getOutputs().toJavaScript() : {};
+            cb(null, new emptyproto.Empty());
+        },
+
+        readResource(req, cb) {
+            const type = req.getType(), name = req.getName(), parent = req.getParent();
+            const urn = makeUrn(parent, type, name);
+            if (byUrn.has(urn)) return fail(cb, `Duplicate resource URN '${urn}'; try giving it a unique name`);
+            const inputs = req.getProperties() ? req.getProperties().toJavaScript() : {};
+            const record = {
+                urn, type, name, custom: true, parent, id: req.getId(), read: true, remote: false,
+                provider: req.getProvider(), providers: {}, version: req.getVersion(),
+                pluginDownloadURL: req.getPlugindownloadurl(), dependencies: req.getDependenciesList(),
+                propertyDependencies: {}, ignoreChanges: [], replaceOnChanges: [], aliases: [],
+                additionalSecretOutputs: req.getAdditionalsecretoutputsList(), inputs, outputs: inputs,
+            };
+            records.push(record);
+            byUrn.set(urn, record);
+            const resp = new resproto.ReadResourceResponse();
+            resp.setUrn(urn);
+            resp.setProperties(structproto.Struct.fromJavaScript(inputs));
+            cb(null, resp);
+        },
+
+        invoke(req, cb) {
+            const token = req.getTok();
+            const args = req.getArgs() ? req.getArgs().toJavaScript() : {};
+            let result;
+            if (token === "pulumi:pulumi:getResource") {
+                const r = byUrn.get(args.urn);
+                if (!r) return cb(new Error(`unknown resource ${args.urn}`), undefined);
+                result = { urn: r.urn, id: r.id, state: r.outputs };
+            } else {
+                const answer = answerInvoke(token, args, opts.config);
+                invokes.push({ token, source: answer.source });
+                result = answer.result;
+            }
+            const resp = new provproto.InvokeResponse();
+            resp.setReturn(structproto.Struct.fromJavaScript(result));
+            cb(null, resp);
+        },
+
+        call(req, cb) {
+            fail(cb, `method '${req.getTok()}' of a multi-language component cannot run offline`);
+        },
+    };
+
+    return {
+        monitor,
+        registrations: () => records,
+        invokes: () => invokes,
+        error: () => engineError,
+    };
+}
+
+module.exports = { createMonitor, UNKNOWN_ID };

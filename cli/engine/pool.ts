@@ -1,0 +1,29 @@
+// Runs asynchronous work with a bound on how much runs at once, keeping results in input order.
+
+import * as os from "os";
+
+/** How many programs run side by side: one per core (each is a CPU-bound Node process). */
+export function programConcurrency(env: NodeJS.ProcessEnv = process.env): number {
+    const asked = Number(env.WAREHOUSE_CHECK_JOBS);
+    if (Number.isInteger(asked) && asked > 0) return asked;
+    return Math.max(1, typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length);
+}
+
+export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+    const results = new Array<R>(items.length);
+    let next = 0;
+    let failed = false;
+    async function worker(): Promise<void> {
+        while (!failed && next < items.length) {
+            const i = next++;
+            try {
+                results[i] = await fn(items[i], i);
+            } catch (err) {
+                failed = true; // stop starting new work; the first failure is the one reported
+                throw err;
+            }
+        }
+    }
+    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+    return results;
+}

@@ -1,0 +1,85 @@
+// `check`: plan and judge the stacks, optionally against a base commit, and write the report.
+
+import * as fs from "fs";
+import type { Io } from "../commands/command";
+import type { ProgramSelection } from "../commands/common";
+import { withBase } from "../engine/base";
+import { CheckRun, CheckSelection, checkTargets, startPack } from "../engine/run";
+import { listStacks, loadProject } from "../engine/project";
+import { resolveTargets } from "../engine/targets";
+import { ExternalError, verdictExitCode } from "../errors";
+import { checkJson } from "../formats/check-json";
+import { checkText, verdictLine } from "../formats/check-text";
+import { checkJunit } from "../formats/junit";
+import { checkMarkdown } from "../formats/markdown";
+import { checkSarif } from "../formats/sarif";
+import { stackReport } from "../report/build";
+import { compareWithBase } from "../report/compare";
+import type { CheckReport } from "../report/model";
+import { summarize } from "../report/model";
+
+export interface CheckOptions extends ProgramSelection {
+    readonly policyPack: string;
+    readonly policyConfig?: string;
+    readonly format: "text" | "json" | "sarif" | "junit" | "markdown";
+    readonly output?: string;
+    readonly base?: string;
+}
+
+export async function runCheck(options: CheckOptions, io: Io): Promise<number> {
+    const selection: CheckSelection = { ...options, env: io.env };
+    const targets = resolveTargets(selection.programDir, selection.stacks, selection.config);
+    const pack = startPack(options.policyPack);
+    pack.catch(() => undefined);
+    let report: CheckReport;
+    try {
+        report = toReport(await checkTargets(selection, targets, pack));
+        if (options.base) {
+            const ref = options.base;
+            const baseReport = await withBase(ref, options.programDir, options.policyPack, async base => {
+                // Stacks that do not exist in the base have nothing to compare with: all their findings are new.
+                const known = listStacks(loadProject(base.programDir));
+                const wanted = targets.map(t => t.stack).filter(s => known.includes(s) || known.length === 0);
+                const baseTargets = resolveTargets(base.programDir, wanted, selection.config);
+                const basePack = base.packChanged ? undefined : pack;
+                const run = await checkTargets({ ...selection, programDir: base.programDir, policyPack: base.packDir },
+                    baseTargets, basePack);
+                return { report: toReport(run), commit: base.commit };
+            }).catch(err => {
+                if (err instanceof ExternalError) throw new ExternalError(`base ${ref}: ${err.message}`);
+                throw err;
+            });
+            report = { ...report, base: compareWithBase(report, baseReport.report, ref, baseReport.commit) };
+        }
+    } finally {
+        await pack.then(p => p.stop(), () => undefined);
+    }
+    const rendered = render(report, options.format, io.cwd);
+    if (options.output) {
+        fs.writeFileSync(options.output, rendered);
+        io.err(`${verdictLine(report.summary, report.stacks.length)} (${options.format} report: ${options.output})\n`);
+    } else {
+        io.out(rendered);
+    }
+    return verdictExitCode(report.summary);
+}
+
+export function toReport(run: CheckRun): CheckReport {
+    const policies = new Map(run.pack.policies.map(p => [p.name, p]));
+    const stacks = run.stacks.map(s => stackReport(s.plan, s.evaluation, policies, s.policyConfig.file));
+    return {
+        stacks,
+        summary: summarize(stacks),
+        pack: { name: run.pack.name, version: run.pack.version, dir: run.pack.dir, policies: run.pack.policies },
+    };
+}
+
+export function render(report: CheckReport, format: CheckOptions["format"], cwd: string): string {
+    switch (format) {
+        case "json": return checkJson(report);
+        case "sarif": return checkSarif(report, cwd);
+        case "junit": return checkJunit(report);
+        case "markdown": return checkMarkdown(report);
+        case "text": return checkText(report);
+    }
+}

@@ -1,0 +1,60 @@
+// The entry point: parse the command line, dispatch to a command, and decide the exit code in one place.
+
+import { parseArgs } from "node:util";
+import type { Command, Io } from "./commands/command";
+import { COMMANDS } from "./commands";
+import { EXIT, UsageError, reportFailure } from "./errors";
+import { PROGRAM_NAME } from "./paths";
+
+export function processIo(): Io {
+    return {
+        cwd: process.cwd(),
+        env: process.env,
+        out: text => process.stdout.write(text),
+        err: text => process.stderr.write(text),
+    };
+}
+
+export async function main(argv: readonly string[], io: Io = processIo()): Promise<number> {
+    try {
+        return await dispatch(COMMANDS, argv, io, PROGRAM_NAME);
+    } catch (err) {
+        const failure = reportFailure(err, PROGRAM_NAME);
+        for (const line of failure.lines) io.err(`${line}\n`);
+        return failure.code;
+    }
+}
+
+async function dispatch(commands: readonly Command[], argv: readonly string[], io: Io, prefix: string): Promise<number> {
+    const [name, ...rest] = argv;
+    if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+        io.out(overview(commands, prefix));
+        return name === undefined ? EXIT.failed : EXIT.ok;
+    }
+    const command = commands.find(c => c.name === name);
+    if (!command) {
+        throw new UsageError(`unknown command '${name}'; commands: ${commands.map(c => c.name).join(", ")}`);
+    }
+    if (command.subcommands?.some(s => s.name === rest[0])) {
+        return dispatch(command.subcommands, rest, io, `${prefix} ${command.name}`);
+    }
+    let parsed;
+    try {
+        parsed = parseArgs({ args: [...rest], options: command.options, strict: true, allowPositionals: false });
+    } catch (err) {
+        throw new UsageError(`${command.name}: ${(err as Error).message.split("\n")[0]}`);
+    }
+    if (parsed.values.help) {
+        io.out(`${command.help}\n`);
+        return EXIT.ok;
+    }
+    return command.run(parsed.values, parsed.positionals, io);
+}
+
+function overview(commands: readonly Command[], prefix: string): string {
+    const width = Math.max(...commands.map(c => c.name.length));
+    return `usage: ${prefix} <command> [flags]   (${prefix} <command> --help for its flags)
+
+${commands.map(c => `  ${c.name.padEnd(width)}  ${c.summary}`).join("\n")}
+`;
+}

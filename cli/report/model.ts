@@ -1,0 +1,108 @@
+// The check report: what every output format renders. Its JSON form is documented in docs/offline-check.md and
+// specified by cli/schema/check-report.schema.json.
+
+export type Level = "mandatory" | "advisory";
+
+export interface ReportResource {
+    readonly urn: string;
+    readonly type: string;
+    readonly name: string;
+    /** Parent URN; null for the root Stack and default providers. */
+    readonly parent: string | null;
+    /** Inputs after remediation, secrets shown as "[secret]", values unknown at preview as "[unknown]". */
+    readonly inputs: Record<string, unknown>;
+}
+
+export interface ReportFinding {
+    readonly policy: string;
+    readonly level: Level;
+    readonly urn: string;
+    readonly message: string;
+    /** Covered by an active exemption: reported, advisory, not counted against the verdict. */
+    readonly exempt: boolean;
+    /** The policy pack, `name@version`. */
+    readonly pack: string;
+    /** What the policy checks (its description). */
+    readonly description?: string;
+    /** How to fix it (the policy's remediation steps), when the pack says. */
+    readonly remediation?: string;
+    /** The nearest enclosing component (URN), or null when the resource sits directly under the stack. */
+    readonly component: string | null;
+}
+
+export interface ReportRemediation {
+    /** The remediating policy when known (the analyzer client reports only the new inputs), else null. */
+    readonly policy: string | null;
+    readonly urn: string;
+    /** The inputs the remediation changed: key -> [before, after]. */
+    readonly changes: Record<string, [unknown, unknown]>;
+}
+
+export interface StackReport {
+    readonly stack: string;
+    /** The Pulumi project directory that ran. */
+    readonly program: string;
+    readonly project: string;
+    /** The stack's settings file, relative to the program directory; null when the project keeps none. */
+    readonly stackFile: string | null;
+    readonly resources: readonly ReportResource[];
+    readonly findings: readonly ReportFinding[];
+    readonly remediations: readonly ReportRemediation[];
+    /** Where the offline run differs from a real preview for this stack (placeholders, remote components). */
+    readonly notes: readonly string[];
+    readonly policyConfig: string | null;
+    readonly timings: { readonly planMs: number; readonly evaluationMs: number };
+}
+
+export interface PolicySummary {
+    readonly name: string;
+    readonly description?: string;
+    readonly remediationSteps?: string;
+}
+
+export interface Summary {
+    readonly resources: number;
+    readonly mandatory: number;
+    /** Advisory findings that are not exempt. */
+    readonly advisory: number;
+    readonly exempt: number;
+}
+
+export interface BaseComparison {
+    readonly ref: string;
+    readonly commit: string;
+    /** Findings present now and not in the base. */
+    readonly introduced: readonly (ReportFinding & { readonly stack: string })[];
+    /** Findings of the base that are gone now. */
+    readonly fixed: readonly (ReportFinding & { readonly stack: string })[];
+}
+
+export interface CheckReport {
+    readonly stacks: readonly StackReport[];
+    readonly summary: Summary;
+    readonly pack: {
+        readonly name: string;
+        readonly version: string;
+        readonly dir: string;
+        readonly policies: readonly PolicySummary[];
+    };
+    readonly base?: BaseComparison;
+}
+
+export function summarize(stacks: readonly StackReport[]): Summary {
+    let resources = 0, mandatory = 0, advisory = 0, exempt = 0;
+    for (const s of stacks) {
+        resources += s.resources.length;
+        for (const f of s.findings) {
+            if (f.exempt) exempt++;
+            else if (f.level === "mandatory") mandatory++;
+            else advisory++;
+        }
+    }
+    return { resources, mandatory, advisory, exempt };
+}
+
+/** A finding's identity across commits: the same policy on the same resource of the same stack. */
+export function findingKey(stack: string, f: Pick<ReportFinding, "policy" | "urn">): string {
+    return `${stack}\u0000${f.policy}\u0000${f.urn}`;
+}

@@ -1,0 +1,63 @@
+// Builds KEKs from a scope's settings, the same names the target stacks hand a research project's workloads
+// (WorkloadAccess settings and secrets), read from environment-like maps (files mounted from Kubernetes secrets).
+// The service is chosen by which settings are present, never by a cloud's name.
+
+import { KeyEncryptionKey } from "./key-encryption-key";
+import { OpenBaoTransitKey } from "./openbao-transit";
+import { OvhKmsKey } from "./ovh-kms";
+import { Pkcs11Token, Pkcs11Wrapping } from "./pkcs11";
+
+export type Settings = Readonly<Record<string, string | undefined>>;
+
+/** The settings each key service needs; the first complete set wins, in this order. */
+export const KEY_SERVICE_SETTINGS = {
+    "ovh-kms": ["KMS_ENDPOINT", "KMS_CLIENT_CERTIFICATE", "KMS_CLIENT_KEY"],
+    "openbao-transit": ["VAULT_ADDR", "VAULT_TOKEN"],
+    "pkcs11": ["PKCS11_MODULE", "PKCS11_TOKEN_LABEL", "PKCS11_PIN"],
+} as const;
+
+export type KeyService = keyof typeof KEY_SERVICE_SETTINGS;
+
+export function keyServiceOf(settings: Settings, where: string): KeyService {
+    for (const [service, names] of Object.entries(KEY_SERVICE_SETTINGS) as [KeyService, readonly string[]][]) {
+        if (names.every(n => settings[n])) return service;
+    }
+    throw new Error(`${where}: no key service settings found; one of these sets is needed: ` +
+        Object.entries(KEY_SERVICE_SETTINGS).map(([s, names]) => `${s} (${names.join(", ")})`).join("; "));
+}
+
+/** Opened PKCS#11 tokens, shared by every key on them and closed together. */
+export class KeyServices {
+    private readonly tokens = new Map<string, Pkcs11Token>();
+
+    kek(settings: Settings, keyId: string, context: string, where: string, pkcs11Wrapping: Pkcs11Wrapping = "aes-key-wrap-pad"): KeyEncryptionKey {
+        switch (keyServiceOf(settings, where)) {
+            case "ovh-kms":
+                return new OvhKmsKey({
+                    endpoint: settings.KMS_ENDPOINT!, keyId, context,
+                    tls: { certificate: settings.KMS_CLIENT_CERTIFICATE, privateKey: settings.KMS_CLIENT_KEY, ca: settings.KMS_CA_CERTIFICATE },
+                });
+            case "openbao-transit":
+                return new OpenBaoTransitKey({
+                    address: settings.VAULT_ADDR!, token: settings.VAULT_TOKEN!, keyName: keyId,
+                    mount: settings.TRANSIT_MOUNT, namespace: settings.VAULT_NAMESPACE,
+                    tls: settings.VAULT_CACERT ? { ca: settings.VAULT_CACERT } : undefined,
+                });
+            case "pkcs11": {
+                const id = `${settings.PKCS11_MODULE}\n${settings.PKCS11_TOKEN_LABEL}`;
+                let token = this.tokens.get(id);
+                if (!token) {
+                    token = new Pkcs11Token({ module: settings.PKCS11_MODULE!, tokenLabel: settings.PKCS11_TOKEN_LABEL!, pin: settings.PKCS11_PIN! });
+                    this.tokens.set(id, token);
+                }
+                if (!token.hasKey(keyId)) throw new Error(`${where}: no key "${keyId}" on PKCS#11 token "${settings.PKCS11_TOKEN_LABEL}"`);
+                return token.key(keyId, pkcs11Wrapping);
+            }
+        }
+    }
+
+    close(): void {
+        for (const t of this.tokens.values()) t.close();
+        this.tokens.clear();
+    }
+}

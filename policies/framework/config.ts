@@ -1,0 +1,112 @@
+// Per-policy configuration. Pulumi's engine applies only the enforcement level of the "all" entry to every policy
+// (pkg/resource/analyzer/config.go, applyConfig); other settings reach a policy only under its own name. So the
+// settings every policy shares (the clock, exemptions, how unknowns are treated) are part of each policy's schema,
+// with the same defaults, and the settings a concern needs (jurisdiction, rotation...) sit with its policies.
+
+import { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
+import { DATE_PATTERN, Exemption, exemptionProblems } from "./exemptions";
+
+export type JsonSchema = PolicyConfigJSONSchema;
+
+/** The settings every policy accepts. */
+export const COMMON_SETTINGS: Readonly<Record<string, JsonSchema>> = {
+    now: {
+        type: "string", pattern: DATE_PATTERN,
+        description: "The date (UTC, YYYY-MM-DD) exemptions are judged on; the real clock when absent. For tests and " +
+            "for checking what happens on a future date.",
+    },
+    exemptions: {
+        type: "array", default: [],
+        description: "Dated, referenced exemptions for this policy's findings.",
+        items: {
+            type: "object", additionalProperties: false,
+            required: ["id", "resources", "reason", "category", "reference", "expires"],
+            properties: {
+                id: { type: "string", pattern: "^[A-Za-z0-9][A-Za-z0-9._-]*$" },
+                resources: { type: "array", minItems: 1, items: { type: "string", minLength: 1 } },
+                reason: { type: "string", minLength: 1 },
+                category: { type: "string", enum: ["waiver", "mitigated"] },
+                reference: { type: "string", minLength: 1 },
+                expires: { type: "string", pattern: DATE_PATTERN },
+            },
+        },
+    },
+    unknownValues: {
+        type: "string", enum: ["fail", "advise"], default: "advise",
+        description: "How a value unknown during preview is reported: \"advise\" as an advisory [cannot verify] " +
+            "finding (the known value is judged again at update time), \"fail\" at the policy's level (fail closed, " +
+            "for CI gates on previews). It is reported either way, never passed silently.",
+    },
+};
+
+/** Settings shared by the policies of one concern (jurisdiction for residency, ...). */
+export const JURISDICTION_SETTING: JsonSchema = {
+    type: "string", enum: ["FR", "EU"], default: "FR",
+    description: "Where data may be held: France, or the 27 EU member states.",
+};
+
+export const REGION_OVERRIDES_SETTING: JsonSchema = {
+    type: "array", default: [],
+    description: "Regions to add to the catalogue (a new region of a known cloud), dated and sourced.",
+    items: {
+        type: "object", additionalProperties: false,
+        required: ["cloud", "name", "country", "asOf", "source"],
+        properties: {
+            cloud: { type: "string", enum: ["azure", "ovhcloud", "cloudtemple"] },
+            name: { type: "string", minLength: 1 },
+            country: { type: "string", pattern: "^[A-Z]{2}$" },
+            services: { type: "array", items: { type: "string", enum: ["compute", "storage", "kms", "database", "any"] } },
+            pairedWith: { type: "string" },
+            asOf: { type: "string", pattern: DATE_PATTERN },
+            source: { type: "string", minLength: 1 },
+        },
+    },
+};
+
+export interface CommonConfig {
+    readonly now?: string;
+    readonly exemptions: readonly Exemption[];
+    readonly unknownValues: "fail" | "advise";
+}
+
+/** A policy's configuration problem; thrown so that the run stops with the policy and key named. */
+export class PolicyConfigError extends Error {
+    constructor(policy: string, message: string) {
+        super(`policy ${policy}: ${message}`);
+        this.name = "PolicyConfigError";
+    }
+}
+
+/**
+ * The policy's settings with schema defaults filled in (the engine does it too; a direct call does not), after
+ * refusing keys its schema does not know: the engine lets them through, and a misspelt `secNumCloudRequired` must
+ * not quietly become the default.
+ */
+export function readConfig<C>(policy: string, schema: Readonly<Record<string, JsonSchema>>,
+                              given: Readonly<Record<string, unknown>>): C & CommonConfig {
+    const result: Record<string, unknown> = {};
+    for (const [key, s] of Object.entries(schema)) {
+        if (s.default !== undefined) result[key] = JSON.parse(JSON.stringify(s.default));
+    }
+    for (const [key, value] of Object.entries(given ?? {})) {
+        if (key === "enforcementLevel") continue;
+        if (!(key in schema)) {
+            throw new PolicyConfigError(policy,
+                `unknown setting "${key}"; known settings: ${Object.keys(schema).sort().join(", ")}`);
+        }
+        if (value !== undefined) result[key] = value;
+    }
+    const common = result as unknown as CommonConfig;
+    if (!Array.isArray(common.exemptions)) throw new PolicyConfigError(policy, "exemptions must be a list");
+    const problems = exemptionProblems(common.exemptions);
+    if (problems.length > 0) throw new PolicyConfigError(policy, problems.join("; "));
+    if (common.now !== undefined && (typeof common.now !== "string" || Number.isNaN(Date.parse(`${common.now}T00:00:00Z`)))) {
+        throw new PolicyConfigError(policy, `now "${String(common.now)}" is not a date (YYYY-MM-DD)`);
+    }
+    return result as C & CommonConfig;
+}
+
+/** The instant the policy judges exemptions at: the configured day (UTC midnight) or the real clock. */
+export function currentDate(config: CommonConfig): Date {
+    return config.now ? new Date(`${config.now}T00:00:00Z`) : new Date();
+}

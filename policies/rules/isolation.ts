@@ -1,0 +1,167 @@
+// Network isolation: data services are not reachable from the internet, private endpoints are used where the
+// platform has them, the cluster API is private or limited to admin networks, nothing is exposed through public
+// addresses, transport is TLS 1.2 or later, and storage refuses shared keys.
+
+import { Finding, platformGap, violation } from "../framework/finding";
+import { Predicate, ResourceInput, StackResource } from "../framework/policy";
+import { at, given, isWorldCidr, list, peek, present, same, str } from "../framework/props";
+import { hostOf, isPrivateHost } from "../catalog/endpoints";
+
+function publicAccess(r: ResourceInput): Finding[] {
+    switch (r.type) {
+        case "azure-native:storage:StorageAccount": {
+            const f: Finding[] = [];
+            if (!same(r.props.publicNetworkAccess, "Disabled")) f.push(violation("Public network access must be off: set `publicNetworkAccess` to Disabled."));
+            if (r.props.allowBlobPublicAccess !== false) f.push(violation("Anonymous blob access must be off: set `allowBlobPublicAccess` to false."));
+            if (!same(at(r.props, "networkRuleSet", "defaultAction"), "Deny")) f.push(violation("The storage firewall must deny by default: set `networkRuleSet.defaultAction` to Deny."));
+            return f;
+        }
+        case "azure-native:keyvault:Vault":
+        case "azure-native:keyvault:ManagedHsm": {
+            const f: Finding[] = [];
+            if (!same(at(r.props, "properties", "publicNetworkAccess"), "Disabled")) f.push(violation("Public network access must be off: set `properties.publicNetworkAccess` to Disabled."));
+            if (!same(at(r.props, "properties", "networkAcls", "defaultAction"), "Deny")) f.push(violation("The vault firewall must deny by default: set `properties.networkAcls.defaultAction` to Deny."));
+            return f;
+        }
+        case "azure-native:dbforpostgresql:Server":
+            return same(at(r.props, "network", "publicNetworkAccess"), "Disabled") ? [] :
+                [violation("Public network access must be off: set `network.publicNetworkAccess` to Disabled.")];
+        case "ovh:CloudProject/database:Database": {
+            const f: Finding[] = [];
+            const restrictions = list(r.props.ipRestrictions);
+            if (restrictions.length === 0 || restrictions.some(x => isWorldCidr(at(x, "ip")))) {
+                f.push(violation("The database must only accept listed networks: set `ipRestrictions` to the warehouse's private ranges."));
+            }
+            if (list(r.props.nodes).some(n => !present(n, "networkId"))) f.push(violation("Every node must sit in the private network: set `nodes[].networkId`."));
+            return f;
+        }
+        case "ovh:CloudProject/storage:Storage":
+            return [platformGap("OVHcloud Object Storage endpoints are public; access is limited to S3 credentials and " +
+                "per-bucket policies, and the data is envelope-encrypted with customer-held keys.")];
+        case "minio:index/s3Bucket:S3Bucket":
+            return given(r.props.acl) && !same(r.props.acl, "private") ? [violation(`The bucket ACL is ${String(r.props.acl)}: it must be private.`)] : [];
+        default:
+            return [];
+    }
+}
+
+function publicAddresses(r: ResourceInput): Finding[] {
+    switch (r.type) {
+        case "azure-native:network:LoadBalancer":
+            return list(r.props.frontendIPConfigurations).some(c => present(c, "publicIPAddress"))
+                ? [violation("The load balancer has a public frontend: use an internal frontend.")] : [];
+        case "ovh:CloudProject/failoverIpAttach:FailoverIpAttach":
+            return [violation("Failover (public) IPs are not allowed.")];
+        case "ovh:CloudProject/loadBalancer:LoadBalancer":
+            return given(at(r.props, "network", "public")) || given(r.props.floatingIp)
+                ? [violation("The load balancer has a public address: keep it on the private network.")] : [];
+        case "kubernetes:core/v1:Service": {
+            const type = str(at(r.props, "spec", "type"));
+            if (same(type, "NodePort")) return [violation("NodePort services expose pods on every node's address: use ClusterIP.")];
+            if (!same(type, "LoadBalancer")) return [];
+            const annotations = at(r.props, "metadata", "annotations");
+            const internal = ["service.beta.kubernetes.io/azure-load-balancer-internal",
+                "service.beta.kubernetes.io/openstack-internal-load-balancer"].some(k => same(at(annotations, k), "true"));
+            return internal ? [] : [violation("LoadBalancer services must be internal (annotate the cloud's internal load balancer).")];
+        }
+        default:
+            return [];
+    }
+}
+
+/**
+ * A public IP is refused unless it is only the source address of an Azure Firewall's filtered egress: attached to
+ * a firewall of the program, with no DNAT rule collection anywhere (so nothing can reach in through it).
+ */
+function publicIps(resources: readonly StackResource[]): Finding[] {
+    const refers = (from: StackResource, urn: string) => from.dependencies.includes(urn) ||
+        Object.values(from.propertyDependencies).some(u => u.includes(urn));
+    const firewalls = resources.filter(r => r.type === "azure-native:network:AzureFirewall");
+    const dnat = resources.some(r => r.type === "azure-native:network:FirewallPolicyRuleCollectionGroup" &&
+        list(peek(r.props, "ruleCollections")).some(c => same(peek(c, "ruleCollectionType"), "FirewallPolicyNatRuleCollection")));
+    return resources.filter(r => r.type === "azure-native:network:PublicIPAddress").flatMap(ip => {
+        const egressOnly = firewalls.some(f => refers(f, ip.urn)) && !dnat;
+        return egressOnly ? [] : [violation(`Public IP ${ip.name} is not allowed: only the egress address of a firewall ` +
+            "without DNAT rules may be public; reach the warehouse through private endpoints and the admin network.", ip.urn)];
+    });
+}
+
+function exposedResources(resources: readonly StackResource[]): Finding[] {
+    return resources.flatMap(r => publicAddresses(r).map(f => ({ ...f, urn: f.urn ?? r.urn })));
+}
+
+function transport(r: ResourceInput): Finding[] {
+    if (r.type === "azure-native:storage:StorageAccount") {
+        const f: Finding[] = [];
+        if (!["TLS1_2", "TLS1_3"].some(v => same(r.props.minimumTlsVersion, v))) f.push(violation("Set `minimumTlsVersion` to TLS1_2 or later."));
+        if (r.props.enableHttpsTrafficOnly === false) f.push(violation("HTTPS-only traffic must stay on."));
+        return f;
+    }
+    if (r.type.startsWith("minio:") && r.provider && r.provider.props.minioSsl === false) {
+        return [violation("The S3 provider talks to the server without TLS: set `minioSsl` to true.")];
+    }
+    if (r.type.startsWith("vault:") && r.provider) {
+        const address = str(r.provider.props.address);
+        if (address && /^http:\/\//i.test(address) && !isPrivateHost(hostOf(address) ?? "")) {
+            return [violation(`The Vault address ${address} is plain HTTP: use HTTPS.`)];
+        }
+    }
+    return [];
+}
+
+function sharedKeys(r: ResourceInput): Finding[] {
+    if (r.type !== "azure-native:storage:StorageAccount") return [];
+    return r.props.allowSharedKeyAccess === false ? [] :
+        [violation("Shared-key (account key) access must be off: set `allowSharedKeyAccess` to false and use Entra ID identities.")];
+}
+
+const PRIVATE_LINK_TYPES = ["azure-native:storage:StorageAccount", "azure-native:keyvault:Vault",
+    "azure-native:keyvault:ManagedHsm", "azure-native:dbforpostgresql:Server"];
+
+function privateEndpoints(resources: readonly StackResource[]): Finding[] {
+    const endpoints = resources.filter(r => r.type === "azure-native:network:PrivateEndpoint");
+    // A flexible server injected into a delegated subnet has no public endpoint to replace: it is private already.
+    const vnetInjected = (r: StackResource) => r.type === "azure-native:dbforpostgresql:Server" &&
+        present(r.props, "network", "delegatedSubnetResourceId");
+    return resources.filter(r => PRIVATE_LINK_TYPES.includes(r.type) && !vnetInjected(r)).filter(target => !endpoints.some(pe =>
+        pe.dependencies.includes(target.urn) ||
+        Object.values(pe.propertyDependencies).some(urns => urns.includes(target.urn))))
+        .map(target => violation(`${target.name} has no private endpoint: add a network:PrivateEndpoint that links to it.`, target.urn));
+}
+
+function clusterApi(resources: readonly StackResource[]): Finding[] {
+    const findings: Finding[] = [];
+    for (const r of resources) {
+        if (r.type === "azure-native:containerservice:ManagedCluster") {
+            const profile = at(r.props, "apiServerAccessProfile");
+            const privateCluster = at(profile, "enablePrivateCluster") === true;
+            const ranges = list(at(profile, "authorizedIPRanges"));
+            if (privateCluster && at(profile, "enablePrivateClusterPublicFQDN") === true) {
+                findings.push(violation("The private cluster also publishes a public DNS name: set `enablePrivateClusterPublicFQDN` to false.", r.urn));
+            }
+            if (!privateCluster && (ranges.length === 0 || ranges.some(isWorldCidr))) {
+                findings.push(violation("The cluster API must be private or limited to admin CIDRs: set " +
+                    "`apiServerAccessProfile.enablePrivateCluster` or `authorizedIPRanges`.", r.urn));
+            }
+        }
+        if (r.type === "ovh:CloudProject/kube:Kube") {
+            const restrictions = resources.filter(x => x.type === "ovh:CloudProject/kubeIpRestrictions:KubeIpRestrictions" &&
+                (x.dependencies.includes(r.urn) || Object.values(x.propertyDependencies).some(u => u.includes(r.urn))));
+            const ips = restrictions.flatMap(x => list(x.props.ips));
+            if (ips.length === 0 || ips.some(isWorldCidr)) {
+                findings.push(violation("OVHcloud Managed Kubernetes has no private API server: restrict it to the admin " +
+                    "CIDRs with a KubeIpRestrictions resource on this cluster.", r.urn));
+            }
+        }
+    }
+    return findings;
+}
+
+export const ISOLATION: Readonly<Record<string, Predicate>> = {
+    "no-public-data-access": { scope: "resource", checks: [publicAccess] },
+    "no-public-addresses": { scope: "stack", checks: [publicIps, exposedResources] },
+    "tls-minimum": { scope: "resource", checks: [transport] },
+    "no-shared-keys": { scope: "resource", checks: [sharedKeys] },
+    "private-endpoints": { scope: "stack", checks: [privateEndpoints] },
+    "cluster-api-restricted": { scope: "stack", checks: [clusterApi] },
+};

@@ -1,0 +1,186 @@
+// Keys held by the customer on Cloud Temple, which offers no customer KMS: OpenBao runs on the warehouse's own
+// OpenShift cluster, and its transit engine holds one platform key and one key per research project, none
+// exportable. Workloads log in with their service account and use envelope encryption against their key only.
+
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import * as vault from "@pulumi/vault";
+import { BlockContext, Endpoint, EncryptionScheme, KeyManagement, WorkloadAccess } from "../../components/target";
+import { KeySpec } from "../../components/model";
+import { kubernetesLabels, namespaceName } from "../../components/workspaces";
+import { CloudTempleNetwork } from "./network";
+import { CloudTempleSettings, SECRET_KEYS } from "./settings";
+import {
+    KUBERNETES_AUTH_PATH, OPENBAO, OPENBAO_AUDIENCE, OPENBAO_PORT, TRANSIT_PATH, projectKeyName, projectRoleName,
+} from "./names";
+import { OPENBAO_CHART, OPENBAO_HSM_SECRET, openbaoValues } from "./openbao";
+import { projectKeyPolicy } from "./access-policies";
+
+/** The research workloads' service account, created by the portable layer in each project's namespace. */
+export const WORKLOAD_SERVICE_ACCOUNT = "research-workloads";
+
+/** Transit key types by neutral algorithm and size. */
+export function transitKeyType(keys: KeySpec): string {
+    if (keys.algorithm === "AES") return "aes256-gcm96";
+    return `rsa-${keys.size}`;
+}
+
+export interface CloudTempleKeysArgs {
+    readonly ctx: BlockContext & { network: CloudTempleNetwork };
+    readonly settings: CloudTempleSettings;
+}
+
+export class CloudTempleKeys extends pulumi.ComponentResource implements KeyManagement {
+    readonly endpoint: Endpoint;
+    readonly scheme: EncryptionScheme = "envelope";
+    readonly platformKeyId: pulumi.Output<string>;
+    readonly projectKeyIds: Readonly<Record<string, pulumi.Output<string>>>;
+    readonly release: k8s.helm.v3.Release;
+    private readonly podNetworkCidr: string;
+    private readonly keyNames: Readonly<Record<string, string>>;
+
+    constructor(name: string, args: CloudTempleKeysArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("health-data:cloudtemple:Keys", name, {}, opts);
+        const { ctx, settings } = args;
+        const { spec } = ctx;
+        const network = ctx.network;
+        const names = network.names;
+        const labels = kubernetesLabels(ctx.labels);
+        const inCluster = { parent: this, provider: network.kubernetes };
+        this.podNetworkCidr = settings.cluster.podNetworkCidr;
+
+        const seal = settings.openbao.seal;
+        const sealSecret = seal.type === "pkcs11"
+            ? [new k8s.core.v1.Secret(`${name}-hsm-pin`, {
+                metadata: { name: OPENBAO_HSM_SECRET, namespace: names.keysNamespace, labels },
+                type: "Opaque",
+                stringData: { pin: new pulumi.Config("warehouse").requireSecret(SECRET_KEYS.hsmPin) },
+            }, { ...inCluster, dependsOn: [network.keysNamespace] })]
+            : [];
+
+        // One Helm release: the chart is upstream's, pinned; the values say everything this warehouse changes.
+        this.release = new k8s.helm.v3.Release(`${name}-openbao`, {
+            name: OPENBAO,
+            chart: OPENBAO_CHART.chart,
+            version: OPENBAO_CHART.version,
+            repositoryOpts: { repo: OPENBAO_CHART.repo },
+            namespace: names.keysNamespace,
+            createNamespace: false,
+            // Ready means the pods run; they stay unready (sealed) until the first unseal, so do not wait for it.
+            skipAwait: true,
+            values: openbaoValues({
+                names, seal, labels,
+                dataStorageGi: settings.openbao.dataStorageGi,
+                auditStorageGi: settings.openbao.auditStorageGi,
+                storageClass: settings.cluster.storageClass,
+            }),
+        }, { ...inCluster, protect: ctx.protect, dependsOn: [network.keysNamespace, ...sealSecret] });
+
+        this.endpoint = { url: pulumi.output(names.openbaoUrl), private: true };
+        const keyNames: Record<string, string> = Object.fromEntries(
+            spec.projects.map(p => [p.id, projectKeyName(spec, p.id)]));
+        this.keyNames = keyNames;
+
+        if (!settings.openbao.initialised) {
+            // A sealed, uninitialised server cannot be configured: the keys are created by the next `pulumi up`,
+            // once an operator has initialised OpenBao (docs/deploy-cloudtemple.md). Their ids are already fixed.
+            pulumi.log.warn("OpenBao is deployed but not yet initialised: transit keys, policies and roles are " +
+                "created once warehouse:cloudtemple.openbao.initialised is true", this);
+            this.platformKeyId = pulumi.output(`${TRANSIT_PATH}/keys/${names.platformKey}`);
+            this.projectKeyIds = Object.fromEntries(Object.entries(keyNames)
+                .map(([id, keyName]) => [id, pulumi.output(`${TRANSIT_PATH}/keys/${keyName}`)]));
+            this.registerOutputs({ platformKeyId: this.platformKeyId });
+            return;
+        }
+
+        // The token never appears in plain text in the state: a secret config key is stored encrypted as a
+        // provider input; without it the provider reads VAULT_TOKEN from Pulumi's environment, outside the state.
+        const token = settings.openbaoTokenSource === "config"
+            ? new pulumi.Config("warehouse").requireSecret(SECRET_KEYS.openbaoToken)
+            : undefined;
+        const openbao = new vault.Provider(`${name}-openbao`, {
+            address: settings.openbao.address,
+            token,
+            // Reached through a port-forward: verify the certificate against its in-cluster name and the service CA.
+            tlsServerName: names.openbaoHost,
+            caCertFile: settings.openbao.caCertFile,
+            skipTlsVerify: false,
+        }, { parent: this, dependsOn: [this.release] });
+        const managed = { parent: this, provider: openbao };
+
+        const transit = new vault.Mount(`${name}-transit`, {
+            path: TRANSIT_PATH,
+            type: "transit",
+            description: "Warehouse keys: one platform key, one per research project (envelope encryption)",
+        }, { ...managed, protect: ctx.protect });
+
+        const transitKey = (resourceName: string, keyName: string) => new vault.transit.SecretBackendKey(resourceName, {
+            backend: transit.path,
+            name: keyName,
+            type: transitKeyType(spec.keys),
+            exportable: false,
+            allowPlaintextBackup: false,
+            deletionAllowed: false,
+            autoRotatePeriod: spec.keys.rotationDays * 24 * 60 * 60,
+        }, { ...managed, protect: ctx.protect });
+
+        const platformKey = transitKey(`${name}-platform-key`, names.platformKey);
+        this.platformKeyId = pulumi.interpolate`${transit.path}/keys/${platformKey.name}`;
+
+        // OpenBao validates service-account tokens against the cluster it runs in, with its own service account.
+        const kubernetesAuth = new vault.AuthBackend(`${name}-kubernetes-auth`, {
+            type: "kubernetes",
+            path: KUBERNETES_AUTH_PATH,
+            description: "Research workloads log in with their service account",
+        }, managed);
+        new vault.kubernetes.AuthBackendConfig(`${name}-kubernetes-auth-config`, {
+            backend: kubernetesAuth.path,
+            kubernetesHost: "https://kubernetes.default.svc:443",
+        }, managed);
+
+        const projectKeyIds: Record<string, pulumi.Output<string>> = {};
+        for (const project of spec.projects) {
+            const key = transitKey(`${name}-${project.id}-key`, keyNames[project.id]);
+            projectKeyIds[project.id] = pulumi.interpolate`${transit.path}/keys/${key.name}`;
+            const policy = new vault.Policy(`${name}-${project.id}-policy`, {
+                name: projectRoleName(project.id),
+                policy: key.name.apply(projectKeyPolicy),
+            }, managed);
+            new vault.kubernetes.AuthBackendRole(`${name}-${project.id}-role`, {
+                backend: kubernetesAuth.path,
+                roleName: projectRoleName(project.id),
+                boundServiceAccountNames: [WORKLOAD_SERVICE_ACCOUNT],
+                boundServiceAccountNamespaces: [namespaceName(project.id)],
+                audience: OPENBAO_AUDIENCE,
+                tokenPolicies: [policy.name],
+                tokenTtl: 60 * 60,
+                tokenMaxTtl: 4 * 60 * 60,
+            }, managed);
+        }
+        this.projectKeyIds = projectKeyIds;
+        this.registerOutputs({ platformKeyId: this.platformKeyId });
+    }
+
+    access(projectId: string): WorkloadAccess {
+        return {
+            settings: {
+                BAO_ADDR: this.endpoint.url,
+                // OpenShift publishes the service CA in this ConfigMap in every namespace.
+                BAO_CACERT_CONFIGMAP: "openshift-service-ca.crt",
+                BAO_AUTH_PATH: KUBERNETES_AUTH_PATH,
+                BAO_AUTH_ROLE: projectRoleName(projectId),
+                BAO_AUTH_AUDIENCE: OPENBAO_AUDIENCE,
+                TRANSIT_MOUNT: TRANSIT_PATH,
+                TRANSIT_KEY: this.keyNames[projectId],
+            },
+            secrets: {},
+            serviceAccountAnnotations: {},
+            egress: [{
+                // In-cluster: the rule is the pod network; the project's AdminNetworkPolicy narrows it to OpenBao.
+                description: "OpenBao (in-cluster, TLS) for the project's transit key",
+                cidr: this.podNetworkCidr,
+                ports: [OPENBAO_PORT],
+            }],
+        };
+    }
+}

@@ -1,0 +1,58 @@
+// The three stacks of this project, planned offline by the CLI's engine and judged by the real pack: Azure fails
+// only on what the CNIL exemption covers (and outright once it expires), OVHcloud and Cloud Temple pass.
+
+import * as fs from "fs";
+import * as path from "path";
+import { PolicyPack } from "../../cli/engine/analyzer";
+import { StackEvaluation, evaluateStack } from "../../cli/engine/evaluate";
+import { planStacks } from "../../cli/engine/run";
+import type { StackPlan } from "../../cli/engine/plan";
+import { parseFindingMessage } from "../../policies/framework/messages";
+import { PACK_DIR, everyPolicy, startPack } from "./support";
+
+const ROOT = path.resolve(__dirname, "../..");
+const STACKS = ["azure-prod", "ovh-rehearsal", "cloudtemple-rehearsal"];
+const AZURE_CONFIG = JSON.parse(fs.readFileSync(path.join(PACK_DIR, "config", "azure-prod.json"), "utf8"));
+
+let pack: PolicyPack;
+let plans: Record<string, StackPlan>;
+beforeAll(async () => {
+    const [started, planned] = await Promise.all([startPack(), planStacks({ programDir: ROOT, stacks: STACKS, config: {}, env: process.env })]);
+    pack = started;
+    plans = Object.fromEntries(planned.map(p => [p.stack, p]));
+}, 180000);
+afterAll(async () => { await pack?.stop(); });
+
+async function judge(stack: string, now: string, exemptions: Record<string, any> = {}): Promise<StackEvaluation> {
+    const config: Record<string, any> = await everyPolicy(pack, { now });
+    for (const [policy, settings] of Object.entries<any>(exemptions)) config[policy] = { ...config[policy], ...settings };
+    await pack.configure(config);
+    await pack.configureStack({ project: plans[stack].project, stack, dryRun: true });
+    return evaluateStack(pack, plans[stack]);
+}
+
+const blocking = (e: StackEvaluation) => e.findings.filter(f => f.level === "mandatory").map(f => `${f.policy}: ${f.urn}: ${f.message}`);
+
+test("OVHcloud passes with no exemption", async () => {
+    expect(blocking(await judge("ovh-rehearsal", "2026-11-24"))).toEqual([]);
+});
+
+test("Cloud Temple passes with no exemption", async () => {
+    expect(blocking(await judge("cloudtemple-rehearsal", "2026-11-24"))).toEqual([]);
+});
+
+test("Azure fails only on what the CNIL exemption covers, reported exempt until 21 December 2026", async () => {
+    const bare = await judge("azure-prod", "2026-12-20");
+    const policies = new Set(bare.findings.filter(f => f.level === "mandatory").map(f => f.policy));
+    expect([...policies].sort()).toEqual(["key-custody", "provider-jurisdiction"]);
+    const exempt = await judge("azure-prod", "2026-12-20", AZURE_CONFIG);
+    expect(blocking(exempt)).toEqual([]);
+    expect(exempt.findings.filter(f => parseFindingMessage(f.message).status === "exempt").length).toBeGreaterThan(0);
+});
+
+test("Azure fails outright from 21 December 2026, naming the expired exemption", async () => {
+    const expired = await judge("azure-prod", "2026-12-21", AZURE_CONFIG);
+    const failing = expired.findings.filter(f => f.level === "mandatory");
+    expect(failing.length).toBeGreaterThan(0);
+    for (const f of failing) expect(parseFindingMessage(f.message)).toMatchObject({ status: "exemption-expired", exemption: { id: "cnil-emc2-2023" } });
+});
