@@ -4,5 +4,7 @@ module.exports = {
   roots: ["<rootDir>/tests"],
   testMatch: ["**/*.test.ts"],
   transform: { "^.+\\.ts$": ["ts-jest", { diagnostics: false }] },
-  testTimeout: 60000,
+  testTimeout: 120000,
+  // Two cores: jest would otherwise keep one worker.
+  maxWorkers: 2,
 };

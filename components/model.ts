@@ -5,6 +5,7 @@ import { z } from "zod";
 import { ConfigError, ConfigProblem } from "./errors";
 import { parseCidr, overlaps } from "./cidr";
 import { JURISDICTION_NAMES } from "../policies/catalog/regions";
+import { SOURCE_ENCRYPTIONS } from "../migration/mover/plan";
 
 /** The config namespace of the neutral settings: `pulumi config set warehouse:region GRA`. */
 export const CONFIG_NAMESPACE = "warehouse";
@@ -99,8 +100,39 @@ function specSchema(targets: readonly [string, ...string[]]) {
             tier: z.enum(CATALOG_TIERS).default("business"),
             storageGb: z.number().int().min(16, "at least 16 GB").max(4096, "at most 4096 GB").default(64),
         }).default({ engine: "postgresql", version: "16", tier: "business", storageGb: 64 }),
+        migration: migrationSchema.optional(),
     });
 }
+
+const K8S_NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+const CONTAINER_NAME = /^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/;
+const containerName = z.string().regex(CONTAINER_NAME, "an Azure container name: 3 to 63 lower-case letters, digits and single hyphens");
+const secretName = z.string().regex(K8S_NAME, "a Kubernetes Secret name: lower-case letters, digits and '-', at most 63 characters");
+
+/** The data move from the Azure warehouse, run on the target cluster as an indexed Job (components/data-mover-job.ts). */
+const migrationSchema = z.strictObject({
+    source: z.strictObject({
+        accountUrl: z.string().regex(/^https:\/\/[a-z0-9]{3,24}\.blob\.core\.windows\.net\/?$/,
+            "the source storage account's blob endpoint, https://<account>.blob.core.windows.net"),
+        credentialsSecret: secretName.default("data-mover-source"),
+        encryption: z.enum(SOURCE_ENCRYPTIONS).default("service-side"),
+        keysSecret: secretName.optional(),
+        cidrs: z.array(cidr).min(1, "the address blocks of the source account's blob endpoint (its private endpoint or service range)"),
+    }),
+    containers: z.strictObject({
+        raw: containerName.default("raw"),
+        curated: containerName.default("curated"),
+        projects: z.record(z.string(), containerName).default({}),
+    }).default({ raw: "raw", curated: "curated", projects: {} }),
+    platformAccessSecret: secretName.default("data-mover-platform-access"),
+    image: z.string().regex(/^[a-z0-9.-]+(:[0-9]+)?\/[a-z0-9._\/-]+(@sha256:[a-f0-9]{64}|:[A-Za-z0-9._-]{1,128})$/,
+        "an image from a registry, pinned by digest (@sha256:...) or tag, e.g. registry.example.fr/hdw/data-mover:1.0.0"),
+    shards: z.number().int().min(1, "at least 1 shard").max(1000, "at most 1000 shards").default(16),
+    parallelism: z.number().int().min(1, "at least 1 pod").max(1000, "at most 1000 pods").optional(),
+    concurrency: z.number().int().min(1).max(64, "at most 64 objects in flight per pod").default(8),
+    bandwidthMbps: z.number().int().min(1, "at least 1 Mbit/s").max(400_000, "at most 400000 Mbit/s")
+        .describe("the link capacity the migration may use, Mbit/s, shared by the running pods"),
+});
 
 type ParsedSpec = z.output<ReturnType<typeof specSchema>>;
 
@@ -111,6 +143,7 @@ export interface WarehouseSpec extends Omit<ParsedSpec, "keys" | "target"> {
 }
 export type ResearchProject = ParsedSpec["projects"][number];
 export type PoolSpec = ParsedSpec["compute"]["systemPool"];
+export type MigrationSpec = NonNullable<ParsedSpec["migration"]>;
 export type Environment = typeof ENVIRONMENTS[number];
 export interface KeySpec {
     readonly algorithm: typeof KEY_ALGORITHMS[number];
@@ -147,6 +180,7 @@ export function parseWarehouseSpec(raw: Record<string, unknown>, options: ParseO
     checkProjects(spec.projects, problems);
     checkPools(spec.compute, problems);
     checkNetwork(spec.network, problems);
+    if (spec.migration) checkMigration(spec.migration, spec.projects, problems);
     if (problems.length) throw new ConfigError(problems);
     return { ...spec, keys };
 }
@@ -174,6 +208,28 @@ function checkProjects(projects: ResearchProject[], problems: ConfigProblem[]): 
                 allowed: `a project id not already used (projects[${first}] has it)` });
         } else seen.set(p.id, i);
     });
+}
+
+function checkMigration(migration: NonNullable<ParsedSpec["migration"]>, projects: ResearchProject[], problems: ConfigProblem[]): void {
+    const ids = projects.map(p => p.id);
+    for (const id of Object.keys(migration.containers.projects)) {
+        if (!ids.includes(id)) {
+            problems.push({ key: key(`migration.containers.projects.${id}`), value: migration.containers.projects[id],
+                allowed: `a container for a declared research project (${ids.join(", ") || "none declared"})` });
+        }
+    }
+    if (migration.parallelism !== undefined && migration.parallelism > migration.shards) {
+        problems.push({ key: key("migration.parallelism"), value: migration.parallelism,
+            allowed: `at most migration.shards (${migration.shards}): more pods than shards would idle` });
+    }
+    if (/:latest$/.test(migration.image)) {
+        problems.push({ key: key("migration.image"), value: migration.image,
+            allowed: "a digest or a version tag: `latest` moves, and a migration must be reproducible" });
+    }
+    if (migration.source.encryption === "client-side-v2" && !migration.source.keysSecret) {
+        problems.push({ key: key("migration.source.keysSecret"), value: undefined,
+            allowed: "required when migration.source.encryption is client-side-v2: the Secret with the source key service settings" });
+    }
 }
 
 function checkPools(compute: ParsedSpec["compute"], problems: ConfigProblem[]): void {

@@ -8,6 +8,7 @@ import {
     Target,
 } from "./target";
 import { ResearchWorkspace, mergeAccess } from "./workspaces";
+import { DataMoverJob, dataMoverArgs } from "./data-mover-job";
 
 export interface HealthDataWarehouseArgs<N extends NetworkIsolation, K extends KeyManagement, C extends Compute,
     S extends Storage, D extends CatalogDatabase> {
@@ -57,6 +58,8 @@ export class HealthDataWarehouse<N extends NetworkIsolation, K extends KeyManage
     readonly storage: S;
     readonly catalog: D;
     readonly workspaces: Readonly<Record<string, ResearchWorkspace>>;
+    /** Set when the spec has a `migration` section. */
+    readonly dataMover?: DataMoverJob;
     readonly outputs: pulumi.Output<WarehouseOutputs>;
 
     constructor(name: string, args: HealthDataWarehouseArgs<N, K, C, S, D>, opts?: pulumi.ComponentResourceOptions) {
@@ -84,6 +87,13 @@ export class HealthDataWarehouse<N extends NetworkIsolation, K extends KeyManage
             }, { parent: this, providers: { kubernetes: this.compute.kubernetes } });
         }
         this.workspaces = workspaces;
+
+        if (spec.migration) {
+            // The data move from Azure, declared with the warehouse it fills (see docs/data-move.md).
+            this.dataMover = new DataMoverJob(`${name}-data-mover`,
+                dataMoverArgs(spec, spec.migration, this.keys, this.storage, ctx.labels),
+                { parent: this, providers: { kubernetes: this.compute.kubernetes } });
+        }
 
         const fields = this.neutralFields(spec, target.name, target.region);
         this.outputs = pulumi.output(fields).apply(o => ({ ...o, privateEndpoints: privateUrls(o.endpoints) }));

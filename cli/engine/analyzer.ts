@@ -112,10 +112,17 @@ function protosFor(packDir: string): Protos & { runner: string } {
     };
 }
 
-/** The first line of a pack's stderr that says what went wrong (not a stack frame or a blank line). */
+/** Headers the runner prints before the actual error. */
+const GENERIC_HEADERS = [/failed with an unhandled exception:$/, /Unable to compile TypeScript:$/];
+
+/**
+ * The first line of a pack's stderr that says what went wrong: not a stack frame, not a blank line, not the
+ * runner's generic "Running program ... failed with an unhandled exception:" header.
+ */
 export function firstMeaningfulLine(stderr: string): string | undefined {
-    return stderr.split(/\r?\n/).map(l => l.trim())
-        .find(l => l !== "" && !l.startsWith("at ") && !/^[~^\s]+$/.test(l) && !/^\S+:\d+$/.test(l));
+    return stderr.replace(/\u001b\[[0-9;]*m/g, "").split(/\r?\n/).map(l => l.trim())
+        .find(l => l !== "" && !l.startsWith("at ") && !/^[~^\s]+$/.test(l) && !/^\S+:\d+$/.test(l) &&
+            !GENERIC_HEADERS.some(h => h.test(l)));
 }
 
 export interface StartOptions {

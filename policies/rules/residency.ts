@@ -47,7 +47,7 @@ function allowedRegions(r: ResourceInput, ctx: RuleContext<ResidencyConfig>): Fi
             value = claim.read();
         } catch (e) {
             if (!isUnknownValueError(e)) throw e;
-            findings.push(cannotVerify(`\`${claim.path}\` is unknown until the update runs; the region is judged at update time.`));
+            findings.push(cannotVerify(`.${claim.path} is unknown until the update runs; the region is judged at update time.`));
             continue;
         }
         if (same(value, "global")) {

@@ -1,6 +1,9 @@
 // Runs the warehouse program (or any Pulumi program) under Pulumi's mocks, in a fresh module registry, and
 // returns every registration with its parent, options and inputs. Tests assert on what a user would deploy.
 
+import * as crypto from "crypto";
+import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { loadProject, loadStackConfig } from "../../cli/engine/project";
 import { computedOutputs } from "./computed";
@@ -51,6 +54,14 @@ export function stackConfig(stack: string): Record<string, string> {
 }
 
 export async function runWarehouse(options: RunOptions): Promise<ProgramRun> {
+    // A stack as committed is planned once per change of the sources, however many test files read it.
+    if (options.stack && !options.config && !options.unset && !options.preview) {
+        return cached(options.stack, () => runWarehouseNow(options));
+    }
+    return runWarehouseNow(options);
+}
+
+async function runWarehouseNow(options: RunOptions): Promise<ProgramRun> {
     const config: Record<string, string> = options.stack ? stackConfig(options.stack) : {};
     for (const k of options.unset ?? []) delete config[k];
     for (const [k, v] of Object.entries(options.config ?? {})) {
@@ -116,6 +127,10 @@ export async function runProgram(entry: string, config: Record<string, string>, 
         }
     });
     if (failure) throw failure;
+    return toRun(resources, outputs);
+}
+
+function toRun(resources: Registered[], outputs: Record<string, any>): ProgramRun {
     return {
         resources,
         outputs,
@@ -141,4 +156,36 @@ function unwrapSecrets(value: any): any {
         return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrapSecrets(v)]));
     }
     return value;
+}
+
+/** The sources a stack's registrations depend on; their content keys the cache. */
+const SOURCES = ["Pulumi.yaml", "components", "stacks", "policies/catalog", "tests/support"];
+
+function sourceHash(): string {
+    const hash = crypto.createHash("sha256");
+    const visit = (p: string) => {
+        const stat = fs.statSync(p);
+        if (stat.isDirectory()) {
+            for (const entry of fs.readdirSync(p).sort()) visit(path.join(p, entry));
+        } else if (/\.(ts|ya?ml|json)$/.test(p)) {
+            hash.update(p).update(fs.readFileSync(p));
+        }
+    };
+    for (const source of SOURCES) visit(path.join(ROOT, source));
+    return hash.digest("hex").slice(0, 16);
+}
+
+async function cached(stack: string, run: () => Promise<ProgramRun>): Promise<ProgramRun> {
+    const dir = path.join(os.tmpdir(), "health-data-warehouse-tests");
+    const file = path.join(dir, `${stack}-${sourceHash()}.json`);
+    if (fs.existsSync(file)) {
+        const saved = JSON.parse(fs.readFileSync(file, "utf8"));
+        return toRun(saved.resources, saved.outputs);
+    }
+    const result = await run();
+    fs.mkdirSync(dir, { recursive: true });
+    const temp = `${file}.${process.pid}`;
+    fs.writeFileSync(temp, JSON.stringify({ resources: result.resources, outputs: result.outputs }));
+    fs.renameSync(temp, file);
+    return result;
 }
