@@ -59,6 +59,8 @@ const SOURCE_DIR = "/var/run/health-data/source";
 const SOURCE_KEYS_DIR = "/var/run/health-data/source-keys";
 const ACCESS_DIR = "/var/run/health-data/access";
 const MANIFEST_DIR = "/var/lib/data-mover";
+/** Where the mover looks for the OpenBao login token (migration/keys/from-settings.ts, OPENBAO_JWT_FILE). */
+const OPENBAO_TOKEN_DIR = "/var/run/secrets/openbao";
 
 export class DataMoverJob extends pulumi.ComponentResource {
     readonly namespace: pulumi.Output<string>;
@@ -136,7 +138,13 @@ export class DataMoverJob extends pulumi.ComponentResource {
             },
         }, inNs);
 
+        // OpenBao's Kubernetes login (Cloud Temple) takes a service-account token minted for its audience.
+        const audiences = [...new Set(scopes.map(s => args.access[s]?.settings.BAO_AUTH_AUDIENCE).filter((a): a is string => typeof a === "string"))];
+        const openbaoToken = audiences.length > 0
+            ? [{ name: "openbao-token", projected: { sources: [{ serviceAccountToken: { audience: audiences[0], expirationSeconds: 3600, path: "token" } }] } }]
+            : [];
         const volumes: pulumi.Input<k8s.types.input.core.v1.Volume>[] = [
+            ...openbaoToken,
             { name: "plan", configMap: { name: planMap.metadata.name } },
             { name: "source", secret: { secretName: args.sourceCredentialsSecret, defaultMode: 0o400 } },
             ...(args.sourceKeysSecret ? [{ name: "source-keys", secret: { secretName: args.sourceKeysSecret, defaultMode: 0o400 } }] : []),
@@ -147,6 +155,7 @@ export class DataMoverJob extends pulumi.ComponentResource {
             { name: "tmp", emptyDir: { medium: "Memory", sizeLimit: "64Mi" } },
         ];
         const mounts = [
+            ...openbaoToken.map(v => ({ name: v.name, mountPath: OPENBAO_TOKEN_DIR, readOnly: true })),
             { name: "plan", mountPath: PLAN_DIR, readOnly: true },
             { name: "source", mountPath: SOURCE_DIR, readOnly: true },
             ...(args.sourceKeysSecret ? [{ name: "source-keys", mountPath: SOURCE_KEYS_DIR, readOnly: true }] : []),

@@ -3,12 +3,12 @@
 
 import { z } from "zod";
 import { ConfigError, ConfigProblem } from "./errors";
+import { key, validate } from "./validation";
 import { parseCidr, overlaps } from "./cidr";
 import { JURISDICTION_NAMES } from "../policies/catalog/regions";
 import { SOURCE_ENCRYPTIONS } from "../migration/mover/plan";
 
-/** The config namespace of the neutral settings: `pulumi config set warehouse:region GRA`. */
-export const CONFIG_NAMESPACE = "warehouse";
+export { CONFIG_NAMESPACE, key } from "./validation";
 
 const LABEL_VALUE = /^[a-z0-9]([a-z0-9._-]{0,61}[a-z0-9])?$/;
 const PROJECT_ID = /^[a-z][a-z0-9]{1,11}$/;
@@ -170,10 +170,8 @@ export function parseWarehouseSpec(raw: Record<string, unknown>, options: ParseO
     const neutral = Object.fromEntries(Object.entries(raw).filter(([k]) => !options.reservedKeys.includes(k)));
     if (options.targets.length === 0) throw new Error("no targets are registered");
     const schema = specSchema(options.targets as [string, ...string[]]);
-    const result = schema.safeParse(neutral);
-    if (!result.success) {
-        throw new ConfigError(result.error.issues.map(issue => toProblem(issue, neutral, options)));
-    }
+    const result = validate(schema, neutral, [], options.reservedKeys);
+    if (!result.data) throw new ConfigError(result.problems);
     const problems: ConfigProblem[] = [];
     const spec = result.data;
     const keys = resolveKeys(spec.keys, problems);
@@ -277,90 +275,6 @@ function checkNetwork(network: ParsedSpec["network"], problems: ConfigProblem[])
 const PRIVATE_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"].map(c => parseCidr(c)!);
 function isPrivate(block: NonNullable<ReturnType<typeof parseCidr>>): boolean {
     return PRIVATE_RANGES.some(r => overlaps(r, block) && r.prefix <= block.prefix);
-}
-
-/** A config key as the user types it on the command line. */
-export function key(path: string): string {
-    return `${CONFIG_NAMESPACE}:${path}`;
-}
-
-function pathKey(path: readonly PropertyKey[]): string {
-    let out = "";
-    for (const part of path) {
-        if (typeof part === "number") out += `[${part}]`;
-        else out += out ? `.${String(part)}` : String(part);
-    }
-    return key(out);
-}
-
-function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
-    let v: any = raw;
-    for (const part of path) {
-        if (v === null || typeof v !== "object") return undefined;
-        v = v[part as any];
-    }
-    return v;
-}
-
-function toProblem(issue: z.core.$ZodIssue, raw: Record<string, unknown>, options: ParseOptions): ConfigProblem {
-    const problem = describeIssue(issue, raw, options);
-    const missing = problem.value === undefined && issue.code !== "unrecognized_keys" && !/^required/.test(problem.allowed);
-    return missing ? { ...problem, allowed: `required: ${problem.allowed}` } : problem;
-}
-
-function describeIssue(issue: z.core.$ZodIssue, raw: Record<string, unknown>, options: ParseOptions): ConfigProblem {
-    const value = valueAt(raw, issue.path);
-    switch (issue.code) {
-        case "unrecognized_keys": {
-            const [first] = issue.keys;
-            const path = [...issue.path, first];
-            const known = knownKeys(issue.path, options);
-            return { key: pathKey(path), value: valueAt(raw, path),
-                allowed: `unknown setting${issue.keys.length > 1 ? `s (also ${issue.keys.slice(1).join(", ")})` : ""}; ` +
-                    `known settings here: ${known.join(", ")}` };
-        }
-        case "invalid_value":
-            return { key: pathKey(issue.path), value,
-                allowed: `one of ${issue.values.map(v => JSON.stringify(v)).join(", ")}` };
-        case "invalid_type":
-            return { key: pathKey(issue.path), value,
-                allowed: value === undefined ? `required (${describeType(issue.expected)})` : describeType(issue.expected) };
-        case "too_small":
-        case "too_big":
-        case "invalid_format":
-        case "custom":
-            return { key: pathKey(issue.path), value, allowed: issue.message };
-        default:
-            return { key: pathKey(issue.path), value, allowed: issue.message };
-    }
-}
-
-function describeType(expected: string): string {
-    switch (expected) {
-        case "number": return "a number";
-        case "string": return "a string";
-        case "boolean": return "true or false";
-        case "array": return "a list (set it with `pulumi config set --path` or as JSON)";
-        case "object": return "an object (set it with `pulumi config set --path` or as JSON)";
-        default: return `a value of type ${expected}`;
-    }
-}
-
-function knownKeys(path: readonly PropertyKey[], options: ParseOptions): string[] {
-    let schema: any = specSchema(options.targets as [string, ...string[]]);
-    for (const part of path) {
-        schema = unwrap(schema);
-        if (typeof part === "number") schema = unwrap(schema)?.element;
-        else schema = unwrap(schema)?.shape?.[part];
-    }
-    const shape = unwrap(schema)?.shape ?? {};
-    const names = Object.keys(shape);
-    return path.length === 0 ? [...names, ...options.reservedKeys] : names;
-}
-
-function unwrap(schema: any): any {
-    while (schema?._zod?.def?.innerType) schema = schema._zod.def.innerType;
-    return schema;
 }
 
 /** The labels every resource that takes labels or tags carries. */

@@ -4,5 +4,6 @@
 import type { Command } from "./command";
 import { check } from "./check";
 import { plan } from "./plan";
+import { rehearse } from "./rehearse";
 
-export const COMMANDS: readonly Command[] = [plan, check];
+export const COMMANDS: readonly Command[] = [plan, check, rehearse];

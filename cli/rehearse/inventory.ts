@@ -154,7 +154,7 @@ export function known<T = unknown>(value: unknown): T | undefined {
 export function outputAt<T = unknown>(inv: StackInventory, ...path: string[]): T | undefined {
     let v: unknown = inv.outputs;
     for (const p of path) {
-        if (!v || typeof v !== "object" || v === UNKNOWN) return undefined;
+        if (!v || typeof v !== "object") return undefined;
         v = (v as Record<string, unknown>)[p];
     }
     return known<T>(v);

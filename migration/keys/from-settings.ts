@@ -2,6 +2,7 @@
 // (WorkloadAccess settings and secrets), read from environment-like maps (files mounted from Kubernetes secrets).
 // The service is chosen by which settings are present, never by a cloud's name.
 
+import * as fs from "fs";
 import { KeyEncryptionKey } from "./key-encryption-key";
 import { OpenBaoTransitKey } from "./openbao-transit";
 import { OvhKmsKey } from "./ovh-kms";
@@ -9,21 +10,26 @@ import { Pkcs11Token, Pkcs11Wrapping } from "./pkcs11";
 
 export type Settings = Readonly<Record<string, string | undefined>>;
 
-/** The settings each key service needs; the first complete set wins, in this order. */
+/** The settings each key service needs (`A|B`: either name); the first complete set wins, in this order. */
 export const KEY_SERVICE_SETTINGS = {
-    "ovh-kms": ["KMS_ENDPOINT", "KMS_CLIENT_CERTIFICATE", "KMS_CLIENT_KEY"],
-    "openbao-transit": ["VAULT_ADDR", "VAULT_TOKEN"],
-    "pkcs11": ["PKCS11_MODULE", "PKCS11_TOKEN_LABEL", "PKCS11_PIN"],
+    "ovh-kms": [["KMS_ENDPOINT", "KMS_CLIENT_CERTIFICATE", "KMS_CLIENT_KEY"]],
+    "openbao-transit": [["VAULT_ADDR|BAO_ADDR", "VAULT_TOKEN|BAO_TOKEN"], ["BAO_ADDR|VAULT_ADDR", "BAO_AUTH_PATH", "BAO_AUTH_ROLE"]],
+    "pkcs11": [["PKCS11_MODULE", "PKCS11_TOKEN_LABEL", "PKCS11_PIN"]],
 } as const;
 
 export type KeyService = keyof typeof KEY_SERVICE_SETTINGS;
 
+/** Where the pod's service-account token for OpenBao's Kubernetes login is mounted (see the data mover Job). */
+export const OPENBAO_JWT_FILE = "/var/run/secrets/openbao/token";
+
+const either = (settings: Settings, names: string) => names.split("|").map(n => settings[n]).find(Boolean);
+
 export function keyServiceOf(settings: Settings, where: string): KeyService {
-    for (const [service, names] of Object.entries(KEY_SERVICE_SETTINGS) as [KeyService, readonly string[]][]) {
-        if (names.every(n => settings[n])) return service;
+    for (const [service, sets] of Object.entries(KEY_SERVICE_SETTINGS) as [KeyService, readonly (readonly string[])[]][]) {
+        if (sets.some(names => names.every(n => either(settings, n)))) return service;
     }
     throw new Error(`${where}: no key service settings found; one of these sets is needed: ` +
-        Object.entries(KEY_SERVICE_SETTINGS).map(([s, names]) => `${s} (${names.join(", ")})`).join("; "));
+        Object.entries(KEY_SERVICE_SETTINGS).flatMap(([s, sets]) => sets.map(names => `${s} (${names.join(", ")})`)).join("; "));
 }
 
 /** Opened PKCS#11 tokens, shared by every key on them and closed together. */
@@ -37,12 +43,17 @@ export class KeyServices {
                     endpoint: settings.KMS_ENDPOINT!, keyId, context,
                     tls: { certificate: settings.KMS_CLIENT_CERTIFICATE, privateKey: settings.KMS_CLIENT_KEY, ca: settings.KMS_CA_CERTIFICATE },
                 });
-            case "openbao-transit":
+            case "openbao-transit": {
+                const token = either(settings, "VAULT_TOKEN|BAO_TOKEN");
+                const ca = either(settings, "VAULT_CACERT|BAO_CACERT");
+                const jwtFile = settings.BAO_JWT_FILE ?? OPENBAO_JWT_FILE;
                 return new OpenBaoTransitKey({
-                    address: settings.VAULT_ADDR!, token: settings.VAULT_TOKEN!, keyName: keyId,
-                    mount: settings.TRANSIT_MOUNT, namespace: settings.VAULT_NAMESPACE,
-                    tls: settings.VAULT_CACERT ? { ca: settings.VAULT_CACERT } : undefined,
+                    address: either(settings, "VAULT_ADDR|BAO_ADDR")!, keyName: keyId, token,
+                    kubernetesLogin: token ? undefined : { path: settings.BAO_AUTH_PATH!, role: settings.BAO_AUTH_ROLE!, jwt: () => fs.readFileSync(jwtFile, "utf8").trim() },
+                    mount: settings.TRANSIT_MOUNT, namespace: either(settings, "VAULT_NAMESPACE|BAO_NAMESPACE"),
+                    tls: ca ? { ca } : undefined,
                 });
+            }
             case "pkcs11": {
                 const id = `${settings.PKCS11_MODULE}\n${settings.PKCS11_TOKEN_LABEL}`;
                 let token = this.tokens.get(id);

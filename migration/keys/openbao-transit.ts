@@ -13,7 +13,9 @@ export interface OpenBaoTransitKeyOptions {
     readonly mount?: string;
     /** The transit key's name. */
     readonly keyName: string;
-    readonly token: string;
+    /** A token, or a Kubernetes login (the pod's projected service-account token exchanged for one). */
+    readonly token?: string;
+    readonly kubernetesLogin?: { readonly path: string; readonly role: string; readonly jwt: () => string };
     /** Enterprise-style namespace header, when the server uses namespaces. */
     readonly namespace?: string;
     readonly tls?: TlsClientIdentity;
@@ -23,27 +25,52 @@ export class OpenBaoTransitKey implements KeyEncryptionKey {
     readonly keyId: string;
     readonly wrapping = "openbao-transit";
     private readonly base: string;
-    private readonly headers: Record<string, string>;
+    private token?: Promise<string>;
 
     constructor(private readonly options: OpenBaoTransitKeyOptions) {
-        if (!options.token) throw new Error("OpenBao transit needs a token");
+        if (!options.token && !options.kubernetesLogin) throw new Error("OpenBao transit needs a token or a Kubernetes login role");
         const mount = (options.mount ?? "transit").replace(/^\/+|\/+$/g, "");
         this.keyId = options.keyName;
         this.base = `${options.address.replace(/\/+$/, "")}/v1/${mount}`;
-        this.headers = { "x-vault-token": options.token, ...(options.namespace ? { "x-vault-namespace": options.namespace } : {}) };
+        if (options.token) this.token = Promise.resolve(options.token);
+    }
+
+    private async headers(): Promise<Record<string, string>> {
+        this.token ??= this.login();
+        return { "x-vault-token": await this.token, ...(this.options.namespace ? { "x-vault-namespace": this.options.namespace } : {}) };
+    }
+
+    /** Exchanges the pod's service-account token for an OpenBao token (the `kubernetes` auth method). */
+    private async login(): Promise<string> {
+        const login = this.options.kubernetesLogin!;
+        const answer = await postJson(`${this.options.address.replace(/\/+$/, "")}/v1/auth/${login.path.replace(/^\/+|\/+$/g, "")}/login`,
+            { role: login.role, jwt: login.jwt() }, this.options.namespace ? { "x-vault-namespace": this.options.namespace } : {}, this.options.tls)
+            .catch(e => { this.token = undefined; throw e; });
+        const token = answer?.auth?.client_token;
+        if (typeof token !== "string") throw new KeyServiceError("OpenBao login: no auth.client_token in the answer");
+        return token;
+    }
+
+    /** A call with the current token; a login token that expired (403) is renewed once. */
+    private async call(path: string, body: unknown): Promise<any> {
+        try {
+            return await postJson(`${this.base}/${path}`, body, await this.headers(), this.options.tls);
+        } catch (e) {
+            if (!(e instanceof KeyServiceError && e.status === 403 && this.options.kubernetesLogin)) throw e;
+            this.token = this.login();
+            return postJson(`${this.base}/${path}`, body, await this.headers(), this.options.tls);
+        }
     }
 
     async wrap(dataKey: Buffer): Promise<string> {
-        const answer = await postJson(`${this.base}/encrypt/${encodeURIComponent(this.options.keyName)}`,
-            { plaintext: dataKey.toString("base64") }, this.headers, this.options.tls);
+        const answer = await this.call(`encrypt/${encodeURIComponent(this.options.keyName)}`, { plaintext: dataKey.toString("base64") });
         const ciphertext = answer?.data?.ciphertext;
         if (typeof ciphertext !== "string") throw new KeyServiceError("transit encrypt: no data.ciphertext in the answer");
         return ciphertext;
     }
 
     async unwrap(wrapped: string): Promise<Buffer> {
-        const answer = await postJson(`${this.base}/decrypt/${encodeURIComponent(this.options.keyName)}`,
-            { ciphertext: wrapped }, this.headers, this.options.tls);
+        const answer = await this.call(`decrypt/${encodeURIComponent(this.options.keyName)}`, { ciphertext: wrapped });
         const plaintext = answer?.data?.plaintext;
         if (typeof plaintext !== "string") throw new KeyServiceError("transit decrypt: no data.plaintext in the answer");
         return Buffer.from(plaintext, "base64");

@@ -2,6 +2,7 @@
 // places its data is copied to (geo-redundant pairs, replication targets, backup regions).
 
 import { Jurisdiction } from "../catalog/regions";
+import { placeEndpoint } from "../catalog/endpoints";
 import { classify } from "../catalog/services";
 import { Finding, cannotVerify, violation } from "../framework/finding";
 import { Predicate, ResourceInput, RuleContext, isUnknownValueError } from "../framework/policy";
@@ -97,6 +98,18 @@ function replicaDestinations(r: ResourceInput, ctx: RuleContext<ResidencyConfig>
             const verdict = judgeRegion("ovhcloud", at(rule, "destination", "region"), "storage", jurisdiction, regions);
             if (!verdict.ok) findings.push(violation(`\`replication.rules[${i}].destination.region\` ${verdict.reason}.`));
         });
+    }
+    // CloudNativePG backups (the catalogue on OpenShift): the object store they are shipped to must be placeable.
+    const barman = r.type === "kubernetes:barmancloud.cnpg.io/v1:ObjectStore" ? at(r.props, "spec", "configuration")
+        : r.type === "kubernetes:postgresql.cnpg.io/v1:Cluster" ? at(r.props, "spec", "backup", "barmanObjectStore") : undefined;
+    if (barman !== undefined && at(barman, "endpointURL") !== undefined) {
+        const placed = placeEndpoint(at(barman, "endpointURL"));
+        if (placed.kind === "unknown") {
+            findings.push(violation(`Database backups go to an object store whose place cannot be established: ${placed.reason}.`));
+        } else if (placed.kind === "cloud") {
+            const verdict = judgeRegion(placed.cloud, placed.region, "storage", jurisdiction, regions);
+            if (!verdict.ok) findings.push(violation(`Database backups go to ${placed.host}, which ${verdict.reason}.`));
+        }
     }
     if (r.type === "ovh:CloudProject/database:Database") {
         list(r.props.backupRegions).forEach((region, i) => {

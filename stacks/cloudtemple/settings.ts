@@ -6,7 +6,8 @@
 import { z } from "zod";
 import { ConfigError, ConfigProblem } from "../../components/errors";
 import { parseCidr } from "../../components/cidr";
-import { WarehouseSpec, key } from "../../components/model";
+import { WarehouseSpec } from "../../components/model";
+import { key, validate } from "../../components/validation";
 import { FIRST_PROJECT_PRIORITY, LAST_SUPPORTED_PRIORITY } from "./egress";
 
 /** The object-storage endpoint Cloud Temple gives a storage namespace in FR1 (Dell ECS, path-style, SigV4). */
@@ -80,8 +81,9 @@ const settingsSchema = z.strictObject({
         address: httpsUrl.default("https://127.0.0.1:8200"),
         /** The cluster's service CA bundle on the operator's machine, to verify OpenBao's certificate. */
         caCertFile: z.string().min(1).optional(),
-        seal: z.discriminatedUnion("type", [z.strictObject({ type: z.literal("shamir") }), pkcs11Seal])
-            .default({ type: "shamir" }),
+        seal: z.discriminatedUnion("type", [z.strictObject({ type: z.literal("shamir") }), pkcs11Seal], {
+            error: "a seal of type \"shamir\" or \"pkcs11\" (library, tokenLabel, keyLabel, image)",
+        }).default({ type: "shamir" }),
         dataStorageGi: z.number().int().min(1).max(1000).default(10),
         auditStorageGi: z.number().int().min(1).max(1000).default(50),
     }).default({
@@ -150,10 +152,8 @@ export function parseSettings(spec: WarehouseSpec, settings: Readonly<Record<str
             allowed: "required: an object with cluster, objectStorage and optionally openbao and catalog " +
                 "(see stacks/Pulumi.cloudtemple-rehearsal.yaml)" }]);
     }
-    const result = settingsSchema.safeParse(raw);
-    if (!result.success) {
-        throw new ConfigError([...problems, ...result.error.issues.map(issue => toProblem(issue, raw))]);
-    }
+    const result = validate(settingsSchema, raw, [SETTINGS_KEY]);
+    if (!result.data) throw new ConfigError([...problems, ...result.problems]);
     const parsed = result.data;
 
     const lastPriority = FIRST_PROJECT_PRIORITY + spec.projects.length - 1;
@@ -214,34 +214,4 @@ export function parseSettings(spec: WarehouseSpec, settings: Readonly<Record<str
     }
     if (problems.length) throw new ConfigError(problems);
     return { ...parsed, openbaoTokenSource };
-}
-
-function toProblem(issue: z.core.$ZodIssue, raw: unknown): ConfigProblem {
-    const path = issue.code === "unrecognized_keys" ? [...issue.path, issue.keys[0]] : issue.path;
-    const name = key([SETTINGS_KEY, ...path.map(p => typeof p === "number" ? `[${p}]` : String(p))]
-        .join(".").replace(/\.\[/g, "["));
-    const value = valueAt(raw, path);
-    switch (issue.code) {
-        case "unrecognized_keys":
-            return { key: name, value, allowed: "unknown setting" +
-                (issue.keys.length > 1 ? ` (also ${issue.keys.slice(1).join(", ")})` : "") };
-        case "invalid_value":
-            return { key: name, value, allowed: `one of ${issue.values.map(v => JSON.stringify(v)).join(", ")}` };
-        case "invalid_union":
-            return { key: name, value, allowed: "a seal of type \"shamir\" or \"pkcs11\" (library, tokenLabel, " +
-                "keyLabel, image)" };
-        case "invalid_type":
-            return { key: name, value, allowed: value === undefined ? `required (${issue.expected})` : issue.expected };
-        default:
-            return { key: name, value, allowed: issue.message };
-    }
-}
-
-function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
-    let v: any = raw;
-    for (const part of path) {
-        if (v === null || typeof v !== "object") return undefined;
-        v = v[part as any];
-    }
-    return v;
 }

@@ -3,7 +3,7 @@
 
 import { z } from "zod";
 import { ConfigError, ConfigProblem } from "../../components/errors";
-import { key } from "../../components/model";
+import { key, validate } from "../../components/validation";
 import { parseCidr } from "../../components/cidr";
 
 export const SETTINGS_KEY = "ovh";
@@ -66,46 +66,8 @@ export function parseOvhSettings(settings: Readonly<Record<string, unknown>>): O
         key: key(k), value: settings[k],
         allowed: `unknown setting; the OVHcloud target reads only ${key(SETTINGS_KEY)} (an object)`,
     }));
-    const raw = settings[SETTINGS_KEY];
-    const result = schema.safeParse(raw);
-    if (!result.success) problems.push(...result.error.issues.map(issue => toProblem(issue, raw)));
+    const result = validate(schema, settings[SETTINGS_KEY], [SETTINGS_KEY]);
+    problems.push(...result.problems);
     if (problems.length) throw new ConfigError(problems);
     return result.data!;
-}
-
-function toProblem(issue: z.core.$ZodIssue, raw: unknown): ConfigProblem {
-    const path = issue.code === "unrecognized_keys" ? [...issue.path, issue.keys[0]] : issue.path;
-    const configKey = key([SETTINGS_KEY, ...path.map(p => typeof p === "number" ? `[${p}]` : String(p))]
-        .join(".").replace(/\.\[/g, "["));
-    const value = valueAt(raw, path);
-    switch (issue.code) {
-        case "unrecognized_keys":
-            return { key: configKey, value, allowed: `unknown setting; known settings here: ${knownKeys(issue.path)}` };
-        case "invalid_value":
-            return { key: configKey, value, allowed: `one of ${issue.values.map(v => JSON.stringify(v)).join(", ")}` };
-        case "invalid_type":
-            return { key: configKey, value,
-                allowed: value === undefined ? `required (${issue.expected})` : `a value of type ${issue.expected}` };
-        default:
-            return { key: configKey, value, allowed: issue.message };
-    }
-}
-
-function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
-    let v: any = raw;
-    for (const part of path) {
-        if (v === null || typeof v !== "object") return undefined;
-        v = v[part as any];
-    }
-    return v;
-}
-
-function knownKeys(path: readonly PropertyKey[]): string {
-    let s: any = schema;
-    for (const part of path) {
-        while (s?._zod?.def?.innerType) s = s._zod.def.innerType;
-        s = s?.shape?.[part as string];
-    }
-    while (s?._zod?.def?.innerType) s = s._zod.def.innerType;
-    return Object.keys(s?.shape ?? {}).join(", ");
 }

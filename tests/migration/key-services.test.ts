@@ -28,6 +28,9 @@ function fakeKeyService(kind: "okms" | "transit") {
             seen.push({ method: req.method, url: req.url, headers: req.headers, body, clientCertificate: peer?.subject?.CN });
             const reply = (status: number, value: unknown) => { res.writeHead(status, { "content-type": "application/json" }); res.end(JSON.stringify(value)); };
             const aad = Buffer.from(String(body.context ?? ""));
+            if (/\/auth\/.*\/login$/.test(req.url!)) {
+                return body.jwt === "projected-sa-token" ? reply(200, { auth: { client_token: "s.from-login" } }) : reply(403, { errors: ["permission denied"] });
+            }
             if (/\/encrypt(\/|$)/.test(req.url!)) {
                 const iv = crypto.randomBytes(12);
                 const c = crypto.createCipheriv("aes-256-gcm", key, iv).setAAD(aad);
@@ -75,6 +78,19 @@ describe("OpenBao transit KEK", () => {
         expect(fake.seen[0].headers).toMatchObject({ "x-vault-token": "s.test-token", "x-vault-namespace": "hdw" });
         expect(fake.seen[0].body).toEqual({ plaintext: dataKey.toString("base64") });
         expect(kek.keyId).toBe("project-oncoprev");
+    });
+
+    test("logs in with the pod's service-account token when it has no token (Kubernetes auth)", async () => {
+        const before = fake.seen.length;
+        const kek = new OpenBaoTransitKey({ address, keyName: "project-b", kubernetesLogin: { path: "kubernetes", role: "rp-b", jwt: () => "projected-sa-token" } });
+        const dataKey = crypto.randomBytes(32);
+        expect((await kek.unwrap(await kek.wrap(dataKey))).equals(dataKey)).toBe(true);
+        const calls = fake.seen.slice(before);
+        expect(calls.map(c => c.url)).toEqual(["/v1/auth/kubernetes/login", "/v1/transit/encrypt/project-b", "/v1/transit/decrypt/project-b"]);
+        expect(calls[0].body).toEqual({ role: "rp-b", jwt: "projected-sa-token" });
+        expect(calls[1].headers["x-vault-token"]).toBe("s.from-login");
+        const refused = new OpenBaoTransitKey({ address, keyName: "k", kubernetesLogin: { path: "kubernetes", role: "r", jwt: () => "someone-else" } });
+        await expect(refused.wrap(dataKey)).rejects.toThrow(/HTTP 403/);
     });
 
     test("a refused or altered ciphertext is an error, not a wrong key", async () => {
@@ -140,6 +156,7 @@ describe("choosing the key service from a scope's settings", () => {
     test("recognises each service by its settings, and names what is missing otherwise", () => {
         expect(keyServiceOf({ KMS_ENDPOINT: "https://x", KMS_CLIENT_CERTIFICATE: "c", KMS_CLIENT_KEY: "k" }, "s")).toBe("ovh-kms");
         expect(keyServiceOf({ VAULT_ADDR: "https://bao", VAULT_TOKEN: "t" }, "s")).toBe("openbao-transit");
+        expect(keyServiceOf({ BAO_ADDR: "https://bao", BAO_AUTH_PATH: "kubernetes", BAO_AUTH_ROLE: "rp-a" }, "s")).toBe("openbao-transit");
         expect(keyServiceOf({ PKCS11_MODULE: "/m.so", PKCS11_TOKEN_LABEL: "l", PKCS11_PIN: "p" }, "s")).toBe("pkcs11");
         expect(() => keyServiceOf({ KMS_ENDPOINT: "https://x" }, "/access/oncoprev")).toThrow(/\/access\/oncoprev: no key service settings found.*KMS_CLIENT_CERTIFICATE/);
         const services = new KeyServices();

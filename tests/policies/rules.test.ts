@@ -45,6 +45,14 @@ describe("residency", () => {
         expect(failures(await analyze(DB, { ...OVH.database, backupRegions: ["GRA", "BHS"] }), "replicas-in-jurisdiction")).toHaveLength(1);
         expect(failures(await analyze(DB, { ...OVH.database, backupRegions: ["GRA", "SBG"] }), "replicas-in-jurisdiction")).toEqual([]);
     });
+    test("Cloud Temple: CloudNativePG backups must go to an object store in the jurisdiction", async () => {
+        const store = (endpointURL: string) => ({ metadata: { name: "catalog-backups" },
+            spec: { configuration: { destinationPath: "s3://hdh-backups/", endpointURL } } });
+        const type = "kubernetes:barmancloud.cnpg.io/v1:ObjectStore";
+        expect(failures(await analyze(type, store("https://hdh.s3.fr1.cloud-temple.com")), "replicas-in-jurisdiction")).toEqual([]);
+        expect(failures(await analyze(type, store("https://s3.bhs.io.cloud.ovh.net")), "replicas-in-jurisdiction")).toHaveLength(1);
+        expect(failures(await analyze(type, store("https://backups.example.com")), "replicas-in-jurisdiction")[0]).toMatch(/cannot be established/);
+    });
     test("Azure geo-redundancy stays in France (francecentral pairs with francesouth) but not in the EU pair of westeurope", async () => {
         expect(failures(await analyze(ACCOUNT, { ...AZ.account, sku: { name: "Standard_RAGRS" } }), "replicas-in-jurisdiction")).toEqual([]);
         expect(failures(await analyze(ACCOUNT, { ...AZ.account, allowCrossTenantReplication: true }), "replicas-in-jurisdiction")).toHaveLength(1);

@@ -90,27 +90,34 @@ async function runJob(job) {
         mock[method] = recorder.monitor[method];
     }
 
+    // The first failure ends the run: after a failed registration the runtime may keep waiting for outputs that
+    // will never resolve (the engine would stop the program at that point too).
     const failures = [];
-    const onError = err => { if (!failures.includes(err)) failures.push(err); };
+    let signalFailure;
+    const failed = new Promise(resolve => { signalFailure = resolve; });
+    const onError = err => {
+        if (!failures.includes(err)) failures.push(err);
+        signalFailure();
+    };
     process.on("uncaughtException", onError);
     process.on("unhandledRejection", onError);
+    recorder.onFailure(signalFailure);
 
     const { run } = loadRunner(runtimeDir);
     const started = Date.now();
-    try {
+    const completed = (async () => {
         await run({ _: [job.entry] }, () => undefined, () => undefined, () => false);
         // Drain outstanding registrations (e.g. the root Stack's outputs), as the runtime does before exit.
         await pulumi.runtime.disconnect();
-    } catch (err) {
-        onError(err);
-    }
+    })().catch(onError);
+    await Promise.race([completed, failed]);
     // Errors raised inside apply callbacks surface as unhandled rejections on a later turn.
     await new Promise(resolve => setImmediate(resolve));
+    const engineError = recorder.error();
+    if (engineError) return { ok: false, error: { kind: "engine", message: engineError } };
     if (failures.length > 0) {
         return { ok: false, error: describeFailure(failures[0], job.programDir, pulumi) };
     }
-    const engineError = recorder.error();
-    if (engineError) return { ok: false, error: { kind: "engine", message: engineError } };
     return {
         ok: true,
         result: {

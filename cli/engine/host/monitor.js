@@ -33,6 +33,7 @@ function createMonitor(opts) {
     const byUrn = new Map();
     const invokes = [];
     let engineError;
+    let onFailure = () => undefined;
 
     const qualifiedType = urn => urn.split("::")[2];
     function makeUrn(parent, type, name, stack = opts.stack, project = opts.project) {
@@ -65,6 +66,7 @@ function createMonitor(opts) {
 
     function fail(cb, message) {
         engineError = engineError || message;
+        onFailure();
         cb(new Error(message), undefined);
     }
 
@@ -175,6 +177,7 @@ function createMonitor(opts) {
         registrations: () => records,
         invokes: () => invokes,
         error: () => engineError,
+        onFailure: fn => { onFailure = fn; },
     };
 }
 
