@@ -36,18 +36,27 @@ export function stackReport(plan: StackPlan, evaluation: StackEvaluation | undef
 function reportFinding(f: RawFinding, byUrn: ReadonlyMap<string, PlannedResource>,
                        policies: ReadonlyMap<string, PolicyFacts>): ReportFinding {
     const facts = policies.get(f.policy);
-    const exempt = parseFindingMessage(f.message).status === "exempt" && f.level === "advisory";
+    const message = withoutDescription(f.message, f.description ?? facts?.description);
+    const exempt = parseFindingMessage(message).status === "exempt" && f.level === "advisory";
     return {
         policy: f.policy,
         level: f.level,
         urn: f.urn,
-        message: f.message,
+        message,
         exempt,
         pack: f.pack,
         description: f.description ?? facts?.description,
         remediation: facts?.remediationSteps || undefined,
         component: componentOf(f.urn, byUrn),
     };
+}
+
+/**
+ * The finding itself. @pulumi/policy sends "<policy description>\n<what was reported>"; the description is kept in
+ * its own field, and exemption prefixes are at the start of the reported text.
+ */
+export function withoutDescription(message: string, description?: string): string {
+    return description && message.startsWith(`${description}\n`) ? message.slice(description.length + 1) : message;
 }
 
 /** The nearest enclosing component resource (the resource itself when it is one), the root Stack excluded. */

@@ -1,7 +1,7 @@
 // Small stream helpers shared by the copy and the verification.
 
 import * as crypto from "crypto";
-import { PassThrough, Readable, Transform, TransformCallback } from "stream";
+import { Readable, Transform, TransformCallback } from "stream";
 import { KeyResolver } from "../keys/key-encryption-key";
 import {
     ClientSideDecryptor, clientSidePlaintextSize, parseClientSideEncryption, unwrapContentKey,
@@ -37,10 +37,6 @@ export async function readAll(body: Readable): Promise<Buffer> {
     return Buffer.concat(chunks);
 }
 
-export async function drain(body: Readable): Promise<void> {
-    for await (const _ of body) { /* consumed */ }
-}
-
 /** A source blob's plaintext: decrypted when the client encrypted it, as stored otherwise. */
 export interface SourcePlaintext {
     /** Raw bytes as stored, hashed with MD5 (to compare with the source's Content-MD5). */
@@ -74,8 +70,4 @@ export async function openSourcePlaintext(source: AzureBlobSource, blob: SourceB
         body.destroy();
         throw e;
     }
-}
-
-export function passThrough(): PassThrough {
-    return new PassThrough();
 }

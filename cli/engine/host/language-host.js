@@ -90,34 +90,25 @@ async function runJob(job) {
         mock[method] = recorder.monitor[method];
     }
 
-    // The first failure ends the run: after a failed registration the runtime may keep waiting for outputs that
-    // will never resolve (the engine would stop the program at that point too).
-    const failures = [];
-    let signalFailure;
-    const failed = new Promise(resolve => { signalFailure = resolve; });
-    const onError = err => {
-        if (!failures.includes(err)) failures.push(err);
-        signalFailure();
-    };
-    process.on("uncaughtException", onError);
-    process.on("unhandledRejection", onError);
-    recorder.onFailure(signalFailure);
+    // The first failure ends the run, answered at once: after a failed registration or a top-level error, the
+    // runtime can keep its event loop busy forever, so nothing is left to a later turn (the engine would stop the
+    // program at that point too).
+    const fail = err => answer({ ok: false, error: describeFailure(err, job.programDir, pulumi) });
+    process.on("uncaughtException", fail);
+    process.on("unhandledRejection", fail);
+    recorder.onFailure(message => answer({ ok: false, error: { kind: "engine", message } }));
 
     const { run } = loadRunner(runtimeDir);
     const started = Date.now();
-    const completed = (async () => {
+    try {
         await run({ _: [job.entry] }, () => undefined, () => undefined, () => false);
         // Drain outstanding registrations (e.g. the root Stack's outputs), as the runtime does before exit.
         await pulumi.runtime.disconnect();
-    })().catch(onError);
-    await Promise.race([completed, failed]);
+    } catch (err) {
+        fail(err);
+    }
     // Errors raised inside apply callbacks surface as unhandled rejections on a later turn.
     await new Promise(resolve => setImmediate(resolve));
-    const engineError = recorder.error();
-    if (engineError) return { ok: false, error: { kind: "engine", message: engineError } };
-    if (failures.length > 0) {
-        return { ok: false, error: describeFailure(failures[0], job.programDir, pulumi) };
-    }
     return {
         ok: true,
         result: {
@@ -129,11 +120,25 @@ async function runJob(job) {
     };
 }
 
+let answered = false;
+
+/**
+ * Sends the one answer and exits. A failure is small and written at once (the write to the IPC pipe is attempted
+ * synchronously), so exiting right after does not lose it even if the event loop never turns again; a plan,
+ * which can be megabytes, exits once it is flushed.
+ */
+function answer(message) {
+    if (answered) return;
+    answered = true;
+    if (message.ok) {
+        process.send(message, () => process.exit(0));
+    } else {
+        process.send(message);
+        process.exit(0);
+    }
+}
+
 process.once("message", message => {
     runJob(message.job)
-        .catch(err => ({ ok: false, error: { kind: "host", message: String((err && err.stack) || err) } }))
-        .then(answer => {
-            // Exit only once the answer is flushed to the parent.
-            process.send(answer, () => process.exit(0));
-        });
+        .then(answer, err => answer({ ok: false, error: { kind: "host", message: String((err && err.stack) || err) } }));
 });

@@ -66,7 +66,7 @@ function createMonitor(opts) {
 
     function fail(cb, message) {
         engineError = engineError || message;
-        onFailure();
+        onFailure(engineError);
         cb(new Error(message), undefined);
     }
 
