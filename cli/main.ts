@@ -8,7 +8,8 @@ import { PROGRAM_NAME } from "./paths";
 
 export function processIo(): Io {
     return {
-        cwd: process.cwd(),
+        // Under `npm run`, the process runs in the package root; paths on the command line are the user's.
+        cwd: process.env.INIT_CWD ?? process.cwd(),
         env: process.env,
         out: text => process.stdout.write(text),
         err: text => process.stderr.write(text),

@@ -4,6 +4,7 @@
 import * as path from "path";
 import type { Command } from "./command";
 import { PROGRAM_HELP, PROGRAM_OPTIONS, oneOf, programSelection } from "./common";
+import { UsageError } from "../errors";
 import { DEFAULT_POLICY_PACK, PACKAGE_ROOT, PROGRAM_NAME } from "../paths";
 
 export const CHECK_FORMATS = ["text", "json", "sarif", "junit", "markdown"] as const;
@@ -20,7 +21,8 @@ ${PROGRAM_HELP}
   --policy-config FILE  policy config for every stack (pulumi --policy-pack-config format); default: per stack,
                         <pack>/config/<stack>.json if it exists, else none
   --format FORMAT       text (default), json, sarif (code scanning), junit (test reports), markdown (PR comment)
-  --output FILE         write the report there instead of stdout (the verdict line still goes to stderr)
+  --output FILE         write the report there instead of stdout (the verdict line goes to stderr); repeat
+                        --format/--output in pairs to write several reports from one run
   --base GIT_REF        also check that commit and report which findings the change introduces and fixes
 
 exit status: 0 no mandatory finding, 1 at least one, 2 bad input or a program or pack that fails`,
@@ -28,19 +30,24 @@ exit status: 0 no mandatory finding, 1 at least one, 2 bad input or a program or
         ...PROGRAM_OPTIONS,
         "policy-pack": { type: "string" },
         "policy-config": { type: "string" },
-        format: { type: "string" },
-        output: { type: "string" },
+        format: { type: "string", multiple: true },
+        output: { type: "string", multiple: true },
         base: { type: "string" },
     },
     async run(values, _positionals, io) {
         const { runCheck } = await import("../handlers/check");
         const resolve = (v: unknown) => (typeof v === "string" ? path.resolve(io.cwd, v) : undefined);
+        const formats = ((values.format as string[] | undefined) ?? ["text"]).map(f => oneOf("format", f, CHECK_FORMATS, "text"));
+        const outputs = ((values.output as string[] | undefined) ?? []).map(o => resolve(o)!);
+        if (formats.length > 1 && outputs.length !== formats.length) {
+            throw new UsageError(`${formats.length} formats need as many --output files (got ${outputs.length})`);
+        }
+        if (outputs.length > formats.length) throw new UsageError("more --output files than --format values");
         return runCheck({
             ...programSelection(values, io.cwd, PACKAGE_ROOT),
             policyPack: resolve(values["policy-pack"]) ?? DEFAULT_POLICY_PACK,
             policyConfig: resolve(values["policy-config"]),
-            format: oneOf("format", values.format, CHECK_FORMATS, "text"),
-            output: resolve(values.output),
+            reports: formats.map((format, i) => ({ format, output: outputs[i] })),
             base: values.base as string | undefined,
         }, io);
     },

@@ -33,16 +33,22 @@ function inside(root: string, dir: string): boolean {
     return !rel.startsWith("..") && !path.isAbsolute(rel);
 }
 
-export async function withBase<T>(ref: string, programDir: string, packDir: string,
-                                  fn: (base: BaseCheckout) => Promise<T>): Promise<T> {
+/** The repository holding the program and the commit `ref` names; fails before any work when either is missing. */
+export function resolveBase(ref: string, programDir: string): { root: string; commit: string } {
     const root = git(programDir, ["rev-parse", "--show-toplevel"]);
-    let commit: string;
+    let commit = "";
     try {
         commit = git(root, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`]);
     } catch {
-        throw new ExternalError(`--base ${ref}: not a commit of the repository at ${root}`);
+        // reported below
     }
     if (!commit) throw new ExternalError(`--base ${ref}: not a commit of the repository at ${root}`);
+    return { root, commit };
+}
+
+export async function withBase<T>(ref: string, programDir: string, packDir: string,
+                                  fn: (base: BaseCheckout) => Promise<T>): Promise<T> {
+    const { root, commit } = resolveBase(ref, programDir);
     const tree = fs.mkdtempSync(path.join(os.tmpdir(), "warehouse-check-base-"));
     git(root, ["worktree", "add", "--detach", "--quiet", tree, commit]);
     try {

@@ -3,7 +3,7 @@
 import * as fs from "fs";
 import type { Io } from "../commands/command";
 import type { ProgramSelection } from "../commands/common";
-import { withBase } from "../engine/base";
+import { resolveBase, withBase } from "../engine/base";
 import { CheckRun, CheckSelection, checkTargets, startPack } from "../engine/run";
 import { listStacks, loadProject } from "../engine/project";
 import { resolveTargets } from "../engine/targets";
@@ -18,16 +18,19 @@ import { compareWithBase } from "../report/compare";
 import type { CheckReport } from "../report/model";
 import { summarize } from "../report/model";
 
+export type CheckFormat = "text" | "json" | "sarif" | "junit" | "markdown";
+
 export interface CheckOptions extends ProgramSelection {
     readonly policyPack: string;
     readonly policyConfig?: string;
-    readonly format: "text" | "json" | "sarif" | "junit" | "markdown";
-    readonly output?: string;
+    /** Reports to write from this one run: each to its file, or (at most one) to stdout. */
+    readonly reports: readonly { readonly format: CheckFormat; readonly output?: string }[];
     readonly base?: string;
 }
 
 export async function runCheck(options: CheckOptions, io: Io): Promise<number> {
     const selection: CheckSelection = { ...options, env: io.env };
+    if (options.base) resolveBase(options.base, options.programDir);
     const targets = resolveTargets(selection.programDir, selection.stacks, selection.config);
     const pack = startPack(options.policyPack);
     pack.catch(() => undefined);
@@ -54,13 +57,21 @@ export async function runCheck(options: CheckOptions, io: Io): Promise<number> {
     } finally {
         await pack.then(p => p.stop(), () => undefined);
     }
-    const rendered = render(report, options.format, io.cwd);
-    if (options.output) {
-        fs.writeFileSync(options.output, rendered);
-        io.err(`${verdictLine(report.summary, report.stacks.length)} (${options.format} report: ${options.output})\n`);
-    } else {
-        io.out(rendered);
+    const written: string[] = [];
+    for (const { format, output } of options.reports) {
+        const rendered = render(report, format, io.cwd);
+        if (!output) {
+            io.out(rendered);
+            continue;
+        }
+        try {
+            fs.writeFileSync(output, rendered);
+        } catch (err) {
+            throw new ExternalError(`--output ${output}: cannot be written (${(err as NodeJS.ErrnoException).code ?? err})`);
+        }
+        written.push(`${format}: ${output}`);
     }
+    if (written.length > 0) io.err(`${verdictLine(report.summary, report.stacks.length)} (${written.join(", ")})\n`);
     return verdictExitCode(report.summary);
 }
 
@@ -74,7 +85,7 @@ export function toReport(run: CheckRun): CheckReport {
     };
 }
 
-export function render(report: CheckReport, format: CheckOptions["format"], cwd: string): string {
+export function render(report: CheckReport, format: CheckFormat, cwd: string): string {
     switch (format) {
         case "json": return checkJson(report);
         case "sarif": return checkSarif(report, cwd);

@@ -52,6 +52,11 @@ export function differences(source: Side, target: Side): Difference[] {
     return out;
 }
 
+/** One fact of one side, whether or not it differs (the runbook uses some: the source's key recovery window). */
+export function readFact(id: string, side: Side, other: Side): string | undefined {
+    return factDefs(side, other).find(d => d.id === id)?.read(side);
+}
+
 function factDefs(source: Side, target: Side): FactDef[] {
     const projects = [...new Set([...(source.spec?.projects ?? []), ...(target.spec?.projects ?? [])].map(p => p.id))];
     return [

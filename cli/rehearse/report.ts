@@ -41,7 +41,7 @@ export function rehearsal(from: RehearsalSide, to: RehearsalSide,
     const input = {
         from: { stack: from.plan.stack, inv: source, spec: from.spec },
         to: { stack: to.plan.stack, inv: target, spec: to.spec },
-        rows, differences: diffs, projects: sourceProjects, rollbackDays: options.rollbackDays,
+        rows, projects: sourceProjects, rollbackDays: options.rollbackDays,
         targetMandatoryPolicies: [...new Set(verdicts.target.filter(f => f.level === "mandatory" && !f.exempt).map(f => f.policy))],
     };
     const routes = copyRoutes(input);

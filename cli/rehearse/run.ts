@@ -3,7 +3,7 @@
 
 import * as fs from "fs";
 import type { Io } from "../commands/command";
-import { checkTargets, startPack } from "../engine/run";
+import { checkTargets } from "../engine/run";
 import { resolveTargets } from "../engine/targets";
 import { ExternalError, UsageError } from "../errors";
 import { toReport } from "../handlers/check";
@@ -34,7 +34,7 @@ export async function runRehearsal(options: RehearseOptions, io: Io): Promise<nu
     const run = await checkTargets({
         programDir: options.programDir, stacks: [from, to], config: {}, env: io.env,
         policyPack: options.policyPack, policyConfig: options.policyConfig,
-    }, targets, startPack(options.policyPack));
+    }, targets);
     const checked = toReport(run);
     const side = (i: number): RehearsalSide => ({
         plan: run.stacks[i].plan,

@@ -6,14 +6,14 @@ import type { WarehouseSpec } from "../../components/model";
 import type { PlannedResource } from "../engine/plan";
 import { PROGRAM_NAME } from "../paths";
 import { StackInventory, known, outputAt } from "./inventory";
-import type { CopyRoute, Difference, ParityRow, RunbookStep } from "./model";
+import { NOT_DECLARED, readFact } from "./differences";
+import type { CopyRoute, ParityRow, RunbookStep } from "./model";
 import { ZONES } from "./parity";
 
 export interface RunbookInput {
     readonly from: { readonly stack: string; readonly inv: StackInventory; readonly spec?: WarehouseSpec };
     readonly to: { readonly stack: string; readonly inv: StackInventory; readonly spec?: WarehouseSpec };
     readonly rows: readonly ParityRow[];
-    readonly differences: readonly Difference[];
     /** The source's research projects, in the source's order. */
     readonly projects: readonly string[];
     readonly rollbackDays: number;
@@ -65,15 +65,18 @@ function nameOf(r: PlannedResource): string | undefined {
 }
 
 export function runbook(input: RunbookInput, routes: readonly CopyRoute[]): RunbookStep[] {
-    const { from, to, rows, differences } = input;
+    const { from, to, rows } = input;
     const external = rows.filter(r => r.target.coverage === "external");
     const gaps = rows.filter(r => r.gap);
-    const diff = (id: string) => differences.find(d => d.id === id);
+    const sides = {
+        source: { inv: from.inv, spec: from.spec, rows, which: "source" as const },
+        target: { inv: to.inv, spec: to.spec, rows, which: "target" as const },
+    };
     const sourceScheme = outputAt<string>(from.inv, "encryption");
     const targetScheme = outputAt<string>(to.inv, "encryption");
     const sourceEncryption = (sourceScheme && SOURCE_ENCRYPTION[sourceScheme]) ?? "service-side";
-    const rawLock = diff("zone:raw:immutability")?.target;
-    const recovery = diff("keys:recovery")?.source;
+    const rawLock = readFact("zone:raw:immutability", sides.target, sides.source);
+    const recovery = readFact("keys:recovery", sides.source, sides.target);
     const owners = from.spec?.projects.map(p => `${p.id}: ${p.dataOwner}`) ?? [];
     const check = `${PROGRAM_NAME} check --stack ${to.stack}`;
     const steps: Omit<RunbookStep, "number">[] = [];
@@ -125,7 +128,7 @@ export function runbook(input: RunbookInput, routes: readonly CopyRoute[]): Runb
                 "target object decrypting under the target key, nothing extra; the shard manifests are archived",
             rollback: "the source is untouched: delete what the route wrote to the target bucket and run it again " +
                 "(the mover resumes from its manifest)" +
-                (route.scope === "zone:raw" && rawLock && rawLock !== "none" && rawLock !== "not declared"
+                (route.scope === "zone:raw" && rawLock && rawLock !== "none" && rawLock !== NOT_DECLARED
                     ? `; the target's raw zone has ${rawLock}: locked objects cannot be deleted before their term, ` +
                       "so copy raw only after a project route has passed this gate" : ""),
         });

@@ -148,14 +148,16 @@ describe("check against a small policy pack", () => {
 });
 
 describe("check on the command line: exit codes and output files", () => {
-    it("exits 1 on a mandatory finding and writes the report where asked, the verdict on stderr", async () => {
-        const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "check-out-")), "report.sarif");
+    it("exits 1 on a mandatory finding and writes the reports where asked, the verdict on stderr", async () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "check-out-"));
         const run = await cli(["check", "--program", program("public-storage"), "--policy-pack", MINIMAL_PACK,
-            "--format", "sarif", "--output", out]);
+            "--format", "sarif", "--output", path.join(dir, "report.sarif"),
+            "--format", "junit", "--output", path.join(dir, "report.xml")]);
         expect(run.code).toBe(1);
         expect(run.stdout).toBe("");
-        expect(run.stderr).toMatch(/^FAIL: 1 stack, 4 resources: 1 mandatory/);
-        expect(JSON.parse(fs.readFileSync(out, "utf8")).version).toBe("2.1.0");
+        expect(run.stderr).toMatch(/^FAIL: 1 stack, 4 resources: 1 mandatory.*\(sarif: .*report.sarif, junit: .*report.xml\)\n$/);
+        expect(JSON.parse(fs.readFileSync(path.join(dir, "report.sarif"), "utf8")).version).toBe("2.1.0");
+        expect(XMLValidator.validate(fs.readFileSync(path.join(dir, "report.xml"), "utf8"))).toBe(true);
     });
 
     it("exits 0 when nothing is mandatory", async () => {
@@ -175,6 +177,7 @@ describe("check on the command line: exit codes and output files", () => {
             [["check", "--bogus"], /check: Unknown option '--bogus'/],
             [["check", "--format", "html"], /--format must be one of text, json, sarif, junit, markdown, got 'html'/],
             [["deploy"], /unknown command 'deploy'; commands: plan, check/],
+            [["check", "--format", "json", "--format", "sarif", "--output", "a.json"], /2 formats need as many --output files \(got 1\)/],
         ];
         for (const [args, message] of cases) {
             const run = await cli(args);

@@ -160,6 +160,10 @@ describe("network isolation", () => {
     });
 });
 
+test("remediate: the pack changes nothing (it reports, it does not rewrite infrastructure)", async () => {
+    expect(await pack.remediate(resource(ACCOUNT, "r", { ...AZ.account, publicNetworkAccess: "Enabled" }))).toEqual({ properties: undefined, diagnostics: [] });
+});
+
 describe("unknown values during preview", () => {
     test("an unknown region or encryption setting is reported as cannot verify (advisory by default)", async () => {
         const diags = await analyze(ACCOUNT, { ...AZ.account, location: UNKNOWN, encryption: { keySource: UNKNOWN } });

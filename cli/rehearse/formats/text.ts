@@ -18,9 +18,9 @@ export function rehearsalText(r: RehearsalReport): string {
     }
     const v = r.verdicts;
     out.push("", `policy verdicts: ${r.from.stack} ${count(v.source)}; ${r.to.stack} ${count(v.target)}`);
-    out.push(`  resolved by the target (${v.resolved.length}):`, ...v.resolved.map(f => `    - ${finding(f)}`));
-    out.push(`  introduced by the target (${v.introduced.length}):`, ...v.introduced.map(f => `    + ${finding(f)}`));
-    out.push(`  on both (${v.kept.length}):`, ...v.kept.map(f => `    = ${finding(f)}`));
+    out.push(`  resolved by the target (${v.resolved.length}):`, ...grouped(v.resolved, "-"));
+    out.push(`  introduced by the target (${v.introduced.length}):`, ...grouped(v.introduced, "+"));
+    out.push(`  on both (${v.kept.length}):`, ...grouped(v.kept, "="));
     out.push("", "copy routes (data mover):");
     for (const route of r.routes) {
         out.push(`  ${route.scope.padEnd(22)} ${route.source} -> ${route.target}  (key ${route.targetKey}, scope ${route.moverScope})`);
@@ -57,6 +57,21 @@ function count(fs: readonly RehearsalFinding[]): string {
     return `${m} mandatory, ${a} advisory, ${fs.filter(f => f.exempt).length} exempt`;
 }
 
-function finding(f: RehearsalFinding): string {
-    return `${f.exempt ? "exempt" : f.level} ${f.policy} @ ${f.identity}: ${f.message.split("\n")[0]}`;
+/** One line per policy and level, with where it applies and the first finding's message, shortened. */
+function grouped(findings: readonly RehearsalFinding[], mark: string): string[] {
+    const groups = new Map<string, RehearsalFinding[]>();
+    for (const f of findings) {
+        const key = `${f.exempt ? "exempt" : f.level} ${f.policy}`;
+        groups.set(key, [...(groups.get(key) ?? []), f]);
+    }
+    const rank = (k: string) => (k.startsWith("mandatory") ? 0 : k.startsWith("advisory") ? 1 : 2);
+    return [...groups.entries()].sort(([a], [b]) => rank(a) - rank(b)).flatMap(([key, fs]) => [
+        `    ${mark} ${key} @ ${fs.map(f => f.identity).join(", ")}`,
+        `        ${shorten(fs[0].message)}`,
+    ]);
+}
+
+function shorten(message: string): string {
+    const line = message.split("\n")[0];
+    return line.length > 200 ? `${line.slice(0, 197)}...` : line;
 }

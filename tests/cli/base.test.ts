@@ -1,0 +1,54 @@
+// `check --base`: which findings a change introduces and which it fixes, by checking the base commit in a
+// temporary git worktree (in a throw-away repository here, never the project's own).
+
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { MINIMAL_PACK, ROOT, cli, program } from "./support";
+
+describe("check --base", () => {
+    let repo: string;
+    const git = (...args: string[]) => execFileSync("git", ["-c", "user.email=ci@example.invalid", "-c", "user.name=ci", ...args],
+        { cwd: repo, encoding: "utf8" }).trim();
+
+    beforeAll(() => {
+        repo = fs.mkdtempSync(path.join(os.tmpdir(), "base-repo-"));
+        fs.cpSync(program("public-storage"), path.join(repo, "infra"), { recursive: true });
+        fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(repo, "node_modules"));
+        fs.writeFileSync(path.join(repo, ".gitignore"), "node_modules\n");
+        git("init", "--quiet");
+        git("add", ".");
+        git("commit", "--quiet", "-m", "base: a public storage account");
+        // The change: public access closed (fixes the mandatory finding), a new group outside France (introduces one).
+        const index = path.join(repo, "infra", "index.ts");
+        fs.writeFileSync(index, fs.readFileSync(index, "utf8")
+            .replace("allowBlobPublicAccess: true", "allowBlobPublicAccess: false")
+            .concat('\nnew resources.ResourceGroup("backup-rg", { location: "westeurope" });\n'));
+    });
+    afterAll(() => fs.rmSync(repo, { recursive: true, force: true }));
+
+    it("reports what the change introduces and fixes, and leaves no worktree behind", async () => {
+        const run = await cli(["check", "--program", path.join(repo, "infra"), "--policy-pack", MINIMAL_PACK,
+            "--base", "HEAD", "--format", "json"], { cwd: repo });
+        expect(run.stderr).toBe("");
+        expect(run.code).toBe(0);
+        const report = JSON.parse(run.stdout);
+        expect(report.base.commit).toBe(git("rev-parse", "HEAD"));
+        const short = (fs: any[]) => fs.map(f => `${f.stack} ${f.level} ${f.policy} ${f.urn.split("::").pop()}`);
+        expect(short(report.base.introduced)).toEqual(["dev advisory allowed-locations backup-rg"]);
+        expect(short(report.base.fixed)).toEqual(["dev mandatory storage-no-public-access open-sa"]);
+        expect(git("worktree", "list").split("\n")).toHaveLength(1);
+
+        const text = await cli(["check", "--program", path.join(repo, "infra"), "--policy-pack", MINIMAL_PACK,
+            "--base", "HEAD"], { cwd: repo });
+        expect(text.stdout).toMatch(/against HEAD \([0-9a-f]{12}\): 1 introduced, 1 fixed/);
+    });
+
+    it("refuses a ref that is not a commit", async () => {
+        const run = await cli(["check", "--program", path.join(repo, "infra"), "--policy-pack", MINIMAL_PACK,
+            "--base", "no-such-branch"], { cwd: repo });
+        expect(run.code).toBe(2);
+        expect(run.stderr).toMatch(/--base no-such-branch: not a commit of the repository/);
+    });
+});
