@@ -67,41 +67,46 @@ export async function checkTargets(selection: CheckSelection, targets: readonly 
     // Read every stack's policy config first: a bad file fails before anything starts.
     const configs = targets.map(t => loadPolicyConfig(selection.policyPack, t.stack, selection.policyConfig));
     const starting = shared ?? startPack(selection.policyPack);
-    starting.catch(() => undefined); // reported below, after the programs
-    let plans: StackPlan[];
-    try {
-        plans = await planTargets(targets, selection.env);
-    } catch (err) {
-        if (!shared) await starting.then(p => p.stop(), () => undefined);
-        throw err;
-    }
-    const pack = await starting;
-    try {
-        const info = await external("policy pack", () => pack.info());
-        const stacks: CheckedStack[] = [];
-        let configured: string | undefined;
-        for (const [i, plan] of plans.entries()) {
-            const wanted = JSON.stringify(configs[i].config);
-            if (wanted !== configured) {
-                await external(`policy config ${configs[i].file ?? "(pack defaults)"}`, () => pack.configure(configs[i].config));
-                configured = wanted;
-            }
-            await external("policy pack", () => pack.configureStack({
-                project: plan.project, stack: plan.stack,
-                organization: selection.env.PULUMI_NODEJS_ORGANIZATION ?? "organization",
-                dryRun: true, config: { ...targets[i].config },
-            } as Parameters<PolicyPack["configureStack"]>[0]));
-            const evaluation = await external(`policy pack on stack ${plan.stack}`, () => evaluateStack(pack, plan));
-            stacks.push({ plan, evaluation, policyConfig: configs[i] });
+    starting.catch(() => undefined); // reported when first needed, after the programs that fail earlier
+    // Each stack is judged as soon as its program has run, while the other programs still run; the pack serves
+    // one stack at a time (configure, configureStack, then its resources), in the order the plans arrive.
+    let configured: string | undefined;
+    let queue: Promise<unknown> = Promise.resolve();
+    const judged: Promise<CheckedStack>[] = [];
+    const judge = async (i: number, plan: StackPlan): Promise<CheckedStack> => {
+        const pack = await starting;
+        const wanted = JSON.stringify(configs[i].config);
+        if (wanted !== configured) {
+            await external(`policy config ${configs[i].file ?? "(pack defaults)"}`, () => pack.configure(configs[i].config));
+            configured = wanted;
         }
-        const policies = info.policies.map((p: any) => ({
-            name: String(p.name),
-            description: (p.description || undefined) as string | undefined,
-            remediationSteps: (p.remediationSteps || undefined) as string | undefined,
+        await external("policy pack", () => pack.configureStack({
+            project: plan.project, stack: plan.stack,
+            organization: selection.env.PULUMI_NODEJS_ORGANIZATION ?? "organization",
+            dryRun: true, config: { ...targets[i].config }, configSecretKeys: [...targets[i].secretKeys],
+        }));
+        const evaluation = await external(`policy pack on stack ${plan.stack}`, () => evaluateStack(pack, plan));
+        return { plan, evaluation, policyConfig: configs[i] };
+    };
+    try {
+        await mapLimit(targets, programConcurrency(selection.env), async (target, i) => {
+            const plan = await planStack(target, { env: selection.env });
+            const next = queue.then(() => judge(i, plan));
+            next.catch(() => undefined); // awaited below
+            queue = next.catch(() => undefined);
+            judged[i] = next;
+        });
+        const stacks = await Promise.all(judged);
+        const info = await external("policy pack", async () => (await starting).info());
+        const policies = info.policies.map(p => ({
+            name: p.name,
+            description: p.description || undefined,
+            remediationSteps: p.remediationSteps || undefined,
         }));
         return { pack: { name: info.name, version: info.version, dir: selection.policyPack, policies }, stacks };
     } finally {
-        if (!shared) await pack.stop();
+        await queue;
+        if (!shared) await starting.then(p => p.stop(), () => undefined);
     }
 }
 

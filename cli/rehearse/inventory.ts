@@ -5,7 +5,6 @@
 
 import { PROJECT_LABEL } from "../../components/workspaces";
 import type { PlannedResource, StackPlan } from "../engine/plan";
-import { ROOT_STACK_TYPE } from "../engine/plan";
 import { UNKNOWN, isSecret } from "../engine/wire";
 
 export const WAREHOUSE_TYPE = "health-data:warehouse:HealthDataWarehouse";
@@ -158,8 +157,4 @@ export function outputAt<T = unknown>(inv: StackInventory, ...path: string[]): T
         v = (v as Record<string, unknown>)[p];
     }
     return known<T>(v);
-}
-
-export function isRoot(r: PlannedResource): boolean {
-    return r.type === ROOT_STACK_TYPE && r.parent === "";
 }

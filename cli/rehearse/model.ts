@@ -66,8 +66,10 @@ export interface RehearsalFinding {
     readonly exempt: boolean;
     readonly message: string;
     readonly urn: string;
-    /** The finding's identity across clouds: policy + the capability (or block) its resource serves. */
+    /** The finding's identity across clouds: the capability (or block) its resource serves. */
     readonly identity: string;
+    /** The building block of that capability, to match what the capability alone does not (a cluster). */
+    readonly area: string;
 }
 
 export interface VerdictComparison {

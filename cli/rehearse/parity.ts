@@ -122,21 +122,31 @@ export function ref(r: PlannedResource): ResourceRef {
     return { urn: r.urn, type: r.type, name: r.name };
 }
 
-/** For matching findings across clouds: the capability (else the block) each resource serves. */
-export function identities(inv: StackInventory, rows: readonly ParityRow[], side: "source" | "target"): Map<string, string> {
-    const out = new Map<string, string>();
+/** Where a resource sits, for matching findings across clouds: the capability it serves, and its block. */
+export interface Identity {
+    /** The capability (most specific first), else `block:<kind>`, `warehouse`, `provider:<pkg>` or `stack`. */
+    readonly identity: string;
+    /** The building block (`block:storage`), `workspaces` for research namespaces, or the identity itself. */
+    readonly area: string;
+}
+
+export function identities(inv: StackInventory, rows: readonly ParityRow[], side: "source" | "target"): Map<string, Identity> {
+    const out = new Map<string, Identity>();
     // Specific capabilities first, so that a key resource of project p is `project:p:key`, not `keys`.
     const ordered = [...rows].sort((a, b) => specificity(b.capability) - specificity(a.capability));
     for (const row of ordered) {
-        for (const r of row[side].resources) if (!out.has(r.urn)) out.set(r.urn, row.capability.id);
+        const block = BLOCK_OF[row.capability.kind];
+        const area = block ? `block:${block}` : "workspaces";
+        for (const r of row[side].resources) if (!out.has(r.urn)) out.set(r.urn, { identity: row.capability.id, area });
     }
     for (const r of inv.plan.resources) {
         if (out.has(r.urn)) continue;
         const block = inv.blockOf(r.urn);
-        if (block) out.set(r.urn, `block:${block}`);
-        else if (r.urn === inv.warehouse.urn) out.set(r.urn, "warehouse");
-        else if (isProvider(r)) out.set(r.urn, `provider:${r.type.slice("pulumi:providers:".length)}`);
-        else out.set(r.urn, "stack");
+        const identity = block ? `block:${block}`
+            : r.urn === inv.warehouse.urn ? "warehouse"
+            : isProvider(r) ? `provider:${r.type.slice("pulumi:providers:".length)}`
+            : "stack";
+        out.set(r.urn, { identity, area: identity });
     }
     return out;
 }

@@ -6,7 +6,7 @@ import type { WarehouseSpec } from "../../components/model";
 import type { PlannedResource } from "../engine/plan";
 import { PROGRAM_NAME } from "../paths";
 import { StackInventory, known, outputAt } from "./inventory";
-import { NOT_DECLARED, readFact } from "./differences";
+import { readFact } from "./differences";
 import type { CopyRoute, ParityRow, RunbookStep } from "./model";
 import { ZONES } from "./parity";
 
@@ -75,6 +75,7 @@ export function runbook(input: RunbookInput, routes: readonly CopyRoute[]): Runb
     const sourceScheme = outputAt<string>(from.inv, "encryption");
     const targetScheme = outputAt<string>(to.inv, "encryption");
     const sourceEncryption = (sourceScheme && SOURCE_ENCRYPTION[sourceScheme]) ?? "service-side";
+    // Only a lock with a default period locks every object the mover writes.
     const rawLock = readFact("zone:raw:immutability", sides.target, sides.source);
     const recovery = readFact("keys:recovery", sides.source, sides.target);
     const owners = from.spec?.projects.map(p => `${p.id}: ${p.dataOwner}`) ?? [];
@@ -128,7 +129,7 @@ export function runbook(input: RunbookInput, routes: readonly CopyRoute[]): Runb
                 "target object decrypting under the target key, nothing extra; the shard manifests are archived",
             rollback: "the source is untouched: delete what the route wrote to the target bucket and run it again " +
                 "(the mover resumes from its manifest)" +
-                (route.scope === "zone:raw" && rawLock && rawLock !== "none" && rawLock !== NOT_DECLARED
+                (route.scope === "zone:raw" && rawLock && /\d+ days/.test(rawLock)
                     ? `; the target's raw zone has ${rawLock}: locked objects cannot be deleted before their term, ` +
                       "so copy raw only after a project route has passed this gate" : ""),
         });

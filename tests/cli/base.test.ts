@@ -5,6 +5,7 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { render } from "../../cli/handlers/check";
 import { MINIMAL_PACK, ROOT, cli, program } from "./support";
 
 describe("check --base", () => {
@@ -40,9 +41,13 @@ describe("check --base", () => {
         expect(short(report.base.fixed)).toEqual(["dev mandatory storage-no-public-access open-sa"]);
         expect(git("worktree", "list").split("\n")).toHaveLength(1);
 
-        const text = await cli(["check", "--program", path.join(repo, "infra"), "--policy-pack", MINIMAL_PACK,
-            "--base", "HEAD"], { cwd: repo });
-        expect(text.stdout).toMatch(/against HEAD \([0-9a-f]{12}\): 1 introduced, 1 fixed/);
+        // The JSON is the whole report: the other formats render the comparison from it.
+        expect(render(report, "text", repo)).toMatch(/against HEAD \([0-9a-f]{12}\): 1 introduced, 1 fixed\n  \+ dev  advisory  allowed-locations  azure-native:resources:ResourceGroup backup-rg\n  - dev  mandatory  storage-no-public-access  azure-native:storage:StorageAccount open-sa/);
+        expect(render(report, "markdown", repo)).toMatch(/\*\*Against `HEAD`\*\*: 1 introduced, 1 fixed\./);
+        const sarif = JSON.parse(render(report, "sarif", repo));
+        const states = sarif.runs[0].results.map((r: any) => `${r.baselineState} ${r.properties.urn.split("::").pop()}`);
+        expect(states.filter((s: string) => s.startsWith("new"))).toEqual(["new backup-rg"]);
+        expect(states.length).toBe(report.stacks[0].findings.length);
     });
 
     it("refuses a ref that is not a commit", async () => {

@@ -113,6 +113,25 @@ describe("policy verdicts side by side", () => {
         expect(rehearsalExitCode(report)).toBe(1);
     });
 
+    it("matches what no single capability pins down by policy and building block", () => {
+        // The source's finding is on a pool, the target's on the cluster: the same compute block, the same policy.
+        const report = rehearsal(side(source, [findingOn(source, "hdh-compute-system", "api-not-public")]),
+            side(complete, [findingOn(complete, "hdh-compute-cluster", "api-not-public")]));
+        expect(report.verdicts.kept.map(f => [f.policy, f.identity, f.area])).toEqual([["api-not-public", "block:compute", "block:compute"]]);
+        expect(report.verdicts.resolved).toEqual([]);
+        expect(report.verdicts.introduced).toEqual([]);
+        // One against several in a block (an account against its buckets) stays apart.
+        const many = rehearsal(side(source, [findingOn(source, "hdh-storage-raw", "encrypted")]),
+            side(complete, ["hdh-storage-rp-alpha", "hdh-storage-rp-beta"].map(n => findingOn(complete, n, "encrypted"))));
+        expect(many.verdicts.kept).toEqual([]);
+        expect(many.verdicts.introduced.map(f => f.identity)).toEqual(["project:alpha:storage", "project:beta:storage"]);
+        // Across blocks, the same policy is a different finding.
+        const apart = rehearsal(side(source, [findingOn(source, "hdh-storage-raw", "api-not-public")]),
+            side(complete, [findingOn(complete, "hdh-compute-cluster", "api-not-public")]));
+        expect(apart.verdicts.resolved).toHaveLength(1);
+        expect(apart.verdicts.introduced).toHaveLength(1);
+    });
+
     it("passes when the target's only findings are advisory or exempt", () => {
         const to = side(complete, [
             findingOn(complete, "hdh-compute-cluster", "api-not-public", "advisory"),

@@ -138,6 +138,9 @@ function answer(message) {
     }
 }
 
+// If the CLI goes away (Ctrl-C, a killed CI job), so does the program.
+process.once("disconnect", () => process.exit(1));
+
 process.once("message", message => {
     runJob(message.job)
         .then(answer, err => answer({ ok: false, error: { kind: "host", message: String((err && err.stack) || err) } }));
