@@ -111,6 +111,25 @@ function copyDeps(deps: Readonly<Record<string, readonly string[]>>): Record<str
     return Object.fromEntries(Object.entries(deps).map(([k, v]) => [k, [...v]]));
 }
 
+const UNIT_SECONDS: Record<string, number> = { ns: 1e-9, us: 1e-6, "µs": 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
+
+/** A Go duration ("1h30m", "90s") in seconds, as the engine passes custom timeouts to analyzers. */
+export function durationSeconds(text: string): number | undefined {
+    const parts = [...text.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g)];
+    if (parts.length === 0 || parts.map(p => p[0]).join("") !== text) return undefined;
+    return parts.reduce((sum, [, n, unit]) => sum + Number(n) * UNIT_SECONDS[unit], 0);
+}
+
+function seconds(t: PlannedResource["options"]["customTimeouts"]) {
+    if (!t) return undefined;
+    const out: { create?: number; update?: number; delete?: number; read?: number } = {};
+    for (const key of ["create", "update", "delete", "read"] as const) {
+        const value = t[key] === undefined ? undefined : durationSeconds(t[key]!);
+        if (value !== undefined) out[key] = value;
+    }
+    return Object.keys(out).length ? out : undefined;
+}
+
 export function analyzerResource(r: PlannedResource, properties: Record<string, unknown>,
                                  byUrn: ReadonlyMap<string, PlannedResource>): AnalyzerResource {
     const providerUrn = r.provider ? r.provider.slice(0, r.provider.lastIndexOf("::")) : "";
@@ -127,6 +146,7 @@ export function analyzerResource(r: PlannedResource, properties: Record<string, 
             parent: r.parent || undefined,
             deleteBeforeReplace: r.options.deleteBeforeReplace,
             additionalSecretOutputs: [...r.options.additionalSecretOutputs],
+            customTimeouts: seconds(r.options.customTimeouts),
         },
         provider: provider ? { urn: provider.urn, type: provider.type, name: provider.name, properties: provider.inputs } : undefined,
     } as AnalyzerResource;

@@ -12,6 +12,10 @@ export interface ResourceOptions {
     readonly retainOnDelete?: boolean;
     readonly deletedWith?: string;
     readonly importId?: string;
+    /** As the program gave them: Go duration strings ("10m", "1h30m"). */
+    readonly customTimeouts?: {
+        readonly create?: string; readonly update?: string; readonly delete?: string; readonly read?: string;
+    };
 }
 
 export interface PlannedResource {

@@ -2,7 +2,7 @@
 // gets `pulumi:providers:<package>` named `default_<version>` (dots and dashes as underscores), registered just
 // before its first user, whose inputs are the package's stack config (`<package>:<key>`) plus `version`.
 
-import type { PlannedResource } from "./plan";
+import type { PlannedResource, ResourceOptions } from "./plan";
 import { UNKNOWN, secret } from "./wire";
 
 export interface RawRegistration extends Omit<PlannedResource, "options" | "origin" | "provider"> {
@@ -19,6 +19,7 @@ export interface RawRegistration extends Omit<PlannedResource, "options" | "orig
     readonly retainOnDelete?: boolean;
     readonly deletedWith?: string;
     readonly importId?: string;
+    readonly customTimeouts?: ResourceOptions["customTimeouts"];
 }
 
 export function defaultProviderName(version: string): string {
@@ -83,6 +84,7 @@ export function withDefaultProviders(registrations: readonly RawRegistration[], 
                 aliases: r.aliases, deleteBeforeReplace: r.deleteBeforeReplace,
                 additionalSecretOutputs: r.additionalSecretOutputs, retainOnDelete: r.retainOnDelete,
                 deletedWith: r.deletedWith || undefined, importId: r.importId || undefined,
+                customTimeouts: r.customTimeouts,
             },
         });
     }

@@ -4,6 +4,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import type { StackPlan } from "../../cli/engine/plan";
+import { analyzerResource } from "../../cli/engine/evaluate";
 import { planStacks } from "../../cli/engine/run";
 import { UNKNOWN } from "../../cli/engine/wire";
 import { ExternalError } from "../../cli/errors";
@@ -45,7 +46,12 @@ describe("plan of a program under the embedded engine", () => {
         const account = find("raw-sa");
         expect(account.options).toMatchObject({
             protect: true, ignoreChanges: ["tags"], additionalSecretOutputs: ["primaryEndpoints"], deleteBeforeReplace: true,
+            customTimeouts: { create: "1h30m" },
         });
+        // The engine hands analyzers custom timeouts in seconds.
+        const byUrn = new Map(plan.resources.map(r => [r.urn, r]));
+        expect(analyzerResource(account, account.inputs, byUrn).options.customTimeouts).toEqual({ create: 5400 });
+        expect(analyzerResource(account, account.inputs, byUrn).provider?.urn).toBe(find("default_3_28_0").urn);
         // The program's alias, and the provider SDK's type aliases (earlier API versions), as URNs.
         expect(account.options.aliases).toEqual(expect.arrayContaining([
             urn("fixture:data:Zone$azure-native:storage:StorageAccount", "raw-account"),

@@ -60,6 +60,17 @@ function createMonitor(opts) {
         return urns;
     }
 
+    /** Custom timeouts as the program gave them (duration strings such as "10m"); absent when none is set. */
+    function timeouts(t) {
+        if (!t) return undefined;
+        const out = {};
+        for (const [key, value] of [["create", t.getCreate()], ["update", t.getUpdate()], ["delete", t.getDelete()],
+                                   ["read", t.getRead ? t.getRead() : ""]]) {
+            if (value) out[key] = value;
+        }
+        return Object.keys(out).length ? out : undefined;
+    }
+
     function secret(value) {
         return value && typeof value === "object" && value[SIG] === SECRET_SIG ? value : { [SIG]: SECRET_SIG, value };
     }
@@ -104,6 +115,7 @@ function createMonitor(opts) {
                 retainOnDelete: req.hasRetainondelete ? (req.hasRetainondelete() ? req.getRetainondelete() : undefined) : req.getRetainondelete(),
                 deletedWith: req.getDeletedwith(),
                 importId: req.getImportid(),
+                customTimeouts: timeouts(req.getCustomtimeouts()),
                 inputs,
                 outputs: custom ? outputs : {},
             };
