@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { MigrationSpec, WarehouseSpec } from "./model";
 import { EgressRule, KeyManagement, Storage, WorkloadAccess } from "./target";
-import { kubernetesLabels, mergeAccess } from "./workspaces";
+import { RESTRICTED_POD_SECURITY, kubernetesLabels, mergeAccess } from "./workspaces";
 
 /** One source container and where it goes: the target bucket and the key that wraps its objects' data keys. */
 export interface DataMoverRoute {
@@ -75,12 +75,7 @@ export class DataMoverJob extends pulumi.ComponentResource {
         const namespace = new k8s.core.v1.Namespace(`${name}-namespace`, {
             metadata: {
                 name: ns,
-                labels: {
-                    ...labels,
-                    "pod-security.kubernetes.io/enforce": "restricted",
-                    "pod-security.kubernetes.io/audit": "restricted",
-                    "pod-security.kubernetes.io/warn": "restricted",
-                },
+                labels: { ...labels, ...RESTRICTED_POD_SECURITY },
             },
         }, child);
         const inNs = { ...child, dependsOn: [namespace] };

@@ -19,6 +19,16 @@ export interface ResearchWorkspaceArgs {
 export const PROJECT_LABEL = "health-data.fr/research-project";
 export const CLASSIFICATION_LABEL = "health-data.fr/data-classification";
 
+/**
+ * Pods run rootless with the restricted Pod Security profile: the same rule on every cloud, and OpenShift's
+ * restricted SCC admits what this admits.
+ */
+export const RESTRICTED_POD_SECURITY: Readonly<Record<string, string>> = {
+    "pod-security.kubernetes.io/enforce": "restricted",
+    "pod-security.kubernetes.io/audit": "restricted",
+    "pod-security.kubernetes.io/warn": "restricted",
+};
+
 export function namespaceName(projectId: string): string {
     return `rp-${projectId}`;
 }
@@ -45,14 +55,7 @@ export class ResearchWorkspace extends pulumi.ComponentResource {
         const namespace = new k8s.core.v1.Namespace(`${name}-namespace`, {
             metadata: {
                 name: ns,
-                labels: {
-                    ...labels,
-                    // Pods run rootless with a restricted profile: the same rule on every cloud, and OpenShift's
-                    // restricted SCC admits what this admits.
-                    "pod-security.kubernetes.io/enforce": "restricted",
-                    "pod-security.kubernetes.io/audit": "restricted",
-                    "pod-security.kubernetes.io/warn": "restricted",
-                },
+                labels: { ...labels, ...RESTRICTED_POD_SECURITY },
                 annotations: { "health-data.fr/data-owner": project.dataOwner },
             },
         }, child);

@@ -2,31 +2,17 @@
 // `warehouse:` namespace the same way) and validated by the model itself. The rehearsal compares what each stack
 // asks for (key sizes, retention, pools) beside what its plan declares.
 
-import { CONFIG_NAMESPACE, WarehouseSpec, parseWarehouseSpec } from "../../components/model";
+import { WarehouseSpec, parseWarehouseSpec } from "../../components/model";
+import { decodeNamespace } from "../../stacks/config";
 import { TARGET_NAMES, targetKeys } from "../../stacks/targets";
 
 /** The spec of a stack's merged configuration (`namespace:key` -> string), or undefined if it does not validate. */
 export function specOf(config: Readonly<Record<string, string>>): WarehouseSpec | undefined {
-    const prefix = `${CONFIG_NAMESPACE}:`;
-    const raw: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(config)) if (k.startsWith(prefix)) raw[k.slice(prefix.length)] = decode(v);
+    const raw = decodeNamespace(config);
     try {
         return parseWarehouseSpec(raw, { targets: TARGET_NAMES, reservedKeys: targetKeys(raw) });
     } catch {
         // The program reports bad configuration itself, with the key and the value; here it only costs the facts.
         return undefined;
     }
-}
-
-function decode(value: string): unknown {
-    const trimmed = value.trim();
-    if (trimmed === "true" || trimmed === "false") return trimmed === "true";
-    if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
-        try {
-            return JSON.parse(trimmed);
-        } catch {
-            return value;
-        }
-    }
-    return value;
 }

@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { planSubnets, SubnetPlan } from "../../components/cidr";
 import { BlockContext, NetworkIsolation } from "../../components/target";
-import { kubernetesLabels } from "../../components/workspaces";
+import { RESTRICTED_POD_SECURITY, kubernetesLabels } from "../../components/workspaces";
 import { CloudTempleSettings, SECRET_KEYS } from "./settings";
 import { PlatformNames, platformNames } from "./names";
 import { FIRST_PROJECT_PRIORITY, platformEgressFirewall, projectAdminNetworkPolicy } from "./egress";
@@ -52,9 +52,7 @@ export class CloudTempleNetwork extends pulumi.ComponentResource implements Netw
                         ...labels,
                         "health-data.fr/platform-component": role,
                         // Same profile as research namespaces: OpenShift's restricted-v2 SCC satisfies it.
-                        "pod-security.kubernetes.io/enforce": "restricted",
-                        "pod-security.kubernetes.io/audit": "restricted",
-                        "pod-security.kubernetes.io/warn": "restricted",
+                        ...RESTRICTED_POD_SECURITY,
                     },
                 },
             }, { ...inCluster, protect: ctx.protect });

@@ -1,24 +1,10 @@
-import * as path from "path";
 import { runProgram } from "../support/program";
+import { FAKE_CONFIG, FAKE_PROGRAM } from "../support/neutral";
 
 // The composition and the portable layer, on a target with no cloud behind it.
-const ENTRY = path.join(__dirname, "..", "support", "fake-program.ts");
-
-const CONFIG = {
-    "warehouse:name": "hdh",
-    "warehouse:environment": "dev",
-    "warehouse:owner": "plateforme-donnees",
-    "warehouse:costCentre": "cc-4200",
-    "warehouse:network": JSON.stringify({ adminCidrs: ["192.0.2.0/28"] }),
-    "warehouse:projects": JSON.stringify([
-        { id: "alpha", dataOwner: "dpo@example.fr", retentionDays: 365, allowedGroups: ["alpha-team"] },
-        { id: "beta", dataOwner: "dpo@example.fr", retentionDays: 365, allowedGroups: ["beta-a", "beta-b"] },
-    ]),
-};
-
 describe("HealthDataWarehouse on any target", () => {
     let run: Awaited<ReturnType<typeof runProgram>>;
-    beforeAll(async () => { run = await runProgram(ENTRY, CONFIG, "dev", false); });
+    beforeAll(async () => { run = await runProgram(FAKE_PROGRAM, { ...FAKE_CONFIG }, "dev", false); });
 
     test("composes the five building blocks under the warehouse component", () => {
         const warehouse = run.one("health-data:warehouse:HealthDataWarehouse");

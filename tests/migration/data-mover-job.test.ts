@@ -1,22 +1,8 @@
-import * as path from "path";
 import { parseWarehouseSpec } from "../../components/model";
 import { runProgram, ProgramRun } from "../support/program";
+import { FAKE_CONFIG, FAKE_PROGRAM } from "../support/neutral";
 
 // The data mover as the warehouse declares it on the target cluster, under Pulumi's mocks with the fake target.
-const ENTRY = path.join(__dirname, "..", "support", "fake-program.ts");
-
-const BASE = {
-    "warehouse:name": "hdh",
-    "warehouse:environment": "dev",
-    "warehouse:owner": "plateforme-donnees",
-    "warehouse:costCentre": "cc-4200",
-    "warehouse:network": JSON.stringify({ adminCidrs: ["192.0.2.0/28"] }),
-    "warehouse:projects": JSON.stringify([
-        { id: "alpha", dataOwner: "dpo@example.fr", retentionDays: 365, allowedGroups: ["alpha-team"] },
-        { id: "beta", dataOwner: "dpo@example.fr", retentionDays: 365, allowedGroups: ["beta-team"] },
-    ]),
-};
-
 const MIGRATION = {
     source: { accountUrl: "https://hdhprodlake.blob.core.windows.net", cidrs: ["10.10.4.0/24"] },
     containers: { projects: { beta: "legacy-beta" } },
@@ -30,7 +16,7 @@ describe("the data mover Job", () => {
     let run: ProgramRun;
     let job: any;
     beforeAll(async () => {
-        run = await runProgram(ENTRY, { ...BASE, "warehouse:migration": JSON.stringify(MIGRATION) }, "dev", false);
+        run = await runProgram(FAKE_PROGRAM, { ...FAKE_CONFIG, "warehouse:migration": JSON.stringify(MIGRATION) }, "dev", false);
         job = run.one("kubernetes:batch/v1:Job").inputs;
     });
 
@@ -114,7 +100,7 @@ describe("the data mover Job", () => {
     });
 
     test("is not declared without a migration section", async () => {
-        const plain = await runProgram(ENTRY, BASE, "dev", false);
+        const plain = await runProgram(FAKE_PROGRAM, { ...FAKE_CONFIG }, "dev", false);
         expect(plain.ofType("kubernetes:batch/v1:Job")).toEqual([]);
         expect(plain.ofType("health-data:kubernetes:DataMoverJob")).toEqual([]);
     });
