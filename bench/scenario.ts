@@ -52,11 +52,15 @@ function cloudTempleProjectSecret(id: string): string {
 
 /**
  * A stack file for the generated project: the repository's own, with per-project settings replaced by the
- * generated projects' (Cloud Temple wants one storage account and one secret key per project).
+ * generated projects' (Cloud Temple wants one storage account and one secret key per project). A stack that
+ * supports fewer projects than generated gets the first ones only, through its own `warehouse:projects` (a stack
+ * file may override any project-level key), so that the other stacks still run at full size in the same project.
  */
-function stackFile(repo: string, stack: string, projects: readonly ResearchProjectConfig[]): string {
+function stackFile(repo: string, stack: string, all: readonly ResearchProjectConfig[], cap?: number): string {
     const doc = yaml.load(fs.readFileSync(path.join(repo, "stacks", `Pulumi.${stack}.yaml`), "utf8")) as any;
     const config: Record<string, unknown> = doc.config;
+    const projects = cap !== undefined && cap < all.length ? all.slice(0, cap) : all;
+    if (projects !== all) config["warehouse:projects"] = projects;
     const settings = config["warehouse:cloudtemple"] as any;
     if (settings) {
         settings.objectStorage.projectAccounts = Object.fromEntries(projects.map(p => [p.id, {
@@ -78,8 +82,12 @@ export interface Scenario {
     remove(): void;
 }
 
-/** Writes the project for N research projects; `remove()` deletes it (the links, never what they point to). */
-export function writeScenario(repo: string, count: number, stacks: readonly string[]): Scenario {
+/**
+ * Writes the project for N research projects; `caps` limits the stacks that support fewer. `remove()` deletes it
+ * (the links, never what they point to).
+ */
+export function writeScenario(repo: string, count: number, stacks: readonly string[],
+                              caps: Readonly<Record<string, number>> = {}): Scenario {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), `warehouse-bench-${count}-`));
     for (const entry of LINKED) fs.symlinkSync(path.join(repo, entry), path.join(dir, entry));
     const project = yaml.load(fs.readFileSync(path.join(repo, "Pulumi.yaml"), "utf8")) as any;
@@ -89,7 +97,7 @@ export function writeScenario(repo: string, count: number, stacks: readonly stri
     fs.writeFileSync(path.join(dir, "Pulumi.yaml"), yaml.dump(project, { lineWidth: 120 }));
     fs.mkdirSync(path.join(dir, STACK_FILES));
     for (const stack of stacks) {
-        fs.writeFileSync(path.join(dir, STACK_FILES, `Pulumi.${stack}.yaml`), stackFile(repo, stack, projects));
+        fs.writeFileSync(path.join(dir, STACK_FILES, `Pulumi.${stack}.yaml`), stackFile(repo, stack, projects, caps[stack]));
     }
     return {
         projects: count,
