@@ -45,6 +45,8 @@ const ok = (row: Row) => !row.plan.error && !row.check.error;
 /** What the policy pack adds to a plan: the check's median wall time over the plan's. */
 export const policyShare = (row: Row) => (row.check.medianWallMs - row.plan.medianWallMs) / row.plan.medianWallMs;
 export const msPerResource = (series: Series) => series.medianWallMs / series.resources;
+/** What each resource added between two sizes costs: the slope of wall time against resources. */
+export const marginalMs = (a: Series, b: Series) => (b.medianWallMs - a.medianWallMs) / (b.resources - a.resources);
 
 export function evaluateGoals(r: BenchResults): Goal[] {
     const goals: Goal[] = [];
@@ -71,8 +73,15 @@ export function evaluateGoals(r: BenchResults): Goal[] {
         if (rows.length < 2) return undefined;
         const small = rows[0], large = rows[rows.length - 1];
         const ratio = msPerResource(large.check) / msPerResource(small.check);
+        // The average per resource includes the fixed start-up; the cost of each added resource between the last
+        // two sizes shows a super-linear trend that the average would hide.
+        const marginal = rows.length >= 3 ? marginalMs(rows[rows.length - 2].check, large.check) : undefined;
+        const before = rows.length >= 3 ? marginalMs(small.check, rows[rows.length - 2].check) : undefined;
         return { t, ratio, text: `${t}: ${msPerResource(large.check).toFixed(2)} ms/resource at ${large.projects} ` +
-            `vs ${msPerResource(small.check).toFixed(2)} at ${small.projects} (x${ratio.toFixed(2)})` };
+            `vs ${msPerResource(small.check).toFixed(2)} at ${small.projects} (x${ratio.toFixed(2)})` +
+            (marginal !== undefined && before !== undefined
+                ? `, each added resource ${marginal.toFixed(2)} ms from ${rows[rows.length - 2].projects} to ` +
+                  `${large.projects} vs ${before.toFixed(2)} ms from ${small.projects}` : "") };
     }).filter((x): x is NonNullable<typeof x> => !!x);
     goals.push({
         goal: "time per resource at the largest size no worse than at the smallest (linear growth)",

@@ -39,7 +39,17 @@ export interface StackEvaluation {
 /** Requests in flight to the pack at once: enough to hide the round trip, few enough to keep memory flat. */
 const IN_FLIGHT = 16;
 
-export async function evaluateStack(pack: PolicyPack, plan: StackPlan): Promise<StackEvaluation> {
+export interface EvaluateOptions {
+    /**
+     * Whether any policy runs at the `remediate` level after configuration. The pack's remediate handler runs only
+     * those policies, so when there are none its answer is empty for every resource and the call is skipped: half
+     * the requests of a stack (measured at 100 projects: a quarter of the evaluation time, docs/benchmark.md).
+     * Defaults to true.
+     */
+    readonly remediate?: boolean;
+}
+
+export async function evaluateStack(pack: PolicyPack, plan: StackPlan, options: EvaluateOptions = {}): Promise<StackEvaluation> {
     const started = Date.now();
     const byUrn = new Map(plan.resources.map(r => [r.urn, r]));
     const remediatedInputs = new Map<string, Record<string, unknown>>();
@@ -48,7 +58,9 @@ export async function evaluateStack(pack: PolicyPack, plan: StackPlan): Promise<
     const perResource = await mapLimit(plan.resources, IN_FLIGHT, async resource => {
         const found: RawFinding[] = [];
         let inputs = resource.inputs;
-        const remediation = await pack.remediate(analyzerResource(resource, inputs, byUrn));
+        const remediation = options.remediate === false
+            ? { diagnostics: [], properties: undefined }
+            : await pack.remediate(analyzerResource(resource, inputs, byUrn));
         found.push(...read(remediation.diagnostics, resource.urn, false));
         if (remediation.properties) {
             remediations.push({ policy: null, urn: resource.urn, before: inputs, after: remediation.properties });

@@ -71,13 +71,16 @@ export async function checkTargets(selection: CheckSelection, targets: readonly 
     // Each stack is judged as soon as its program has run, while the other programs still run; the pack serves
     // one stack at a time (configure, configureStack, then its resources), in the order the plans arrive.
     let configured: string | undefined;
+    let remediating = true;
     let queue: Promise<unknown> = Promise.resolve();
     const judged: Promise<CheckedStack>[] = [];
     const judge = async (i: number, plan: StackPlan): Promise<CheckedStack> => {
         const pack = await starting;
         const wanted = JSON.stringify(configs[i].config);
         if (wanted !== configured) {
-            await external(`policy config ${configs[i].file ?? "(pack defaults)"}`, () => pack.configure(configs[i].config));
+            const levels = await external(`policy config ${configs[i].file ?? "(pack defaults)"}`,
+                () => pack.configure(configs[i].config));
+            remediating = Object.values(levels).some(c => c.enforcementLevel === "remediate");
             configured = wanted;
         }
         await external("policy pack", () => pack.configureStack({
@@ -85,7 +88,7 @@ export async function checkTargets(selection: CheckSelection, targets: readonly 
             organization: selection.env.PULUMI_NODEJS_ORGANIZATION ?? "organization",
             dryRun: true, config: { ...targets[i].config }, configSecretKeys: [...targets[i].secretKeys],
         }));
-        const evaluation = await external(`policy pack on stack ${plan.stack}`, () => evaluateStack(pack, plan));
+        const evaluation = await external(`policy pack on stack ${plan.stack}`, () => evaluateStack(pack, plan, { remediate: remediating }));
         return { plan, evaluation, policyConfig: configs[i] };
     };
     try {

@@ -13,6 +13,7 @@
 
 const path = require("path");
 const { createMonitor } = require("./monitor");
+const { skipUnreadStackTraces } = require("./stack-traces");
 
 /** Why a program failed, in one line for the user (the parent shows it as is). */
 function describeFailure(err, programDir, pulumi) {
@@ -98,6 +99,8 @@ async function runJob(job) {
     process.on("unhandledRejection", fail);
     recorder.onFailure(message => answer({ ok: false, error: { kind: "engine", message } }));
 
+    // Before the runtime registers ts-node, whose source-map support it wraps (see stack-traces.js).
+    skipUnreadStackTraces();
     const { run } = loadRunner(runtimeDir);
     const started = Date.now();
     try {
