@@ -5,16 +5,11 @@
 
 import { Writable } from "stream";
 import { pipeline } from "stream/promises";
-import { KeyResolver } from "../keys/key-encryption-key";
 import { EnvelopeDecryptor, associatedData, headerFromMetadata } from "./envelope";
 import { Manifest } from "./manifest";
-import { listUnits, ownedUnits, sameVersion } from "./mover";
-import { Route, Shard } from "./plan";
+import { MoverContext, listUnits, ownedUnits, sameVersion } from "./mover";
 import { forEachLimited } from "./pool";
-import { Progress } from "./progress";
-import { AzureBlobSource } from "./source";
 import { HashTap, openSourcePlaintext } from "./streams";
-import { S3Target } from "./target";
 
 export type ProblemKind = "missing" | "corrupt" | "size-mismatch" | "checksum-mismatch" | "not-in-manifest" | "changed-at-source" | "extra";
 
@@ -32,15 +27,8 @@ export interface VerifyReport {
     readonly problems: readonly Problem[];
 }
 
-export interface VerifyContext {
-    readonly source: AzureBlobSource;
-    readonly targetFor: (scope: string) => S3Target;
-    readonly targetKeys: KeyResolver;
-    readonly sourceKeys?: KeyResolver;
-    readonly routes: readonly Route[];
-    readonly shard: Shard;
-    readonly progress: Progress;
-}
+/** Verification reads what the move wrote, with the same sources, targets, keys and shard. */
+export type VerifyContext = MoverContext;
 
 export async function verify(ctx: VerifyContext, manifest: Manifest, options: { concurrency: number; readSource: boolean }): Promise<VerifyReport> {
     const units = await ownedUnits(ctx);
