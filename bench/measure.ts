@@ -25,6 +25,8 @@ export interface Measurement {
     /** 1-minute load average just before and just after the run: above the core count, figures are inflated. */
     readonly loadBefore: number;
     readonly loadAfter: number;
+    /** CPU time by role (the CLI, the policy pack, each stack's program), to show where the time goes. */
+    readonly cpuByRole: Readonly<Record<string, number>>;
     readonly stderr: string;
 }
 
@@ -60,6 +62,18 @@ function childrenOf(pid: number): number[] {
     return tasks.flatMap(t => (read(`/proc/${pid}/task/${t}/children`) ?? "").split(/\s+/).filter(Boolean).map(Number));
 }
 
+/**
+ * What a process of the tree is, from its command line: the program of a stack (the language host is forked with
+ * the stack's name as its argument), the policy pack, or the CLI itself.
+ */
+export function roleOf(argv: readonly string[]): string {
+    const host = argv.findIndex(a => a.endsWith("language-host.js"));
+    if (host >= 0) return `program ${argv[host + 1] ?? ""}`.trim();
+    if (argv.some(a => a.endsWith("run-policy-pack") || a.endsWith("run-policy-pack/index.js"))) return "policy pack";
+    if (argv.some(a => a.endsWith("warehouse-check.js"))) return "cli";
+    return argv.map(a => a.split("/").pop()).join(" ").slice(0, 40) || "other";
+}
+
 /** Resident bytes and CPU ticks (user + system) of one process, or undefined once it is gone. */
 function usage(pid: number): { rss: number; ticks: number } | undefined {
     const statm = read(`/proc/${pid}/statm`);
@@ -84,6 +98,7 @@ export function measure(spec: RunSpec): Promise<Measurement> {
         let stderr = "";
         child.stderr!.on("data", d => { stderr = (stderr + d.toString()).slice(-20_000); });
         const ticks = new Map<number, number>();
+        const roles = new Map<number, string>();
         let peakRss = 0;
         let peakProcesses = 0;
         const sample = () => {
@@ -103,6 +118,10 @@ export function measure(spec: RunSpec): Promise<Measurement> {
                 alive++;
                 rss += u.rss;
                 ticks.set(pid, u.ticks);
+                // Read every time: a child just forked shows its parent's command line until it executes. A process
+                // that has exited and is not yet reaped has none.
+                const argv = (read(`/proc/${pid}/cmdline`) ?? "").split("\0").filter(Boolean);
+                if (argv.length) roles.set(pid, roleOf(argv));
             }
             peakRss = Math.max(peakRss, rss);
             peakProcesses = Math.max(peakProcesses, alive);
@@ -114,7 +133,12 @@ export function measure(spec: RunSpec): Promise<Measurement> {
             clearInterval(timer);
             const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
             let cpuTicks = 0;
-            for (const t of ticks.values()) cpuTicks += t;
+            const cpuByRole: Record<string, number> = {};
+            for (const [pid, t] of ticks) {
+                cpuTicks += t;
+                const role = roles.get(pid) ?? "other";
+                cpuByRole[role] = (cpuByRole[role] ?? 0) + (t * 1000) / CLOCK_TICKS;
+            }
             resolve({
                 wallMs,
                 cpuMs: (cpuTicks * 1000) / CLOCK_TICKS,
@@ -123,6 +147,7 @@ export function measure(spec: RunSpec): Promise<Measurement> {
                 exitCode: code ?? 128,
                 loadBefore,
                 loadAfter: os.loadavg()[0],
+                cpuByRole,
                 stderr,
             });
         });

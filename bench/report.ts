@@ -173,6 +173,17 @@ function tools(r: BenchResults): string[] {
     return [line("type check (tsc --noEmit -p tsconfig.json)", r.typecheck), line("test suite (jest)", r.tests)];
 }
 
+/** Where each check's CPU went: the programs, the policy pack, the CLI (driving both, and writing the report). */
+function cpuLines(r: BenchResults): string[] {
+    const roles = (series: Series) => Object.entries(series.medianCpuByRole ?? {})
+        .sort((a, b) => b[1] - a[1]).map(([role, ms]) => `${role} ${s(ms)}`).join(", ");
+    const lines = r.rows.filter(ok).map(x => `check ${x.stack} at ${x.projects}: ${roles(x.check)}`);
+    if (r.combined && !r.combined.series.error) {
+        lines.push(`check of ${r.combined.stacks.length} stacks at ${r.combined.projects}: ${roles(r.combined.series)}`);
+    }
+    return lines.map(line => `CPU s by process, ${line}`);
+}
+
 function machineLine(r: BenchResults): string {
     const m = r.machine;
     return `${m.cpuModel}, ${m.cores} cores, ${m.memoryGb} GB, Node ${m.node}, ${m.platform}; commit ${m.commit}; ${r.date}`;
@@ -193,6 +204,7 @@ export function renderText(r: BenchResults): string {
         ...cells(r).map(line),
         "",
         ...tools(r),
+        ...cpuLines(r),
         "",
         ...r.goals.map(g => `${verdict(g).padEnd(12)} ${g.goal}: ${g.detail}`),
         "",
@@ -211,7 +223,7 @@ export function renderMarkdown(r: BenchResults): string {
         `|${keys.map(k => (right.has(k) ? "---:" : "---")).join("|")}|`,
         ...cells(r).map(row),
         "",
-        ...tools(r).map(t => `- ${t}`),
+        ...[...tools(r), ...cpuLines(r)].map(t => `- ${t}`),
         "",
         "| goal | verdict | measured |",
         "|---|---|---|",

@@ -22,6 +22,8 @@ export interface Series {
     readonly runs: readonly RunRecord[];
     readonly medianWallMs: number;
     readonly medianCpuMs: number;
+    /** Median CPU time by process role (the CLI, the policy pack, the programs summed): where the CPU goes. */
+    readonly medianCpuByRole: Readonly<Record<string, number>>;
     readonly peakRssMb: number;
     /** Set when the command failed (exit 2): the CLI's one-line error. */
     readonly error?: string;
@@ -33,9 +35,25 @@ function summarise(runs: RunRecord[], resources: number, error?: string): Series
         runs,
         medianWallMs: median(runs.map(r => r.wallMs)),
         medianCpuMs: median(runs.map(r => r.cpuMs)),
+        medianCpuByRole: medianByRole(runs),
         peakRssMb: Math.max(...runs.map(r => r.peakRssMb)),
         error,
     };
+}
+
+/** The programs of several stacks count as one role: "programs". */
+export function medianByRole(runs: readonly { readonly cpuByRole: Readonly<Record<string, number>> }[]):
+        Record<string, number> {
+    const perRun = runs.map(run => {
+        const sums: Record<string, number> = {};
+        for (const [role, ms] of Object.entries(run.cpuByRole)) {
+            const key = role.startsWith("program") ? "programs" : role;
+            sums[key] = (sums[key] ?? 0) + ms;
+        }
+        return sums;
+    });
+    const roles = [...new Set(perRun.flatMap(Object.keys))].sort();
+    return Object.fromEntries(roles.map(role => [role, median(perRun.map(r => r[role] ?? 0))]));
 }
 
 function record(m: Measurement, report?: any): RunRecord {

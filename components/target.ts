@@ -3,7 +3,7 @@
 
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { WarehouseSpec } from "./model";
+import { ResearchProject, WarehouseSpec } from "./model";
 import { SubnetPlan } from "./cidr";
 
 /** Where clients reach a service, and whether that address is only reachable from the warehouse's network. */
@@ -52,8 +52,19 @@ export interface BlockContext {
     readonly protect: boolean;
 }
 
+/**
+ * What a block holds for each research project (a key, a bucket, a login, a network rule) is created by
+ * `addProject`, not by the block's constructor: the warehouse adds the projects one at a time, each to every block
+ * in block order, and lets the Pulumi runtime register one project's resources before it declares the next.
+ * Declaring hundreds of projects in one synchronous pass keeps every pending registration in memory at once.
+ * A block's per-project fields (`projectKeyIds`, `projectBuckets`, `access`) answer for the projects added so far.
+ */
+export interface ProjectBlock {
+    addProject(project: ResearchProject): void;
+}
+
 /** Network isolation: the private network the warehouse lives in, deny-by-default. */
-export interface NetworkIsolation extends pulumi.ComponentResource {
+export interface NetworkIsolation extends pulumi.ComponentResource, Partial<ProjectBlock> {
     readonly networkId: pulumi.Output<string>;
     readonly subnets: SubnetPlan;
 }
@@ -62,7 +73,7 @@ export interface NetworkIsolation extends pulumi.ComponentResource {
 export type EncryptionScheme = "customer-managed-key" | "envelope";
 
 /** Key management: one platform key and one key per research project. */
-export interface KeyManagement extends pulumi.ComponentResource {
+export interface KeyManagement extends pulumi.ComponentResource, ProjectBlock {
     readonly endpoint: Endpoint;
     readonly scheme: EncryptionScheme;
     readonly platformKeyId: pulumi.Output<string>;
@@ -72,7 +83,7 @@ export interface KeyManagement extends pulumi.ComponentResource {
 }
 
 /** Storage: a bucket/container per data zone and per research project. */
-export interface Storage extends pulumi.ComponentResource {
+export interface Storage extends pulumi.ComponentResource, ProjectBlock {
     readonly endpoint: Endpoint;
     readonly zoneBuckets: { readonly raw: pulumi.Output<string>; readonly curated: pulumi.Output<string> };
     readonly projectBuckets: Readonly<Record<string, pulumi.Output<string>>>;
@@ -81,7 +92,7 @@ export interface Storage extends pulumi.ComponentResource {
 }
 
 /** Compute: a Kubernetes cluster with a system and an analytics pool, and a provider to deploy onto it. */
-export interface Compute extends pulumi.ComponentResource {
+export interface Compute extends pulumi.ComponentResource, Partial<ProjectBlock> {
     readonly clusterName: pulumi.Output<string>;
     readonly apiEndpoint: Endpoint;
     /** "private": the API has no public address; "restricted": public, limited to the admin CIDRs. */
@@ -91,7 +102,7 @@ export interface Compute extends pulumi.ComponentResource {
 }
 
 /** The warehouse catalogue: a PostgreSQL database reachable only from the warehouse network. */
-export interface CatalogDatabase extends pulumi.ComponentResource {
+export interface CatalogDatabase extends pulumi.ComponentResource, Partial<ProjectBlock> {
     readonly endpoint: Endpoint;
     readonly databaseName: pulumi.Output<string>;
     /** What workloads need to reach the catalogue (read access to dataset metadata). */
@@ -100,7 +111,8 @@ export interface CatalogDatabase extends pulumi.ComponentResource {
 
 /**
  * A cloud that can host the warehouse. Blocks are built in this order, each seeing the ones before it:
- * network, keys, compute, storage, catalogue. A target keeps its own details in the block types it returns.
+ * network, keys, compute, storage, catalogue; then each research project is added to them in the same order. A
+ * target keeps its own details in the block types it returns.
  */
 export interface Target<
     N extends NetworkIsolation = NetworkIsolation,

@@ -6,10 +6,14 @@ import { HealthDataWarehouse } from "../components/warehouse";
 import { readNamespace } from "./config";
 import { TARGET_NAMES, createTarget, targetKeys } from "./targets";
 
-const raw = readNamespace();
-const spec = parseWarehouseSpec(raw, { targets: TARGET_NAMES, reservedKeys: targetKeys(raw) });
-const target = createTarget(spec, raw);
-const warehouse = new HealthDataWarehouse(spec.name, { spec, target });
-
-/** The neutral outputs: the same keys on every target. */
-export const outputs = warehouse.outputs;
+// An async program (the runtime awaits it): the warehouse adds its research projects over several turns of the
+// event loop, and the stack's outputs are known once they all are.
+export = async () => {
+    const raw = readNamespace();
+    const spec = parseWarehouseSpec(raw, { targets: TARGET_NAMES, reservedKeys: targetKeys(raw) });
+    const target = createTarget(spec, raw);
+    const warehouse = new HealthDataWarehouse(spec.name, { spec, target });
+    await warehouse.ready;
+    /** The neutral outputs: the same keys on every target. */
+    return { outputs: warehouse.outputs };
+};

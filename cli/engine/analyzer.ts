@@ -8,7 +8,8 @@ import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import * as readline from "readline";
-import Ajv from "ajv";
+import Ajv, { ValidateFunction } from "ajv";
+import { analyzeRequest, analyzeStackRequest } from "./analyzer-wire";
 
 export type EnforcementLevel = "advisory" | "mandatory" | "remediate" | "disabled";
 export type Severity = "" | "low" | "medium" | "high" | "critical";
@@ -224,6 +225,16 @@ export class PolicyPack {
         }));
     }
 
+    /** A call whose request is already encoded (analyzer-wire.ts); the answer is decoded by the pack's classes. */
+    private callEncoded<T>(method: "analyze" | "remediate" | "analyzeStack", request: Uint8Array): Promise<T> {
+        const rpc = this.protos.grpcPb.AnalyzerService[method];
+        return new Promise((resolve, reject) => this.client.makeUnaryRequest(rpc.path, (bytes: Uint8Array) => bytes,
+            rpc.responseDeserialize, request, (err: any, resp: T) => {
+                if (err) reject(new PolicyPackError(`${method} failed: ${err.details ?? err.message}`));
+                else resolve(resp);
+            }));
+    }
+
     async info(): Promise<PackInfo> {
         if (this.policiesCache) return this.policiesCache;
         const Empty = this.protos.grpcPb.AnalyzerService.getAnalyzerInfo.requestType;
@@ -288,43 +299,6 @@ export class PolicyPack {
         await this.call("configureStack", req);
     }
 
-    private fill(msg: any, r: AnalyzerResource): any {
-        const { apb, structPb } = this.protos;
-        msg.setType(r.type);
-        msg.setUrn(r.urn);
-        msg.setName(r.name);
-        msg.setProperties(structPb.Struct.fromJavaScript(stripUndefined(r.properties ?? {})));
-        const o = new apb.AnalyzerResourceOptions();
-        o.setProtect(!!r.options.protect);
-        o.setIgnorechangesList(r.options.ignoreChanges ?? []);
-        o.setAliasesList(r.options.aliases ?? []);
-        o.setParent(r.options.parent ?? r.parent ?? "");
-        o.setAdditionalsecretoutputsList(r.options.additionalSecretOutputs ?? []);
-        if (r.options.deleteBeforeReplace !== undefined) {
-            o.setDeletebeforereplacedefined(true);
-            o.setDeletebeforereplace(r.options.deleteBeforeReplace);
-        }
-        if (r.options.customTimeouts) {
-            const t = new apb.AnalyzerResourceOptions.CustomTimeouts();
-            const c = r.options.customTimeouts;
-            if (c.create !== undefined) t.setCreate(c.create);
-            if (c.update !== undefined) t.setUpdate(c.update);
-            if (c.delete !== undefined) t.setDelete(c.delete);
-            if (c.read !== undefined) t.setRead(c.read);
-            o.setCustomtimeouts(t);
-        }
-        msg.setOptions(o);
-        if (r.provider) {
-            const p = new apb.AnalyzerProviderResource();
-            p.setType(r.provider.type);
-            p.setUrn(r.provider.urn);
-            p.setName(r.provider.name);
-            p.setProperties(structPb.Struct.fromJavaScript(stripUndefined(r.provider.properties ?? {})));
-            msg.setProvider(p);
-        }
-        return msg;
-    }
-
     private diagnostics(resp: any): Diagnostic[] {
         return resp.getDiagnosticsList().map((d: any) => ({
             policyName: d.getPolicyname(),
@@ -340,7 +314,7 @@ export class PolicyPack {
 
     /** Runs the pack's remediations; `properties` is set when one changed the resource. */
     async remediate(r: AnalyzerResource): Promise<{ properties?: Record<string, unknown>; diagnostics: Diagnostic[] }> {
-        const resp: any = await this.call("remediate", this.fill(new this.protos.apb.AnalyzeRequest(), r));
+        const resp: any = await this.callEncoded("remediate", analyzeRequest(r));
         let properties: Record<string, unknown> | undefined;
         const diagnostics: Diagnostic[] = [];
         const info = await this.info();
@@ -356,24 +330,11 @@ export class PolicyPack {
     }
 
     async analyze(r: AnalyzerResource): Promise<Diagnostic[]> {
-        return this.diagnostics(await this.call("analyze", this.fill(new this.protos.apb.AnalyzeRequest(), r)));
+        return this.diagnostics(await this.callEncoded("analyze", analyzeRequest(r)));
     }
 
-    async analyzeStack(resources: AnalyzerResource[]): Promise<Diagnostic[]> {
-        const { apb } = this.protos;
-        const req = new apb.AnalyzeStackRequest();
-        req.setResourcesList(resources.map(r => {
-            const m = this.fill(new apb.AnalyzerResource(), r);
-            m.setParent(r.parent ?? r.options.parent ?? "");
-            m.setDependenciesList(r.dependencies ?? []);
-            for (const [k, urns] of Object.entries(r.propertyDependencies ?? {})) {
-                const pd = new apb.AnalyzerPropertyDependencies();
-                pd.setUrnsList(urns);
-                m.getPropertydependenciesMap().set(k, pd);
-            }
-            return m;
-        }));
-        return this.diagnostics(await this.call("analyzeStack", req));
+    async analyzeStack(resources: readonly AnalyzerResource[]): Promise<Diagnostic[]> {
+        return this.diagnostics(await this.callEncoded("analyzeStack", analyzeStackRequest(resources)));
     }
 
     /** What the pack printed on stderr so far (console output of policies). */
@@ -391,20 +352,31 @@ export class PolicyPack {
     }
 }
 
-/** protobuf Struct refuses `undefined`; the engine never sends it (absent keys are simply absent). */
-function stripUndefined(value: any): any {
-    if (Array.isArray(value)) return value.map(v => (v === undefined ? null : stripUndefined(v)));
-    if (value && typeof value === "object") {
-        return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined).map(([k, v]) => [k, stripUndefined(v)]));
-    }
-    return value;
-}
-
 function levelOf(value: unknown, where: string, problems: string[]): EnforcementLevel | undefined {
     if (value === undefined) return undefined;
     if (typeof value === "string" && (LEVELS as readonly string[]).includes(value)) return value as EnforcementLevel;
     problems.push(`${where}: "${String(value)}" is not a valid enforcement level (${LEVELS.join(", ")})`);
     return undefined;
+}
+
+const validators = new WeakMap<PackInfo, ValidateFunction>();
+
+/**
+ * One validator for every policy's settings (an object per policy, against its schema), compiled once per pack:
+ * compiling a schema is most of what validation costs, and a check configures the pack once per distinct config.
+ */
+function settingsValidator(info: PackInfo): ValidateFunction {
+    let validate = validators.get(info);
+    if (!validate) {
+        const properties = Object.fromEntries(info.policies.filter(p => p.configSchema).map(p => [p.name, {
+            type: "object",
+            properties: p.configSchema!.properties,
+            ...(p.configSchema!.required?.length ? { required: p.configSchema!.required } : {}),
+        }]));
+        validate = new Ajv({ allErrors: true, strict: false }).compile({ type: "object", properties });
+        validators.set(info, validate);
+    }
+    return validate;
 }
 
 /**
@@ -446,17 +418,14 @@ export function reconcileConfig(info: PackInfo, userConfig: Record<string, unkno
         }
     }
     apply(parsed);
-    const ajv = new Ajv({ allErrors: true, strict: false });
-    for (const p of info.policies) {
-        if (!p.configSchema) continue;
-        const validate = ajv.compile({ type: "object", properties: p.configSchema.properties,
-            ...(p.configSchema.required?.length ? { required: p.configSchema.required } : {}) });
-        if (!validate(result[p.name].properties)) {
-            for (const e of validate.errors ?? []) {
-                const key = (e.instancePath || "").replace(/^\//, "").replace(/\//g, ".") ||
-                    (e.params as any)?.missingProperty || "";
-                problems.push(`${p.name}: ${key ? `${key} ` : ""}${e.message}`);
-            }
+    const settings = Object.fromEntries(info.policies.filter(p => p.configSchema).map(p => [p.name, result[p.name].properties]));
+    const validate = settingsValidator(info);
+    if (!validate(settings)) {
+        for (const e of validate.errors ?? []) {
+            // The path starts with the policy's name: /<policy>/<key>/..., JSON-pointer escaped.
+            const [policy, ...path] = e.instancePath.split("/").slice(1).map(s => s.replace(/~1/g, "/").replace(/~0/g, "~"));
+            const key = path.join(".") || (e.params as any)?.missingProperty || "";
+            problems.push(`${policy}: ${key ? `${key} ` : ""}${e.message}`);
         }
     }
     if (problems.length > 0) throw new PolicyConfigValidationError(problems);

@@ -1,11 +1,11 @@
-// Judges one stack's plan with a running policy pack, in the order and shape the engine uses during a preview:
-// for each resource, remediate first (a remediation replaces the inputs), then analyze the final inputs; then
-// analyze the whole stack (outputs, parents, dependencies). Levels are then read as the engine reads them: a
-// `remediate` diagnostic that analyze still raises counts as mandatory; `disabled` is dropped.
+// Judges one stack with a running policy pack, in the order and shape the engine uses during a preview: each
+// resource as the program registers it, remediate first (a remediation replaces the inputs), then analyze the
+// final inputs; once the program has ended, the whole stack (outputs, parents, dependencies). Levels are then read
+// as the engine reads them: a `remediate` diagnostic that analyze still raises counts as mandatory; `disabled` is
+// dropped.
 
 import type { AnalyzerResource, Diagnostic, EnforcementLevel, PolicyPack } from "./analyzer";
 import type { PlannedResource, StackPlan } from "./plan";
-import { mapLimit } from "./pool";
 import { secret } from "./wire";
 
 export interface RawFinding {
@@ -33,61 +33,122 @@ export interface StackEvaluation {
     readonly remediations: readonly Remediation[];
     /** Inputs after remediation, by URN (only those a remediation changed). */
     readonly remediatedInputs: ReadonlyMap<string, Record<string, unknown>>;
+    /** What judging added after the program ended: the resources still in flight, then the stack policies. */
     readonly evaluationMs: number;
 }
 
 /** Requests in flight to the pack at once: enough to hide the round trip, few enough to keep memory flat. */
 const IN_FLIGHT = 16;
 
-export interface EvaluateOptions {
+/** A pack configured for the stack it judges. */
+export interface ConfiguredPack {
+    readonly pack: PolicyPack;
     /**
      * Whether any policy runs at the `remediate` level after configuration. The pack's remediate handler runs only
      * those policies, so when there are none its answer is empty for every resource and the call is skipped: half
      * the requests of a stack (measured at 100 projects: a quarter of the evaluation time, docs/benchmark.md).
-     * Defaults to true.
      */
-    readonly remediate?: boolean;
+    readonly remediate: boolean;
 }
 
-export async function evaluateStack(pack: PolicyPack, plan: StackPlan, options: EvaluateOptions = {}): Promise<StackEvaluation> {
-    const started = Date.now();
-    const byUrn = new Map(plan.resources.map(r => [r.urn, r]));
-    const remediatedInputs = new Map<string, Record<string, unknown>>();
-    const remediations: Remediation[] = [];
+/** A stack being judged while its program runs. */
+export interface StackJudge {
+    /** Queues a resource, in registration order; it is judged as soon as the pack has room. */
+    add(resource: PlannedResource): void;
+    /** Once the program has ended: waits for every resource's verdict, then runs the stack policies. */
+    finish(plan: StackPlan): Promise<StackEvaluation>;
+}
 
-    const perResource = await mapLimit(plan.resources, IN_FLIGHT, async resource => {
+/**
+ * Starts judging a stack. The pack may still be starting or being configured: resources wait for it. The first
+ * failure (of the pack, or of its start or configuration) stops further requests and is what `finish` rejects with.
+ */
+export function judgeStack(configured: Promise<ConfiguredPack>): StackJudge {
+    const byUrn = new Map<string, PlannedResource>();
+    const waiting: { resource: PlannedResource; index: number }[] = [];
+    // By registration order, whatever order the pack answers in.
+    const perResource: RawFinding[][] = [];
+    const remediations: (Remediation | undefined)[] = [];
+    const remediatedInputs = new Map<string, Record<string, unknown>>();
+    let ready: ConfiguredPack | undefined;
+    let failure: unknown;
+    let inFlight = 0;
+    let added = 0;
+    let idle: (() => void) | undefined;
+
+    const judge = async ({ pack: p, remediate }: ConfiguredPack, resource: PlannedResource,
+                         index: number): Promise<RawFinding[]> => {
         const found: RawFinding[] = [];
         let inputs = resource.inputs;
-        const remediation = options.remediate === false
-            ? { diagnostics: [], properties: undefined }
-            : await pack.remediate(analyzerResource(resource, inputs, byUrn));
-        found.push(...read(remediation.diagnostics, resource.urn, false));
-        if (remediation.properties) {
-            remediations.push({ policy: null, urn: resource.urn, before: inputs, after: remediation.properties });
-            inputs = remediation.properties;
-            remediatedInputs.set(resource.urn, inputs);
+        if (remediate) {
+            const remediation = await p.remediate(analyzerResource(resource, inputs, byUrn));
+            found.push(...read(remediation.diagnostics, resource.urn, false));
+            if (remediation.properties) {
+                remediations[index] = { policy: null, urn: resource.urn, before: inputs, after: remediation.properties };
+                inputs = remediation.properties;
+                remediatedInputs.set(resource.urn, inputs);
+            }
         }
-        found.push(...read(await pack.analyze(analyzerResource(resource, inputs, byUrn)), resource.urn, false));
+        found.push(...read(await p.analyze(analyzerResource(resource, inputs, byUrn)), resource.urn, false));
         return found;
-    });
+    };
 
-    const stackResources = plan.resources.map(r => ({
-        ...analyzerResource(r, stackProperties(r, remediatedInputs.get(r.urn)), byUrn),
-        parent: r.parent || undefined,
-        dependencies: [...r.dependencies],
-        propertyDependencies: copyDeps(r.propertyDependencies),
-    }));
-    const root = plan.resources.find(r => r.parent === "" && r.type === "pulumi:pulumi:Stack");
-    const stackFindings = (await pack.analyzeStack(stackResources))
-        .filter(d => d.enforcementLevel !== "disabled")
-        .map(d => finding(d, d.urn || root?.urn || "", true));
+    const pump = () => {
+        while (ready && failure === undefined && inFlight < IN_FLIGHT && waiting.length > 0) {
+            const { resource, index } = waiting.shift()!;
+            inFlight++;
+            judge(ready, resource, index).then(found => { perResource[index] = found; }, err => { failure ??= err; })
+                .finally(() => {
+                    inFlight--;
+                    pump();
+                });
+        }
+        if (idle && inFlight === 0 && (waiting.length === 0 || failure !== undefined)) idle();
+    };
+
+    configured.then(p => { ready = p; pump(); }, err => { failure ??= err; pump(); });
 
     return {
-        findings: [...perResource.flat(), ...stackFindings],
-        remediations,
-        remediatedInputs,
-        evaluationMs: Date.now() - started,
+        add(resource) {
+            byUrn.set(resource.urn, resource);
+            waiting.push({ resource, index: added++ });
+            pump();
+        },
+        async finish(plan) {
+            const started = Date.now();
+            await new Promise<void>(resolve => {
+                idle = resolve;
+                // The pack may not have answered its start yet: `pump` resolves once it has, and is drained.
+                if (ready || failure !== undefined) pump();
+            });
+            if (failure !== undefined) throw failure;
+            const p = ready!.pack;
+            const final = new Map(plan.resources.map(r => [r.urn, r]));
+            const stackResources = plan.resources.map(r => ({
+                ...analyzerResource(r, stackProperties(r, remediatedInputs.get(r.urn)), final),
+                parent: r.parent || undefined,
+                dependencies: [...r.dependencies],
+                propertyDependencies: copyDeps(r.propertyDependencies),
+            }));
+            const root = plan.resources.find(r => r.parent === "" && r.type === "pulumi:pulumi:Stack");
+            const stackFindings = (await p.analyzeStack(stackResources))
+                .filter(d => d.enforcementLevel !== "disabled")
+                .map(d => finding(d, d.urn || root?.urn || "", true));
+            return {
+                findings: [...perResource.flat(), ...stackFindings],
+                remediations: remediations.filter((r): r is Remediation => r !== undefined),
+                remediatedInputs,
+                evaluationMs: Date.now() - started,
+            };
+        },
     };
+}
+
+/** Judges a complete plan: every resource, then the stack (the streaming judge, fed all at once). */
+export function evaluateStack(pack: PolicyPack, plan: StackPlan, remediate = true): Promise<StackEvaluation> {
+    const judge = judgeStack(Promise.resolve({ pack, remediate }));
+    for (const r of plan.resources) judge.add(r);
+    return judge.finish(plan);
 }
 
 function read(diagnostics: readonly Diagnostic[], urn: string, stackPolicy: boolean): RawFinding[] {

@@ -9,6 +9,16 @@ export function programConcurrency(env: NodeJS.ProcessEnv = process.env): number
     return Math.max(1, typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length);
 }
 
+/**
+ * How many policy packs judge stacks side by side. One by default: a pack judges one stack at a time, and on two
+ * cores a second pack cost more (its own start and JIT warm-up) than it saved (docs/benchmark.md); stacks then
+ * take turns, each judged while its program runs. WAREHOUSE_CHECK_PACKS raises it on runners with more cores.
+ */
+export function packConcurrency(env: NodeJS.ProcessEnv = process.env): number {
+    const asked = Number(env.WAREHOUSE_CHECK_PACKS);
+    return Number.isInteger(asked) && asked > 0 ? asked : 1;
+}
+
 export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
     const results = new Array<R>(items.length);
     let next = 0;

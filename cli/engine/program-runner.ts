@@ -4,8 +4,8 @@
 import { fork } from "child_process";
 import * as path from "path";
 import { ExternalError, oneLine } from "../errors";
-import type { StackPlan } from "./plan";
-import { RawRegistration, withDefaultProviders } from "./providers";
+import type { PlannedResource, StackPlan } from "./plan";
+import { DefaultProviders, RawRegistration } from "./providers";
 import type { StackTarget } from "./targets";
 import { ROOT_STACK_TYPE } from "./plan";
 
@@ -18,11 +18,20 @@ export interface RunSettings {
     readonly env?: NodeJS.ProcessEnv;
     /** Milliseconds before a program is stopped. */
     readonly timeoutMs?: number;
+    /**
+     * Called with each resource, in registration order, as soon as the program registers it (default providers
+     * included): what the engine's analyzers see during a preview. The resource's inputs are final; a component's
+     * outputs come with the plan.
+     */
+    readonly onResource?: (resource: PlannedResource) => void;
 }
+
+/** What the host streams while the program runs (see host/language-host.js). */
+type HostEvent = { resource: RawRegistration } | { urn: string; outputs: Record<string, unknown> };
 
 interface HostAnswer {
     ok: boolean;
-    result?: { runtime: { dir: string; version: string }; registrations: RawRegistration[];
+    result?: { runtime: { dir: string; version: string };
                invokes: { token: string; source: "config" | "placeholder" | "none" }[]; programMs: number };
     error?: { kind: string; name?: string; message: string; where?: string };
 }
@@ -60,7 +69,26 @@ export async function planStack(target: StackTarget, settings: RunSettings = {})
         secretKeys: target.secretKeys,
         env: languageHostEnv(target, preview, env),
     };
-    const answer = await runHost(job, target, settings.timeoutMs ?? 300_000, env);
+    const providers = new DefaultProviders(target.stack, target.project.name, target.config, target.secretKeys, preview);
+    const resources: PlannedResource[] = [];
+    const at = new Map<string, number>();
+    const remote: string[] = [];
+    const onEvents = (events: HostEvent[]) => {
+        for (const event of events) {
+            if ("resource" in event) {
+                if (event.resource.remote) remote.push(event.resource.type);
+                for (const r of providers.add(event.resource)) {
+                    at.set(r.urn, resources.length);
+                    resources.push(r);
+                    settings.onResource?.(r);
+                }
+            } else {
+                const i = at.get(event.urn);
+                if (i !== undefined) resources[i] = { ...resources[i], outputs: event.outputs };
+            }
+        }
+    };
+    const answer = await runHost(job, target, settings.timeoutMs ?? 300_000, env, onEvents);
     const where = `stack ${target.stack}`;
     if (!answer.ok || !answer.result) {
         const e = answer.error ?? { kind: "host", message: "no answer from the program process" };
@@ -69,8 +97,6 @@ export async function planStack(target: StackTarget, settings: RunSettings = {})
         throw new ExternalError(`${where}: ${label}: ${oneLine(e.message)}${at}`);
     }
     const { result } = answer;
-    const resources = withDefaultProviders(result.registrations, target.stack, target.project.name, target.config,
-        target.secretKeys, preview);
     const root = resources.find(r => r.type === ROOT_STACK_TYPE && r.parent === "");
     return {
         stack: target.stack,
@@ -81,24 +107,26 @@ export async function planStack(target: StackTarget, settings: RunSettings = {})
         resources,
         outputs: root?.outputs ?? {},
         invokes: result.invokes,
-        notes: fidelityNotes(result),
+        notes: fidelityNotes(result, remote),
         timings: { programMs: result.programMs, totalMs: Date.now() - started },
     };
 }
 
-function fidelityNotes(result: NonNullable<HostAnswer["result"]>): string[] {
+function fidelityNotes(result: NonNullable<HostAnswer["result"]>, remoteTypes: readonly string[]): string[] {
     const notes: string[] = [];
     const tokens = (source: string) => [...new Set(result.invokes.filter(i => i.source === source).map(i => i.token))];
     const placeholders = tokens("placeholder");
     const unanswered = tokens("none");
     if (placeholders.length) notes.push(`invokes answered with placeholders (set the provider config to use real values): ${placeholders.join(", ")}`);
     if (unanswered.length) notes.push(`invokes with no offline answer (empty result): ${unanswered.join(", ")}`);
-    const remote = result.registrations.filter(r => r.remote).map(r => r.type);
-    if (remote.length) notes.push(`multi-language components, whose children cannot be planned offline: ${[...new Set(remote)].join(", ")}`);
+    if (remoteTypes.length) {
+        notes.push(`multi-language components, whose children cannot be planned offline: ${[...new Set(remoteTypes)].join(", ")}`);
+    }
     return notes;
 }
 
-function runHost(job: unknown, target: StackTarget, timeoutMs: number, env: NodeJS.ProcessEnv): Promise<HostAnswer> {
+function runHost(job: unknown, target: StackTarget, timeoutMs: number, env: NodeJS.ProcessEnv,
+                 onEvents: (events: HostEvent[]) => void): Promise<HostAnswer> {
     return new Promise((resolve, reject) => {
         // A larger young generation halves the time the program spends collecting garbage (measured: 1.4 s -> 0.9 s
         // on the Azure stack). One GC thread: programs already run one per core, and V8's helper threads then only
@@ -106,7 +134,8 @@ function runHost(job: unknown, target: StackTarget, timeoutMs: number, env: Node
         // The project's own `nodeargs` come after, so they win.
         const nodeargs = ["--max-semi-space-size=64", "--single-threaded-gc",
             ...(target.project.runtimeOptions.nodeargs?.split(/\s+/).filter(Boolean) ?? [])];
-        const child = fork(HOST, [], {
+        // The stack's name as the only argument: ignored by the host, it tells `ps` (and the benchmark) which is which.
+        const child = fork(HOST, [target.stack], {
             cwd: target.project.dir,
             env: { ...env },
             execArgv: nodeargs,
@@ -122,7 +151,19 @@ function runHost(job: unknown, target: StackTarget, timeoutMs: number, env: Node
             child.kill("SIGKILL");
             reject(new ExternalError(`stack ${target.stack}: the program did not finish within ${timeoutMs / 1000} s`));
         }, timeoutMs);
-        child.on("message", m => { answer = m as HostAnswer; });
+        child.on("message", (m: HostAnswer | { events: HostEvent[] }) => {
+            if ("events" in m) {
+                // A listener that throws (a bug of ours) must not leave the program running unwatched.
+                try {
+                    if (!answer) onEvents(m.events);
+                } catch (err) {
+                    child.kill("SIGKILL");
+                    reject(err);
+                }
+            } else {
+                answer = m;
+            }
+        });
         child.on("error", err => { clearTimeout(timer); reject(err); });
         child.on("exit", code => {
             clearTimeout(timer);

@@ -1,6 +1,7 @@
 // Default providers, synthesised as the engine does: a custom resource registered without an explicit provider
 // gets `pulumi:providers:<package>` named `default_<version>` (dots and dashes as underscores), registered just
 // before its first user, whose inputs are the package's stack config (`<package>:<key>`) plus `version`.
+// Registrations arrive one batch at a time while the program runs, so the providers are inserted as they come.
 
 import type { PlannedResource, ResourceOptions } from "./plan";
 import { UNKNOWN, secret } from "./wire";
@@ -46,24 +47,28 @@ export function providerConfig(pkg: string, config: Readonly<Record<string, stri
 }
 
 /**
- * The plan's resources in registration order with default providers inserted and every custom resource's
- * provider reference resolved, as the engine's snapshot would hold them.
+ * Turns registrations, in the order the program makes them, into the resources the engine's snapshot would hold:
+ * each custom resource's provider reference resolved, and a default provider inserted just before its first user.
  */
-export function withDefaultProviders(registrations: readonly RawRegistration[], stack: string, project: string,
-                                     config: Readonly<Record<string, string>>, secretKeys: readonly string[],
-                                     preview: boolean): PlannedResource[] {
-    const out: PlannedResource[] = [];
-    const defaults = new Map<string, string>();
-    for (const r of registrations) {
+export class DefaultProviders {
+    private readonly defaults = new Map<string, string>();
+
+    constructor(private readonly stack: string, private readonly project: string,
+                private readonly config: Readonly<Record<string, string>>, private readonly secretKeys: readonly string[],
+                private readonly preview: boolean) {}
+
+    /** The registration as a planned resource, preceded by the default provider it is the first to use. */
+    add(r: RawRegistration): PlannedResource[] {
+        const out: PlannedResource[] = [];
         let provider = r.provider;
         const isProvider = r.type.startsWith("pulumi:providers:");
         if (r.custom && !isProvider && !provider) {
             const pkg = packageOf(r.type);
             const name = defaultProviderName(r.version);
-            const urn = `urn:pulumi:${stack}::${project}::pulumi:providers:${pkg}::${name}`;
-            const id = preview ? UNKNOWN : `${name}-offline-id`;
-            if (!defaults.has(urn)) {
-                const inputs = providerConfig(pkg, config, secretKeys);
+            const urn = `urn:pulumi:${this.stack}::${this.project}::pulumi:providers:${pkg}::${name}`;
+            const id = this.preview ? UNKNOWN : `${name}-offline-id`;
+            if (!this.defaults.has(urn)) {
+                const inputs = providerConfig(pkg, this.config, this.secretKeys);
                 if (r.version) inputs.version = r.version;
                 if (r.pluginDownloadURL) inputs.pluginDownloadURL = r.pluginDownloadURL;
                 out.push({
@@ -71,9 +76,9 @@ export function withDefaultProviders(registrations: readonly RawRegistration[], 
                     dependencies: [], propertyDependencies: {}, inputs, outputs: inputs, origin: "default-provider",
                     options: { ignoreChanges: [], replaceOnChanges: [], aliases: [], additionalSecretOutputs: [] },
                 });
-                defaults.set(urn, `${urn}::${id}`);
+                this.defaults.set(urn, `${urn}::${id}`);
             }
-            provider = defaults.get(urn)!;
+            provider = this.defaults.get(urn)!;
         }
         out.push({
             urn: r.urn, type: r.type, name: r.name, custom: r.custom, parent: r.parent, provider,
@@ -87,6 +92,6 @@ export function withDefaultProviders(registrations: readonly RawRegistration[], 
                 customTimeouts: r.customTimeouts,
             },
         });
+        return out;
     }
-    return out;
 }

@@ -1,14 +1,14 @@
 // The two things the commands do: plan stacks (programs in parallel child processes) and check them (the same,
-// with the policy pack started alongside, so that its start-up overlaps the programs, then reused for every stack).
+// with a policy pack beside each running program, judging its resources as they are registered).
 
 import * as fs from "fs";
 import * as path from "path";
 import { ExternalError } from "../errors";
-import { PolicyPack } from "./analyzer";
-import { StackEvaluation, evaluateStack } from "./evaluate";
+import { StackEvaluation, judgeStack } from "./evaluate";
+import { PackPool } from "./pack-pool";
 import type { StackPlan } from "./plan";
 import { PolicyConfigChoice, loadPolicyConfig } from "./policy-config";
-import { mapLimit, programConcurrency } from "./pool";
+import { mapLimit, packConcurrency, programConcurrency } from "./pool";
 import { planStack } from "./program-runner";
 import { StackTarget, resolveTargets } from "./targets";
 import type { PolicySummary } from "../report/model";
@@ -54,53 +54,43 @@ export interface CheckSelection extends Selection {
 }
 
 /**
- * Plans the selected stacks and judges them with the pack. The pack starts while the programs run; pass a
- * started pack to reuse it (the caller then stops it).
+ * Plans the selected stacks and judges them with the pack, each stack while its program runs. Pass a pool to reuse
+ * its packs (the caller then stops it).
  */
-export async function checkStacks(selection: CheckSelection, shared?: Promise<PolicyPack>): Promise<CheckRun> {
+export async function checkStacks(selection: CheckSelection, shared?: PackPool): Promise<CheckRun> {
     const targets = resolveTargets(selection.programDir, selection.stacks, selection.config);
     return checkTargets(selection, targets, shared);
 }
 
 export async function checkTargets(selection: CheckSelection, targets: readonly StackTarget[],
-                                   shared?: Promise<PolicyPack>): Promise<CheckRun> {
+                                   shared?: PackPool): Promise<CheckRun> {
     // Read every stack's policy config first: a bad file fails before anything starts.
     const configs = targets.map(t => loadPolicyConfig(selection.policyPack, t.stack, selection.policyConfig));
-    const starting = shared ?? startPack(selection.policyPack);
-    starting.catch(() => undefined); // reported when first needed, after the programs that fail earlier
-    // Each stack is judged as soon as its program has run, while the other programs still run; the pack serves
-    // one stack at a time (configure, configureStack, then its resources), in the order the plans arrive.
-    let configured: string | undefined;
-    let remediating = true;
-    let queue: Promise<unknown> = Promise.resolve();
-    const judged: Promise<CheckedStack>[] = [];
-    const judge = async (i: number, plan: StackPlan): Promise<CheckedStack> => {
-        const pack = await starting;
-        const wanted = JSON.stringify(configs[i].config);
-        if (wanted !== configured) {
-            const levels = await external(`policy config ${configs[i].file ?? "(pack defaults)"}`,
-                () => pack.configure(configs[i].config));
-            remediating = Object.values(levels).some(c => c.enforcementLevel === "remediate");
-            configured = wanted;
-        }
-        await external("policy pack", () => pack.configureStack({
-            project: plan.project, stack: plan.stack,
-            organization: selection.env.PULUMI_NODEJS_ORGANIZATION ?? "organization",
-            dryRun: true, config: { ...targets[i].config }, configSecretKeys: [...targets[i].secretKeys],
-        }));
-        const evaluation = await external(`policy pack on stack ${plan.stack}`, () => evaluateStack(pack, plan, { remediate: remediating }));
-        return { plan, evaluation, policyConfig: configs[i] };
-    };
+    const concurrency = programConcurrency(selection.env);
+    const pool = shared ?? packPool(selection.policyPack, Math.min(packConcurrency(selection.env), targets.length));
+    const organization = selection.env.PULUMI_NODEJS_ORGANIZATION ?? "organization";
     try {
-        await mapLimit(targets, programConcurrency(selection.env), async (target, i) => {
-            const plan = await planStack(target, { env: selection.env });
-            const next = queue.then(() => judge(i, plan));
-            next.catch(() => undefined); // awaited below
-            queue = next.catch(() => undefined);
-            judged[i] = next;
+        const stacks = await mapLimit(targets, concurrency, async (target, i): Promise<CheckedStack> => {
+            // The pack is acquired and configured while the program starts; the judge holds the program's
+            // resources until it is ready, then judges each as soon as it is registered, as the engine does.
+            const acquired = external(`policy pack ${pool.dir}`, () => pool.acquire());
+            const configured = acquired.then(async p => {
+                const remediate = await external(`policy config ${configs[i].file ?? "(pack defaults)"}`,
+                    () => pool.configure(p, configs[i].config));
+                await external("policy pack", () => p.pack.configureStack({
+                    project: target.project.name, stack: target.stack, organization,
+                    dryRun: true, config: { ...target.config }, configSecretKeys: [...target.secretKeys],
+                }));
+                return { pack: p.pack, remediate };
+            });
+            const judge = judgeStack(configured);
+            const plan = await planStack(target, { env: selection.env, onResource: r => judge.add(r) });
+            const evaluation = await external(`policy pack on stack ${plan.stack}`, () => judge.finish(plan));
+            // Only a pack that judged its stack to the end serves the next one.
+            pool.release(await acquired);
+            return { plan, evaluation, policyConfig: configs[i] };
         });
-        const stacks = await Promise.all(judged);
-        const info = await external("policy pack", async () => (await starting).info());
+        const info = await external("policy pack", () => pool.info());
         const policies = info.policies.map(p => ({
             name: p.name,
             description: p.description || undefined,
@@ -108,20 +98,16 @@ export async function checkTargets(selection: CheckSelection, targets: readonly 
         }));
         return { pack: { name: info.name, version: info.version, dir: selection.policyPack, policies }, stacks };
     } finally {
-        await queue;
-        if (!shared) await starting.then(p => p.stop(), () => undefined);
+        if (!shared) await pool.stop();
     }
 }
 
-/**
- * Starts a pack with the runner the Pulumi CLI uses. A TypeScript pack runs transpiled (cached in its bin/), as
- * programs do with PULUMI_NODEJS_TRANSPILE_ONLY: about 1 s instead of 5; `npm run typecheck` type-checks it.
- */
-export function startPack(dir: string): Promise<PolicyPack> {
-    const typescript = fs.existsSync(path.join(dir, "index.ts"));
-    return external(`policy pack ${dir}`, () => PolicyPack.start(dir, { precompiled: typescript }));
+/** The packs for a check, one started at once so that its start-up overlaps the programs'. */
+export function packPool(dir: string, size: number): PackPool {
+    const pool = new PackPool(dir, Math.max(1, size));
+    pool.prestart();
+    return pool;
 }
-
 
 /** A failure of the pack (it throws, rejects config, dies) is the user's input failing, not a bug of ours. */
 async function external<T>(what: string, fn: () => Promise<T>): Promise<T> {

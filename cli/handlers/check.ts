@@ -4,7 +4,8 @@ import * as fs from "fs";
 import type { Io } from "../commands/command";
 import type { ProgramSelection } from "../commands/common";
 import { resolveBase, withBase } from "../engine/base";
-import { CheckRun, CheckSelection, checkTargets, startPack } from "../engine/run";
+import { CheckRun, CheckSelection, checkTargets, packPool } from "../engine/run";
+import { packConcurrency } from "../engine/pool";
 import { listStacks, loadProject } from "../engine/project";
 import { resolveTargets } from "../engine/targets";
 import { ExternalError, verdictExitCode } from "../errors";
@@ -32,11 +33,11 @@ export async function runCheck(options: CheckOptions, io: Io): Promise<number> {
     const selection: CheckSelection = { ...options, env: io.env };
     if (options.base) resolveBase(options.base, options.programDir);
     const targets = resolveTargets(selection.programDir, selection.stacks, selection.config);
-    const pack = startPack(options.policyPack);
-    pack.catch(() => undefined);
+    // One pool for the run and, when the pack is the same, for the base's run too.
+    const packs = packPool(options.policyPack, Math.min(packConcurrency(io.env), targets.length));
     let report: CheckReport;
     try {
-        report = toReport(await checkTargets(selection, targets, pack));
+        report = toReport(await checkTargets(selection, targets, packs));
         if (options.base) {
             const ref = options.base;
             const baseReport = await withBase(ref, options.programDir, options.policyPack, async base => {
@@ -44,9 +45,8 @@ export async function runCheck(options: CheckOptions, io: Io): Promise<number> {
                 const known = listStacks(loadProject(base.programDir));
                 const wanted = targets.map(t => t.stack).filter(s => known.includes(s) || known.length === 0);
                 const baseTargets = resolveTargets(base.programDir, wanted, selection.config);
-                const basePack = base.packChanged ? undefined : pack;
                 const run = await checkTargets({ ...selection, programDir: base.programDir, policyPack: base.packDir },
-                    baseTargets, basePack);
+                    baseTargets, base.packChanged ? undefined : packs);
                 return { report: toReport(run), commit: base.commit };
             }).catch(err => {
                 if (err instanceof ExternalError) throw new ExternalError(`base ${ref}: ${err.message}`);
@@ -55,7 +55,7 @@ export async function runCheck(options: CheckOptions, io: Io): Promise<number> {
             report = { ...report, base: compareWithBase(report, baseReport.report, ref, baseReport.commit) };
         }
     } finally {
-        await pack.then(p => p.stop(), () => undefined);
+        await packs.stop();
     }
     const written: string[] = [];
     for (const { format, output } of options.reports) {

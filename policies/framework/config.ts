@@ -103,7 +103,29 @@ export function readConfig<C>(policy: string, schema: Readonly<Record<string, Js
     if (common.now !== undefined && (typeof common.now !== "string" || Number.isNaN(Date.parse(`${common.now}T00:00:00Z`)))) {
         throw new PolicyConfigError(policy, `now "${String(common.now)}" is not a date (YYYY-MM-DD)`);
     }
-    return result as C & CommonConfig;
+    return Object.freeze(result) as C & CommonConfig;
+}
+
+/**
+ * `readConfig` for a policy that is called for every resource with the same settings: the runtime hands each call
+ * a fresh shallow copy of them, so the settings are read and checked again only when a value is not the same one.
+ */
+export function configReader<C>(policy: string, schema: Readonly<Record<string, JsonSchema>>):
+        (given: Readonly<Record<string, unknown>>) => C & CommonConfig {
+    let lastGiven: Readonly<Record<string, unknown>> | undefined;
+    let last: (C & CommonConfig) | undefined;
+    return given => {
+        if (!last || !lastGiven || !sameValues(given ?? {}, lastGiven)) {
+            last = readConfig<C>(policy, schema, given);
+            lastGiven = { ...given };
+        }
+        return last;
+    };
+}
+
+function sameValues(a: Readonly<Record<string, unknown>>, b: Readonly<Record<string, unknown>>): boolean {
+    const keys = Object.keys(a);
+    return keys.length === Object.keys(b).length && keys.every(k => Object.is(a[k], b[k]));
 }
 
 /** The instant the policy judges exemptions at: the configured day (UTC midnight) or the real clock. */

@@ -6,7 +6,7 @@ import {
     EnforcementLevel, PolicyResource, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, Severity,
     StackValidationArgs, StackValidationPolicy,
 } from "@pulumi/policy";
-import { CommonConfig, COMMON_SETTINGS, JsonSchema, currentDate, readConfig } from "./config";
+import { CommonConfig, COMMON_SETTINGS, JsonSchema, configReader, currentDate } from "./config";
 import { Exemption, findExemption, isActive } from "./exemptions";
 import { Finding, cannotVerify } from "./finding";
 import { cannotVerifyMessage, exemptMessage, expiredMessage, platformGapMessage } from "./messages";
@@ -138,6 +138,7 @@ export function toPolicy(meta: PolicyMetadata, predicate: Predicate): ResourceVa
         throw new Error(`policy ${meta.name}: metadata says ${meta.scope}, predicate says ${predicate.scope}`);
     }
     const schema = settingsOf(meta);
+    const readSettings = configReader<Record<string, unknown>>(meta.name, schema);
     const base = {
         name: meta.name,
         description: meta.description,
@@ -161,7 +162,7 @@ export function toPolicy(meta: PolicyMetadata, predicate: Predicate): ResourceVa
         return {
             ...base,
             validateResource: (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
-                const config = readConfig<Record<string, unknown>>(meta.name, schema, args.getConfig());
+                const config = readSettings(args.getConfig());
                 const ctx: RuleContext = { config, now: currentDate(config) };
                 const input: ResourceInput = {
                     type: args.type, name: args.name, urn: args.urn, props: args.props,
@@ -177,7 +178,7 @@ export function toPolicy(meta: PolicyMetadata, predicate: Predicate): ResourceVa
     return {
         ...base,
         validateStack: (args: StackValidationArgs, reportViolation: ReportViolation) => {
-            const config = readConfig<Record<string, unknown>>(meta.name, schema, args.getConfig());
+            const config = readSettings(args.getConfig());
             const ctx: RuleContext = { config, now: currentDate(config) };
             const resources = args.resources.map(toStackResource);
             const byUrn = new Map(resources.map(r => [r.urn, r]));

@@ -9,7 +9,7 @@ import * as compute from "@pulumi/azure-native/compute";
 import * as containerservice from "@pulumi/azure-native/containerservice";
 import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import { BlockContext, ClusterDns, Compute, Endpoint } from "../../components/target";
-import { PoolSpec } from "../../components/model";
+import { PoolSpec, ResearchProject } from "../../components/model";
 import { namespaceName } from "../../components/workspaces";
 import { AzureNetwork } from "./network";
 import { AzureKeys } from "./keys";
@@ -45,6 +45,9 @@ export class AzureCompute extends pulumi.ComponentResource implements Compute {
     readonly kubernetes: k8s.Provider;
     readonly dns: ClusterDns = { namespace: "kube-system", podLabels: { "k8s-app": "kube-dns" }, ports: [53] };
     readonly oidcIssuerUrl: pulumi.Output<string>;
+    private readonly blockName: string;
+    private readonly keys: AzureKeys;
+    private readonly resourceGroupName: AzureNetwork["resourceGroupName"];
 
     constructor(name: string, args: AzureComputeArgs, opts?: pulumi.ComponentResourceOptions) {
         super("health-data:azure:Compute", name, {}, opts);
@@ -53,6 +56,9 @@ export class AzureCompute extends pulumi.ComponentResource implements Compute {
         const tags = { ...ctx.labels };
         const child = { parent: this };
         const rg = network.resourceGroupName;
+        this.blockName = name;
+        this.keys = keys;
+        this.resourceGroupName = rg;
 
         const diskEncryption = new compute.DiskEncryptionSet(`${name}-disk-encryption`, {
             diskEncryptionSetName: `des-${names.prefix}`, resourceGroupName: rg, location: network.location, tags,
@@ -160,17 +166,6 @@ export class AzureCompute extends pulumi.ComponentResource implements Compute {
         }, { ...child, ignoreChanges: ["count"] });
 
         this.oidcIssuerUrl = cluster.oidcIssuerProfile.apply(p => p?.issuerURL ?? "");
-        for (const project of spec.projects) {
-            const identity = keys.projectIdentities[project.id];
-            new managedidentity.FederatedIdentityCredential(`${name}-${project.id}-federation`, {
-                federatedIdentityCredentialResourceName: `aks-${namespaceName(project.id)}`,
-                resourceName: identity.name, resourceGroupName: rg,
-                issuer: this.oidcIssuerUrl,
-                subject: `system:serviceaccount:${namespaceName(project.id)}:${WORKLOAD_SERVICE_ACCOUNT}`,
-                audiences: [WORKLOAD_IDENTITY_AUDIENCE],
-            }, child);
-        }
-
         // The user kubeconfig (not the admin one: local accounts are disabled) in exec format: the Kubernetes
         // provider obtains Entra ID tokens through kubelogin, with the deployer's own Azure CLI session.
         const credentials = containerservice.listManagedClusterUserCredentialsOutput({
@@ -183,5 +178,17 @@ export class AzureCompute extends pulumi.ComponentResource implements Compute {
         this.clusterName = cluster.name;
         this.apiEndpoint = { url: pulumi.interpolate`https://${cluster.privateFQDN}`, private: true };
         this.registerOutputs({ clusterName: this.clusterName, apiEndpoint: this.apiEndpoint.url });
+    }
+
+    /** Federates the project's workload identity with its namespace's service account (workload identity). */
+    addProject(project: ResearchProject): void {
+        const identity = this.keys.projectIdentities[project.id];
+        new managedidentity.FederatedIdentityCredential(`${this.blockName}-${project.id}-federation`, {
+            federatedIdentityCredentialResourceName: `aks-${namespaceName(project.id)}`,
+            resourceName: identity.name, resourceGroupName: this.resourceGroupName,
+            issuer: this.oidcIssuerUrl,
+            subject: `system:serviceaccount:${namespaceName(project.id)}:${WORKLOAD_SERVICE_ACCOUNT}`,
+            audiences: [WORKLOAD_IDENTITY_AUDIENCE],
+        }, { parent: this });
     }
 }

@@ -8,7 +8,7 @@ import * as resources from "@pulumi/azure-native/resources";
 import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import type { input } from "@pulumi/azure-native/types";
 import { BlockContext, Endpoint, KeyManagement, WorkloadAccess } from "../../components/target";
-import { KeySpec } from "../../components/model";
+import { KeySpec, ResearchProject } from "../../components/model";
 import { AzureNetwork } from "./network";
 import { AzureNames, PLATFORM_KEY_NAME, projectKeyName } from "./naming";
 import { AzureSettings } from "./settings";
@@ -71,20 +71,36 @@ export class AzureKeys extends pulumi.ComponentResource implements KeyManagement
     readonly endpoint: Endpoint;
     readonly scheme = "customer-managed-key" as const;
     readonly platformKeyId: pulumi.Output<string>;
-    readonly projectKeyIds: Readonly<Record<string, pulumi.Output<string>>>;
     readonly keyService: AzureSettings["keyService"];
     /** ARM id of the vault or HSM. */
     readonly serviceId: pulumi.Output<string>;
     /** `https://<vault>.vault.azure.net/` or `https://<hsm>.managedhsm.azure.net/`. */
     readonly serviceUri: pulumi.Output<string>;
     readonly platformKey: AzureKey;
-    readonly projectKeys: Readonly<Record<string, AzureKey>>;
+    /** Written by addProject; the public records below are read-only views of these. */
+    private readonly added = {
+        keys: {} as Record<string, AzureKey>,
+        keyIds: {} as Record<string, pulumi.Output<string>>,
+        identities: {} as Record<string, ProjectIdentity>,
+        encryptionReady: {} as Record<string, pulumi.Resource[]>,
+    };
+    readonly projectKeys: Readonly<Record<string, AzureKey>> = this.added.keys;
+    readonly projectKeyIds: Readonly<Record<string, pulumi.Output<string>>> = this.added.keyIds;
     /** The identity storage, disks and the database encrypt with (wrap/unwrap on the platform and project keys). */
     readonly encryptionIdentity: managedidentity.UserAssignedIdentity;
-    readonly projectIdentities: Readonly<Record<string, ProjectIdentity>>;
-    /** What must exist before a service may encrypt with the keys (role assignments). */
+    readonly projectIdentities: Readonly<Record<string, ProjectIdentity>> = this.added.identities;
+    /** What must exist before a service may encrypt with the platform key (role assignments). */
     readonly encryptionReady: pulumi.Resource[];
+    /** Per project, what must exist before the storage account may encrypt with the project's key. */
+    readonly projectEncryptionReady: Readonly<Record<string, readonly pulumi.Resource[]>> = this.added.encryptionReady;
     private readonly subnets: { endpoints: string };
+    /** What `addProject` builds with: the block's name, names, tags and key service, fixed by the constructor. */
+    private readonly build: {
+        readonly name: string; readonly names: AzureNames; readonly tags: Record<string, string>;
+        readonly resourceGroupName: pulumi.Output<string>; readonly location: pulumi.Input<string>;
+        readonly rbac: boolean;
+        readonly makeKey: (keyName: string, keyOps: string[], keyTags: Record<string, string>) => AzureKey;
+    };
 
     constructor(name: string, args: AzureKeysArgs, opts?: pulumi.ComponentResourceOptions) {
         super("health-data:azure:Keys", name, {}, opts);
@@ -158,57 +174,53 @@ export class AzureKeys extends pulumi.ComponentResource implements KeyManagement
         }
 
         this.platformKey = makeKey(PLATFORM_KEY_NAME, PLATFORM_KEY_OPS, { ...tags, purpose: "platform" });
-        const projectKeys: Record<string, AzureKey> = {};
-        for (const project of ctx.spec.projects) {
-            projectKeys[project.id] = makeKey(projectKeyName(project.id), PROJECT_KEY_OPS,
-                { ...tags, "research-project": project.id });
-        }
-        this.projectKeys = projectKeys;
-
         this.encryptionIdentity = new managedidentity.UserAssignedIdentity(`${name}-encryption-identity`, {
             resourceName: `id-${names.prefix}-encryption`, resourceGroupName: rg, location: network.location, tags,
         }, child);
-        const projectIdentities: Record<string, ProjectIdentity> = {};
-        for (const project of ctx.spec.projects) {
-            const identity = new managedidentity.UserAssignedIdentity(`${name}-${project.id}-identity`, {
-                resourceName: `id-${names.prefix}-${project.id}`, resourceGroupName: rg, location: network.location,
-                tags: { ...tags, "research-project": project.id },
-            }, child);
-            projectIdentities[project.id] = {
-                name: identity.name, resourceId: identity.id, principalId: identity.principalId,
-                clientId: identity.clientId,
-            };
-        }
-        this.projectIdentities = projectIdentities;
 
         // Azure RBAC reaches Key Vault keys; a Managed HSM authorises data operations with its own local RBAC,
         // granted by its administrators after activation (docs/deploy-azure.md).
-        const ready: pulumi.Resource[] = [];
-        if (settings.keyService === "key-vault-premium") {
-            const encryptor = this.encryptionIdentity.principalId;
-            ready.push(grant(`${name}-encryption-platform`, {
-                role: "keyVaultCryptoServiceEncryptionUser", principalId: encryptor, scope: this.platformKey.resourceId,
-                description: "Storage, disks and the catalogue wrap their data keys with the platform key",
-            }, child));
-            for (const project of ctx.spec.projects) {
-                ready.push(grant(`${name}-encryption-${project.id}`, {
-                    role: "keyVaultCryptoServiceEncryptionUser", principalId: encryptor,
-                    scope: projectKeys[project.id].resourceId,
-                    description: `The storage account wraps project ${project.id}'s container data with its key`,
-                }, child));
-                grant(`${name}-${project.id}-key-user`, {
-                    role: "keyVaultCryptoUser", principalId: projectIdentities[project.id].principalId,
-                    scope: projectKeys[project.id].resourceId,
-                    description: `Workloads of project ${project.id} use its key, and no other`,
-                }, child);
-            }
-        }
-        this.encryptionReady = ready;
+        const rbac = settings.keyService === "key-vault-premium";
+        const encryptor = this.encryptionIdentity.principalId;
+        this.encryptionReady = rbac ? [grant(`${name}-encryption-platform`, {
+            role: "keyVaultCryptoServiceEncryptionUser", principalId: encryptor, scope: this.platformKey.resourceId,
+            description: "Storage, disks and the catalogue wrap their data keys with the platform key",
+        }, child)] : [];
+
+        this.build = { name, names, tags, resourceGroupName: rg, location: network.location, rbac, makeKey };
 
         this.endpoint = { url: this.serviceUri, private: true };
         this.platformKeyId = this.platformKey.uri;
-        this.projectKeyIds = Object.fromEntries(Object.entries(projectKeys).map(([id, k]) => [id, k.uri]));
         this.registerOutputs({ endpoint: this.serviceUri, platformKeyId: this.platformKeyId });
+    }
+
+    /** The project's key, its workload identity, and the grants that let the storage account and it use the key. */
+    addProject(project: ResearchProject): void {
+        const { name, names, tags, rbac, makeKey } = this.build;
+        const child = { parent: this };
+        const key = makeKey(projectKeyName(project.id), PROJECT_KEY_OPS, { ...tags, "research-project": project.id });
+        const identity = new managedidentity.UserAssignedIdentity(`${name}-${project.id}-identity`, {
+            resourceName: `id-${names.prefix}-${project.id}`, resourceGroupName: this.build.resourceGroupName,
+            location: this.build.location, tags: { ...tags, "research-project": project.id },
+        }, child);
+        this.added.keys[project.id] = key;
+        this.added.keyIds[project.id] = key.uri;
+        this.added.identities[project.id] = {
+            name: identity.name, resourceId: identity.id, principalId: identity.principalId, clientId: identity.clientId,
+        };
+        this.added.encryptionReady[project.id] = rbac ? [
+            grant(`${name}-encryption-${project.id}`, {
+                role: "keyVaultCryptoServiceEncryptionUser", principalId: this.encryptionIdentity.principalId,
+                scope: key.resourceId,
+                description: `The storage account wraps project ${project.id}'s container data with its key`,
+            }, child),
+        ] : [];
+        if (rbac) {
+            grant(`${name}-${project.id}-key-user`, {
+                role: "keyVaultCryptoUser", principalId: identity.principalId, scope: key.resourceId,
+                description: `Workloads of project ${project.id} use its key, and no other`,
+            }, child);
+        }
     }
 
     access(projectId: string): WorkloadAccess {

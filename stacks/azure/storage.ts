@@ -6,6 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as storage from "@pulumi/azure-native/storage";
 import { BlockContext, Endpoint, Storage, WorkloadAccess } from "../../components/target";
+import { ResearchProject } from "../../components/model";
 import { AzureNetwork } from "./network";
 import { AzureKeys } from "./keys";
 import { AzureNames, projectContainer } from "./naming";
@@ -23,9 +24,16 @@ export const SOFT_DELETE_DAYS = 30;
 export class AzureStorage extends pulumi.ComponentResource implements Storage {
     readonly endpoint: Endpoint;
     readonly zoneBuckets: { readonly raw: pulumi.Output<string>; readonly curated: pulumi.Output<string> };
-    readonly projectBuckets: Readonly<Record<string, pulumi.Output<string>>>;
+    /** Written by addProject. */
+    private readonly buckets: Record<string, pulumi.Output<string>> = {};
+    readonly projectBuckets: Readonly<Record<string, pulumi.Output<string>>> = this.buckets;
     readonly accountName: pulumi.Output<string>;
     private readonly keys: AzureKeys;
+    private readonly blockName: string;
+    private readonly protect: boolean;
+    private readonly resourceGroupName: AzureNetwork["resourceGroupName"];
+    private readonly container: (suffix: string, containerName: string, extra?: Partial<storage.BlobContainerArgs>,
+                                 dependsOn?: readonly pulumi.Resource[]) => storage.BlobContainer;
     private readonly endpointsCidr: string;
     private readonly dfsEndpoint: pulumi.Output<string>;
 
@@ -38,6 +46,9 @@ export class AzureStorage extends pulumi.ComponentResource implements Storage {
         const stateful = { ...child, protect: ctx.protect };
         const rg = network.resourceGroupName;
         this.keys = keys;
+        this.blockName = name;
+        this.protect = ctx.protect;
+        this.resourceGroupName = rg;
         this.endpointsCidr = network.subnets.endpoints;
 
         const account = new storage.StorageAccount(`${name}-account`, {
@@ -83,10 +94,11 @@ export class AzureStorage extends pulumi.ComponentResource implements Storage {
         }, child);
 
         const container = (suffix: string, containerName: string, extra: Partial<storage.BlobContainerArgs> = {},
-                           dependsOn: pulumi.Resource[] = []) =>
+                           dependsOn: readonly pulumi.Resource[] = []) =>
             new storage.BlobContainer(`${name}-${suffix}`, {
                 containerName, accountName: account.name, resourceGroupName: rg, publicAccess: "None", ...extra,
             }, { ...stateful, dependsOn: [blobService, ...dependsOn] });
+        this.container = container;
 
         const raw = container("raw", ZONE_CONTAINERS.raw);
         const curated = container("curated", ZONE_CONTAINERS.curated);
@@ -114,30 +126,6 @@ export class AzureStorage extends pulumi.ComponentResource implements Storage {
             },
         }, { ...child, dependsOn: [curated] });
 
-        const projectBuckets: Record<string, pulumi.Output<string>> = {};
-        for (const project of spec.projects) {
-            const scopeName = projectContainer(project.id);
-            const scope = new storage.EncryptionScope(`${name}-${project.id}-scope`, {
-                encryptionScopeName: scopeName, accountName: account.name, resourceGroupName: rg,
-                source: "Microsoft.KeyVault", state: "Enabled",
-                keyVaultProperties: { keyUri: keys.projectKeys[project.id].uri },
-                requireInfrastructureEncryption: true,
-            }, stateful);
-            const projectBucket = container(project.id, projectContainer(project.id), {
-                defaultEncryptionScope: scope.name,
-                // Every blob of the project is under the project's key: no client may pick another scope.
-                denyEncryptionScopeOverride: true,
-                metadata: { research_project: project.id },
-            }, [scope]);
-            grant(`${name}-${project.id}-container`, {
-                role: "storageBlobDataContributor", principalId: keys.projectIdentities[project.id].principalId,
-                scope: projectBucket.id,
-                description: `Workloads of project ${project.id} read and write its container, and no other`,
-            }, child);
-            projectBuckets[project.id] = projectBucket.name;
-        }
-        this.projectBuckets = projectBuckets;
-
         network.privateEndpoint(`${name}-blob`, account.id, "blob", tags, child);
         network.privateEndpoint(`${name}-dfs`, account.id, "dfs", tags, child);
 
@@ -146,6 +134,34 @@ export class AzureStorage extends pulumi.ComponentResource implements Storage {
         this.dfsEndpoint = endpoints.apply(e => e.dfs);
         this.zoneBuckets = { raw: raw.name, curated: curated.name };
         this.registerOutputs({ endpoint: this.endpoint.url, accountName: this.accountName });
+    }
+
+    /**
+     * The project's container, encrypted under its own key through an encryption scope that no client may override,
+     * and its workload identity's access to that container alone.
+     */
+    addProject(project: ResearchProject): void {
+        const name = this.blockName;
+        const key = this.keys.projectKeys[project.id];
+        const scope = new storage.EncryptionScope(`${name}-${project.id}-scope`, {
+            encryptionScopeName: projectContainer(project.id), accountName: this.accountName,
+            resourceGroupName: this.resourceGroupName,
+            source: "Microsoft.KeyVault", state: "Enabled",
+            keyVaultProperties: { keyUri: key.uri },
+            requireInfrastructureEncryption: true,
+        }, { parent: this, protect: this.protect, dependsOn: [...this.keys.projectEncryptionReady[project.id]] });
+        const projectBucket = this.container(project.id, projectContainer(project.id), {
+            defaultEncryptionScope: scope.name,
+            // Every blob of the project is under the project's key: no client may pick another scope.
+            denyEncryptionScopeOverride: true,
+            metadata: { research_project: project.id },
+        }, [scope]);
+        grant(`${name}-${project.id}-container`, {
+            role: "storageBlobDataContributor", principalId: this.keys.projectIdentities[project.id].principalId,
+            scope: projectBucket.id,
+            description: `Workloads of project ${project.id} read and write its container, and no other`,
+        }, { parent: this });
+        this.buckets[project.id] = projectBucket.name;
     }
 
     access(projectId: string): WorkloadAccess {

@@ -105,6 +105,8 @@ export class CloudTempleCatalog extends pulumi.ComponentResource implements Cata
         }, { ...inNamespace, dependsOn: [network.catalogNamespace, backupCredentials] });
 
         // One read-only login per research project, its password generated here and kept secret in the state.
+        // Declared with the cluster rather than by addProject: the cluster lists every login and must come after
+        // their secrets (a Cloud Temple cluster holds at most 80 projects, so this stays small).
         const passwords: Record<string, pulumi.Output<string>> = {};
         const roleSecrets = spec.projects.map(project => {
             const password = new random.RandomPassword(`${name}-${project.id}-password`, {

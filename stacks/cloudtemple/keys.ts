@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as vault from "@pulumi/vault";
 import { BlockContext, Endpoint, EncryptionScheme, KeyManagement, WorkloadAccess } from "../../components/target";
-import { KeySpec } from "../../components/model";
+import { KeySpec, ResearchProject } from "../../components/model";
 import { kubernetesLabels, namespaceName } from "../../components/workspaces";
 import { CloudTempleNetwork } from "./network";
 import { CloudTempleSettings, SECRET_KEYS } from "./settings";
@@ -34,10 +34,14 @@ export class CloudTempleKeys extends pulumi.ComponentResource implements KeyMana
     readonly endpoint: Endpoint;
     readonly scheme: EncryptionScheme = "envelope";
     readonly platformKeyId: pulumi.Output<string>;
-    readonly projectKeyIds: Readonly<Record<string, pulumi.Output<string>>>;
+    /** Written by addProject. */
+    private readonly keyIds: Record<string, pulumi.Output<string>> = {};
+    readonly projectKeyIds: Readonly<Record<string, pulumi.Output<string>>> = this.keyIds;
     readonly release: k8s.helm.v3.Release;
     private readonly podNetworkCidr: string;
-    private readonly keyNames: Readonly<Record<string, string>>;
+    private readonly spec: BlockContext["spec"];
+    /** Creates a project's transit key and what lets its workloads use it; returns the key's id. */
+    private readonly projectKey: (project: ResearchProject) => pulumi.Output<string>;
 
     constructor(name: string, args: CloudTempleKeysArgs, opts?: pulumi.ComponentResourceOptions) {
         super("health-data:cloudtemple:Keys", name, {}, opts);
@@ -77,9 +81,7 @@ export class CloudTempleKeys extends pulumi.ComponentResource implements KeyMana
         }, { ...inCluster, protect: ctx.protect, dependsOn: [network.keysNamespace, ...sealSecret] });
 
         this.endpoint = { url: pulumi.output(names.openbaoUrl), private: true };
-        const keyNames: Record<string, string> = Object.fromEntries(
-            spec.projects.map(p => [p.id, projectKeyName(spec, p.id)]));
-        this.keyNames = keyNames;
+        this.spec = spec;
 
         if (!settings.openbao.initialised) {
             // A sealed, uninitialised server cannot be configured: the keys are created by the next `pulumi up`,
@@ -87,8 +89,7 @@ export class CloudTempleKeys extends pulumi.ComponentResource implements KeyMana
             pulumi.log.warn("OpenBao is deployed but not yet initialised: transit keys, policies and roles are " +
                 "created once warehouse:cloudtemple.openbao.initialised is true", this);
             this.platformKeyId = pulumi.output(`${TRANSIT_PATH}/keys/${names.platformKey}`);
-            this.projectKeyIds = Object.fromEntries(Object.entries(keyNames)
-                .map(([id, keyName]) => [id, pulumi.output(`${TRANSIT_PATH}/keys/${keyName}`)]));
+            this.projectKey = project => pulumi.output(`${TRANSIT_PATH}/keys/${projectKeyName(spec, project.id)}`);
             this.registerOutputs({ platformKeyId: this.platformKeyId });
             return;
         }
@@ -138,10 +139,8 @@ export class CloudTempleKeys extends pulumi.ComponentResource implements KeyMana
             kubernetesHost: "https://kubernetes.default.svc:443",
         }, managed);
 
-        const projectKeyIds: Record<string, pulumi.Output<string>> = {};
-        for (const project of spec.projects) {
-            const key = transitKey(`${name}-${project.id}-key`, keyNames[project.id]);
-            projectKeyIds[project.id] = pulumi.interpolate`${transit.path}/keys/${key.name}`;
+        this.projectKey = project => {
+            const key = transitKey(`${name}-${project.id}-key`, projectKeyName(spec, project.id));
             const policy = new vault.Policy(`${name}-${project.id}-policy`, {
                 name: projectRoleName(project.id),
                 policy: key.name.apply(projectKeyPolicy),
@@ -156,9 +155,17 @@ export class CloudTempleKeys extends pulumi.ComponentResource implements KeyMana
                 tokenTtl: 60 * 60,
                 tokenMaxTtl: 4 * 60 * 60,
             }, managed);
-        }
-        this.projectKeyIds = projectKeyIds;
+            return pulumi.interpolate`${transit.path}/keys/${key.name}`;
+        };
         this.registerOutputs({ platformKeyId: this.platformKeyId });
+    }
+
+    /**
+     * The project's transit key, and the OpenBao policy and login role that reach it from the project's namespace
+     * alone. Before OpenBao is initialised, only the key's id, which is fixed by its name.
+     */
+    addProject(project: ResearchProject): void {
+        this.keyIds[project.id] = this.projectKey(project);
     }
 
     access(projectId: string): WorkloadAccess {
@@ -171,7 +178,7 @@ export class CloudTempleKeys extends pulumi.ComponentResource implements KeyMana
                 BAO_AUTH_ROLE: projectRoleName(projectId),
                 BAO_AUTH_AUDIENCE: OPENBAO_AUDIENCE,
                 TRANSIT_MOUNT: TRANSIT_PATH,
-                TRANSIT_KEY: this.keyNames[projectId],
+                TRANSIT_KEY: projectKeyName(this.spec, projectId),
             },
             secrets: {},
             serviceAccountAnnotations: {},

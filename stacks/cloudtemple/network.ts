@@ -8,6 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { planSubnets, SubnetPlan } from "../../components/cidr";
 import { BlockContext, NetworkIsolation } from "../../components/target";
+import { ResearchProject } from "../../components/model";
 import { RESTRICTED_POD_SECURITY, kubernetesLabels } from "../../components/workspaces";
 import { CloudTempleSettings, SECRET_KEYS } from "./settings";
 import { PlatformNames, platformNames } from "./names";
@@ -27,6 +28,9 @@ export class CloudTempleNetwork extends pulumi.ComponentResource implements Netw
     readonly names: PlatformNames;
     readonly keysNamespace: k8s.core.v1.Namespace;
     readonly catalogNamespace: k8s.core.v1.Namespace;
+    private readonly blockName: string;
+    private readonly ctx: BlockContext;
+    private readonly settings: CloudTempleSettings;
 
     constructor(name: string, args: CloudTempleNetworkArgs, opts?: pulumi.ComponentResourceOptions) {
         super("health-data:cloudtemple:Network", name, {}, opts);
@@ -77,25 +81,6 @@ export class CloudTempleNetwork extends pulumi.ComponentResource implements Netw
             }),
         }, { ...inCluster, dependsOn: [this.catalogNamespace] });
 
-        spec.projects.forEach((project, index) => {
-            new k8s.apiextensions.CustomResource(`${name}-${project.id}-admin-policy`, {
-                apiVersion: "policy.networking.k8s.io/v1alpha1",
-                kind: "AdminNetworkPolicy",
-                metadata: {
-                    name: `${spec.name}-rp-${project.id}`,
-                    labels: { ...labels, "health-data.fr/research-project": project.id },
-                },
-                spec: projectAdminNetworkPolicy({
-                    projectId: project.id,
-                    priority: FIRST_PROJECT_PRIORITY + index,
-                    keysNamespace: this.names.keysNamespace,
-                    catalogNamespace: this.names.catalogNamespace,
-                    objectStorageCidrs: settings.objectStorage.endpointCidrs,
-                    allowedEgressCidrs: spec.network.allowedEgressCidrs,
-                }),
-            }, inCluster);
-        });
-
         const noExposure = new k8s.admissionregistration.v1.ValidatingAdmissionPolicy(`${name}-no-exposure`, {
             metadata: { name: `${spec.name}-research-no-exposure`, labels },
             spec: noExposurePolicySpec(),
@@ -105,9 +90,37 @@ export class CloudTempleNetwork extends pulumi.ComponentResource implements Netw
             spec: { policyName: noExposure.metadata.name, validationActions: ["Deny"] },
         }, inCluster);
 
+        this.blockName = name;
+        this.ctx = ctx;
+        this.settings = settings;
         // Cloud Temple delivers the cluster inside its own private network: the cluster is the network identity.
         this.networkId = pulumi.output(`cloudtemple:${ctx.region}:openshift/${settings.cluster.name}`);
         this.subnets = planSubnets(spec.network.addressSpace);
         this.registerOutputs({ networkId: this.networkId });
+    }
+
+    /**
+     * The project's egress lock-down, an AdminNetworkPolicy that namespaces cannot override. Its priority follows the
+     * project's place in the spec, so that adding a project leaves the others' priorities as they are.
+     */
+    addProject(project: ResearchProject): void {
+        const spec = this.ctx.spec;
+        const labels = kubernetesLabels(this.ctx.labels);
+        new k8s.apiextensions.CustomResource(`${this.blockName}-${project.id}-admin-policy`, {
+            apiVersion: "policy.networking.k8s.io/v1alpha1",
+            kind: "AdminNetworkPolicy",
+            metadata: {
+                name: `${spec.name}-rp-${project.id}`,
+                labels: { ...labels, "health-data.fr/research-project": project.id },
+            },
+            spec: projectAdminNetworkPolicy({
+                projectId: project.id,
+                priority: FIRST_PROJECT_PRIORITY + spec.projects.findIndex(p => p.id === project.id),
+                keysNamespace: this.names.keysNamespace,
+                catalogNamespace: this.names.catalogNamespace,
+                objectStorageCidrs: this.settings.objectStorage.endpointCidrs,
+                allowedEgressCidrs: spec.network.allowedEgressCidrs,
+            }),
+        }, { parent: this, provider: this.kubernetes });
     }
 }

@@ -6,6 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as minio from "@pulumi/minio";
 import { BlockContext, Endpoint, Storage, WorkloadAccess } from "../../components/target";
+import { ResearchProject, WarehouseSpec } from "../../components/model";
 import { CloudTempleNetwork } from "./network";
 import { CloudTempleSettings, projectSecretKey } from "./settings";
 import { objectStorageProvider, VersionedBucket } from "./object-storage";
@@ -20,8 +21,12 @@ export interface CloudTempleStorageArgs {
 export class CloudTempleStorage extends pulumi.ComponentResource implements Storage {
     readonly endpoint: Endpoint;
     readonly zoneBuckets: { readonly raw: pulumi.Output<string>; readonly curated: pulumi.Output<string> };
-    readonly projectBuckets: Readonly<Record<string, pulumi.Output<string>>>;
+    /** Written by addProject. */
+    private readonly buckets: Record<string, pulumi.Output<string>> = {};
+    readonly projectBuckets: Readonly<Record<string, pulumi.Output<string>>> = this.buckets;
     private readonly settings: CloudTempleSettings;
+    private readonly spec: WarehouseSpec;
+    private readonly bucket: (suffix: string, extra?: { objectLocking?: boolean; policy?: string }) => VersionedBucket;
 
     constructor(name: string, args: CloudTempleStorageArgs, opts?: pulumi.ComponentResourceOptions) {
         super("health-data:cloudtemple:Storage", name, {}, opts);
@@ -29,6 +34,7 @@ export class CloudTempleStorage extends pulumi.ComponentResource implements Stor
         const { spec } = ctx;
         const prefix = ctx.network.names.bucketPrefix;
         this.settings = settings;
+        this.spec = spec;
         const provider = objectStorageProvider(`${name}-s3`, settings, { parent: this });
         const bucket = (suffix: string, extra: { objectLocking?: boolean; policy?: string } = {}) =>
             new VersionedBucket(`${name}-${suffix}`, { ...extra, bucket: `${prefix}-${suffix}`, provider,
@@ -47,17 +53,17 @@ export class CloudTempleStorage extends pulumi.ComponentResource implements Stor
         }, { parent: this, provider });
         this.zoneBuckets = { raw: raw.bucket, curated: curated.bucket };
 
-        const projectBuckets: Record<string, pulumi.Output<string>> = {};
-        for (const project of spec.projects) {
-            const bucketName = projectBucketName(spec, project.id);
-            const account = settings.objectStorage.projectAccounts[project.id];
-            projectBuckets[project.id] = bucket(`rp-${project.id}`,
-                { policy: bucketPolicy(bucketName, account.principal) }).bucket;
-        }
-        this.projectBuckets = projectBuckets;
+        this.bucket = bucket;
         // Published on the internet by Cloud Temple, restricted to the tenant's addresses in the console.
         this.endpoint = { url: pulumi.output(settings.objectStorage.endpoint), private: false };
-        this.registerOutputs({ zoneBuckets: this.zoneBuckets, projectBuckets: this.projectBuckets });
+        this.registerOutputs({ zoneBuckets: this.zoneBuckets });
+    }
+
+    /** The project's bucket, whose policy admits the project's own storage account alone. */
+    addProject(project: ResearchProject): void {
+        const account = this.settings.objectStorage.projectAccounts[project.id];
+        const name = projectBucketName(this.spec, project.id);
+        this.buckets[project.id] = this.bucket(`rp-${project.id}`, { policy: bucketPolicy(name, account.principal) }).bucket;
     }
 
     access(projectId: string): WorkloadAccess {

@@ -83,7 +83,7 @@ export const ovh: TargetDefinition = {
                 subnets: planSubnets(ctx.spec.network.addressSpace), gatewayModel: settings.gateway.model, prefix,
             }, opts),
             keys: (name, ctx, opts) => new OvhKeys(name, {
-                region, ovhSubsidiary: settings.ovhSubsidiary, keys: ctx.spec.keys, projects: ctx.spec.projects,
+                region, ovhSubsidiary: settings.ovhSubsidiary, keys: ctx.spec.keys,
                 egressCidrs: settings.egress.kms, prefix, protect: ctx.protect,
             }, opts),
             compute: (name, ctx, opts) => new OvhCompute(name, {

@@ -32,7 +32,6 @@ export interface OvhKeysArgs {
     readonly region: OvhRegion;
     readonly ovhSubsidiary: string;
     readonly keys: KeySpec;
-    readonly projects: readonly ResearchProject[];
     /** Workloads reach OKMS's public endpoint through these blocks only. */
     readonly egressCidrs: readonly string[];
     readonly prefix: string;
@@ -48,15 +47,20 @@ export class OvhKeys extends pulumi.ComponentResource implements KeyManagement {
     readonly endpoint: Endpoint;
     readonly scheme = "envelope" as const;
     readonly platformKeyId: pulumi.Output<string>;
-    readonly projectKeyIds: Readonly<Record<string, pulumi.Output<string>>>;
+    /** Written by addProject. */
+    private readonly projectKeys = new Map<string, ProjectKey>();
+    private readonly keyIds: Record<string, pulumi.Output<string>> = {};
+    readonly projectKeyIds: Readonly<Record<string, pulumi.Output<string>>> = this.keyIds;
     readonly kmsId: pulumi.Output<string>;
-    private readonly projectKeys: ReadonlyMap<string, ProjectKey>;
     private readonly egressCidrs: readonly string[];
+    private readonly blockName: string;
+    private readonly prefix: string;
+    private readonly serviceKey: (keyName: string) => { key: okms.ServiceKey; urn: pulumi.Output<string> };
+    private readonly rotationDays: number;
 
     constructor(name: string, args: OvhKeysArgs, opts?: pulumi.ComponentResourceOptions) {
         super("health-data:ovh:Keys", name, {}, opts);
         const { keys, prefix } = args;
-        const child = { parent: this };
         const stateful = { parent: this, protect: args.protect };
 
         const kms = new okms.Okms(`${name}-okms`, {
@@ -82,41 +86,47 @@ export class OvhKeys extends pulumi.ComponentResource implements KeyManagement {
         };
 
         const platform = serviceKey("platform");
-        const projectKeys = new Map<string, ProjectKey>();
-        for (const project of args.projects) {
-            const { key, urn } = serviceKey(project.id);
-            // A service account is the project's identity in OVH IAM; its client secret is never handed out:
-            // workloads authenticate to OKMS with the certificate below, which carries this identity.
-            const identity = new me.APIOAuth2Client(`${name}-${project.id}-identity`, {
-                name: `${prefix}-${project.id}-kms`,
-                description: `Research project ${project.id}: envelope encryption with its own OKMS key only`,
-                flow: "CLIENT_CREDENTIALS",
-            }, child);
-            const policy = new iam.Policy(`${name}-${project.id}-policy`, {
-                name: `${prefix}-${project.id}-kms`,
-                description: `Research project ${project.id} may create and unwrap data keys with its key only`,
-                identities: [identity.identity],
-                resources: [urn],
-                allows: [...PROJECT_KEY_ACTIONS],
-            }, child);
-            const credential = new okms.Credential(`${name}-${project.id}-credential`, {
-                okmsId: kms.id,
-                name: `${prefix}-${project.id}`,
-                description: `Research project ${project.id} workloads`,
-                identityUrns: [identity.identity],
-                // Bounded by the rotation period: a leaked certificate stops working when the key would rotate.
-                validity: Math.min(keys.rotationDays, OKMS_MAX_CREDENTIAL_DAYS),
-            }, { ...child, dependsOn: [policy] });
-            projectKeys.set(project.id, { key, credential });
-        }
+        this.serviceKey = serviceKey;
+        this.blockName = name;
+        this.prefix = prefix;
+        this.rotationDays = keys.rotationDays;
 
         this.endpoint = { url: kms.restEndpoint, private: false };
         this.kmsId = kms.id;
         this.platformKeyId = platform.key.id;
-        this.projectKeyIds = Object.fromEntries([...projectKeys].map(([id, p]) => [id, p.key.id]));
-        this.projectKeys = projectKeys;
         this.egressCidrs = args.egressCidrs;
         this.registerOutputs({ endpoint: this.endpoint.url, platformKeyId: this.platformKeyId, kmsId: this.kmsId });
+    }
+
+    /** The project's key, its IAM identity and policy (its key alone), and its workloads' mTLS credential. */
+    addProject(project: ResearchProject): void {
+        const { blockName: name, prefix } = this;
+        const child = { parent: this };
+        const { key, urn } = this.serviceKey(project.id);
+        // A service account is the project's identity in OVH IAM; its client secret is never handed out:
+        // workloads authenticate to OKMS with the certificate below, which carries this identity.
+        const identity = new me.APIOAuth2Client(`${name}-${project.id}-identity`, {
+            name: `${prefix}-${project.id}-kms`,
+            description: `Research project ${project.id}: envelope encryption with its own OKMS key only`,
+            flow: "CLIENT_CREDENTIALS",
+        }, child);
+        const policy = new iam.Policy(`${name}-${project.id}-policy`, {
+            name: `${prefix}-${project.id}-kms`,
+            description: `Research project ${project.id} may create and unwrap data keys with its key only`,
+            identities: [identity.identity],
+            resources: [urn],
+            allows: [...PROJECT_KEY_ACTIONS],
+        }, child);
+        const credential = new okms.Credential(`${name}-${project.id}-credential`, {
+            okmsId: this.kmsId,
+            name: `${prefix}-${project.id}`,
+            description: `Research project ${project.id} workloads`,
+            identityUrns: [identity.identity],
+            // Bounded by the rotation period: a leaked certificate stops working when the key would rotate.
+            validity: Math.min(this.rotationDays, OKMS_MAX_CREDENTIAL_DAYS),
+        }, { ...child, dependsOn: [policy] });
+        this.projectKeys.set(project.id, { key, credential });
+        this.keyIds[project.id] = key.id;
     }
 
     access(projectId: string): WorkloadAccess {

@@ -64,6 +64,12 @@ export interface OvhStorageArgs {
     readonly protect: boolean;
 }
 
+interface BucketExtras {
+    readonly objectLock?: cloudproject.StorageArgs["objectLock"];
+    readonly tags?: Record<string, string>;
+    readonly noncurrentVersionDays?: number;
+}
+
 interface ProjectStore {
     readonly bucket: pulumi.Output<string>;
     readonly credential: cloudproject.S3Credential;
@@ -72,10 +78,16 @@ interface ProjectStore {
 export class OvhStorage extends pulumi.ComponentResource implements Storage {
     readonly endpoint: Endpoint;
     readonly zoneBuckets: { readonly raw: pulumi.Output<string>; readonly curated: pulumi.Output<string> };
-    readonly projectBuckets: Readonly<Record<string, pulumi.Output<string>>>;
-    private readonly stores: ReadonlyMap<string, ProjectStore>;
+    /** Written by addProject. */
+    private readonly stores = new Map<string, ProjectStore>();
+    private readonly buckets: Record<string, pulumi.Output<string>> = {};
+    readonly projectBuckets: Readonly<Record<string, pulumi.Output<string>>> = this.buckets;
     private readonly region: OvhRegion;
     private readonly egressCidrs: readonly string[];
+    private readonly blockName: string;
+    private readonly projectId: string;
+    private readonly noncurrentVersionDays: number;
+    private readonly bucket: (part: string, extra: BucketExtras) => cloudproject.Storage;
 
     constructor(name: string, args: OvhStorageArgs, opts?: pulumi.ComponentResourceOptions) {
         super("health-data:ovh:Storage", name, {}, opts);
@@ -86,11 +98,7 @@ export class OvhStorage extends pulumi.ComponentResource implements Storage {
             length: 6, upper: false, special: false, lower: true, numeric: true,
         }, child);
 
-        const bucket = (part: string, extra: {
-            objectLock?: cloudproject.StorageArgs["objectLock"];
-            tags?: Record<string, string>;
-            noncurrentVersionDays?: number;
-        }) => {
+        const bucket = (part: string, extra: BucketExtras) => {
             const store = new cloudproject.Storage(`${name}-${part}`, {
                 serviceName: projectId,
                 regionName: region.storage,
@@ -135,21 +143,26 @@ export class OvhStorage extends pulumi.ComponentResource implements Storage {
             noncurrentVersionDays: spec.zones.curated.noncurrentVersionDays,
         });
 
-        const stores = new Map<string, ProjectStore>();
-        for (const project of spec.projects) {
-            stores.set(project.id, this.projectStore(name, projectId, project, bucket(`rp-${project.id}`, {
-                tags: { "data-zone": "project", "research-project": project.id },
-                noncurrentVersionDays: spec.zones.curated.noncurrentVersionDays,
-            })));
-        }
+        this.bucket = bucket;
+        this.blockName = name;
+        this.projectId = projectId;
+        this.noncurrentVersionDays = spec.zones.curated.noncurrentVersionDays;
 
         this.endpoint = { url: pulumi.output(region.s3Endpoint), private: false };
         this.zoneBuckets = { raw: raw.name, curated: curated.name };
-        this.projectBuckets = Object.fromEntries([...stores].map(([id, s]) => [id, s.bucket]));
-        this.stores = stores;
         this.region = region;
         this.egressCidrs = args.egressCidrs;
         this.registerOutputs({ endpoint: this.endpoint.url, zoneBuckets: this.zoneBuckets });
+    }
+
+    /** The project's bucket, and an S3 user that reaches that bucket alone. */
+    addProject(project: ResearchProject): void {
+        const store = this.projectStore(this.blockName, this.projectId, project, this.bucket(`rp-${project.id}`, {
+            tags: { "data-zone": "project", "research-project": project.id },
+            noncurrentVersionDays: this.noncurrentVersionDays,
+        }));
+        this.stores.set(project.id, store);
+        this.buckets[project.id] = store.bucket;
     }
 
     /** The project's S3 user: a policy on its bucket alone, and credentials issued only once the policy holds. */

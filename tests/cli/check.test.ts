@@ -5,8 +5,8 @@ import { XMLParser, XMLValidator } from "fast-xml-parser";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { PolicyPack } from "../../cli/engine/analyzer";
-import { checkTargets, startPack } from "../../cli/engine/run";
+import { checkTargets, packPool } from "../../cli/engine/run";
+import type { PackPool } from "../../cli/engine/pack-pool";
 import { resolveTargets } from "../../cli/engine/targets";
 import { render, toReport } from "../../cli/handlers/check";
 import type { CheckReport } from "../../cli/report/model";
@@ -29,14 +29,14 @@ function sarifValidator() {
 }
 
 describe("check against a small policy pack", () => {
-    let pack: Promise<PolicyPack>;
+    let pack: PackPool;
     let open: CheckReport;
     let exempted: CheckReport;
     let compliant: CheckReport;
     let configFile: string;
 
     beforeAll(async () => {
-        pack = startPack(MINIMAL_PACK);
+        pack = packPool(MINIMAL_PACK, 2);
         const env = process.env;
         const run = async (name: string, policyConfig?: string) => {
             const selection = { programDir: program(name), stacks: [], config: {}, env, policyPack: MINIMAL_PACK, policyConfig };
@@ -49,7 +49,7 @@ describe("check against a small policy pack", () => {
         exempted = await run("public-storage", configFile);
         compliant = await run("compliant");
     });
-    afterAll(async () => (await pack).stop());
+    afterAll(() => pack.stop());
 
     it("reports the mandatory violation on the resource and advisories elsewhere", () => {
         const [stack] = open.stacks;

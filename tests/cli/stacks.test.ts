@@ -5,8 +5,8 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { PolicyPack } from "../../cli/engine/analyzer";
-import { checkTargets, startPack } from "../../cli/engine/run";
+import { checkTargets, packPool } from "../../cli/engine/run";
+import type { PackPool } from "../../cli/engine/pack-pool";
 import { resolveTargets } from "../../cli/engine/targets";
 import { toReport } from "../../cli/handlers/check";
 import type { CheckReport } from "../../cli/report/model";
@@ -15,12 +15,12 @@ import { ROOT } from "./support";
 const PACK = path.join(ROOT, "policies");
 
 describe("check of every stack of the project", () => {
-    let pack: Promise<PolicyPack>;
+    let pack: PackPool;
     let report: CheckReport;
     let expired: CheckReport;
 
     beforeAll(async () => {
-        pack = startPack(PACK);
+        pack = packPool(PACK, 2);
         const selection = { programDir: ROOT, stacks: [], config: {}, env: process.env, policyPack: PACK };
         report = toReport(await checkTargets(selection, resolveTargets(ROOT, [], {}), pack));
         // The same Azure config judged on the day the CNIL authorisation ends.
@@ -31,7 +31,7 @@ describe("check of every stack of the project", () => {
         expired = toReport(await checkTargets({ ...selection, stacks: ["azure-prod"], policyConfig: file },
             resolveTargets(ROOT, ["azure-prod"], {}), pack));
     }, 240_000);
-    afterAll(async () => (await pack).stop());
+    afterAll(() => pack.stop());
 
     const stack = (r: CheckReport, name: string) => r.stacks.find(s => s.stack === name)!;
 

@@ -67,3 +67,33 @@ describe("HealthDataWarehouse on any target", () => {
         });
     });
 });
+
+// Research projects are declared one at a time, so that the runtime registers each before the next is declared:
+// at 500 projects, declaring them all in one pass kept 2.4 GB of pending registrations alive (docs/benchmark.md).
+describe("HealthDataWarehouse adds research projects one at a time", () => {
+    const projects = (ids: string[]) => JSON.stringify(ids.map(id => ({
+        id, dataOwner: "dpo@example.fr", retentionDays: 365, allowedGroups: [`${id}-team`],
+    })));
+
+    test("registers everything of a project (its key, then its workspace) before the next project's key", async () => {
+        const run = await runProgram(FAKE_PROGRAM, { ...FAKE_CONFIG, "warehouse:projects": projects(["p1", "p2", "p3"]) },
+            "dev", false);
+        const order = run.resources.map(r => r.type === "test:fake:ProjectKey" ? `key ${r.name.split("-").pop()}`
+            : r.type === "kubernetes:core/v1:Namespace" ? `namespace ${r.inputs.metadata.name.slice(3)}` : undefined)
+            .filter(Boolean);
+        expect(order).toEqual(["key p1", "namespace p1", "key p2", "namespace p2", "key p3", "namespace p3"]);
+        expect(Object.keys(run.outputs.outputs.projects)).toEqual(["p1", "p2", "p3"]);
+    });
+
+    test("lets the runtime register a project's resources before it declares the next project", async () => {
+        const run = await runProgram(FAKE_PROGRAM, { ...FAKE_CONFIG, "warehouse:projects": projects(["p1", "p2", "p3"]) },
+            "dev", false);
+        expect(run.ofType("test:fake:ProjectKey").map(k => k.inputs.previousRegistered)).toEqual([null, true, true]);
+    });
+
+    test("a project that cannot be added fails the program with the block's own error", async () => {
+        await expect(runProgram(FAKE_PROGRAM, {
+            ...FAKE_CONFIG, "warehouse:projects": projects(["p1", "p2"]), "test:failOnProject": "p2",
+        }, "dev", false)).rejects.toThrow("no key service for project p2");
+    });
+});

@@ -64,6 +64,8 @@ test("URN globs and regular expressions select resources", async () => {
 test("configuration is validated against each policy's schema, naming the policy and the key", async () => {
     await expect(pack.configure({ "allowed-regions": { jurisdiction: "US" } })).rejects.toThrow(/allowed-regions: jurisdiction/);
     await expect(pack.configure({ "key-custody": { exemptions: [{ id: "x", resources: ["*"] }] } })).rejects.toThrow(PolicyConfigValidationError);
+    await expect(pack.configure({ "key-custody": { exemptions: [{ id: "x", resources: ["*"] }] } }))
+        .rejects.toThrow(/key-custody: exemptions\.0 must have required property 'reason'/);
     await expect(pack.configure({ all: "sometimes" })).rejects.toThrow(/not a valid enforcement level/);
 });
 

@@ -6,7 +6,7 @@ import { placeEndpoint } from "../../policies/catalog/endpoints";
 import { durationDays } from "../../policies/rules/keys";
 import { findExemption, isActive, patternMatches } from "../../policies/framework/exemptions";
 import { exemptMessage, expiredMessage, parseFindingMessage } from "../../policies/framework/messages";
-import { PolicyConfigError, readConfig } from "../../policies/framework/config";
+import { PolicyConfigError, configReader, readConfig } from "../../policies/framework/config";
 import { runChecks, settingsOf } from "../../policies/framework/policy";
 import { POLICY_METADATA } from "../../policies/metadata";
 import { PREDICATES } from "../../policies/pack";
@@ -89,6 +89,19 @@ describe("settings", () => {
         expect(() => readConfig(meta.name, settingsOf(meta), { secNumcloudRequired: true })).toThrow(PolicyConfigError);
         expect(() => readConfig(meta.name, settingsOf(meta), { exemptions: [{ id: "a", resources: ["/(/"], reason: "r",
             category: "waiver", reference: "x", expires: "2026-02-30" }] })).toThrow(/not a calendar date.*not a valid regular expression/);
+    });
+    test("a policy reads its settings once per configuration, not once per resource", () => {
+        const read = configReader<any>(meta.name, settingsOf(meta));
+        const exemptions: unknown[] = [];
+        // The runtime hands every call a fresh shallow copy of the same settings.
+        const first = read({ secNumCloudRequired: true, exemptions });
+        expect(read({ secNumCloudRequired: true, exemptions })).toBe(first);
+        expect(first).toMatchObject({ secNumCloudRequired: true, unknownValues: "advise" });
+        // A new configuration (new values) is read, and checked, again.
+        expect(read({ secNumCloudRequired: false, exemptions: [] })).toMatchObject({ secNumCloudRequired: false });
+        expect(() => read({ secNumcloudRequired: true })).toThrow(PolicyConfigError);
+        // Settings are shared between calls: a rule cannot change them for the next resource.
+        expect(() => { (first as any).secNumCloudRequired = false; }).toThrow(TypeError);
     });
     test("every policy has a predicate, a 'Checks whether' description and remediation steps", () => {
         for (const m of POLICY_METADATA) {

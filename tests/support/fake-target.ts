@@ -3,6 +3,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { planSubnets } from "../../components/cidr";
+import { ResearchProject } from "../../components/model";
 import {
     BlockContext, CatalogDatabase, Compute, KeyManagement, NetworkIsolation, Storage, Target, WorkloadAccess,
 } from "../../components/target";
@@ -14,6 +15,16 @@ class Block extends pulumi.ComponentResource {
     }
 }
 
+/**
+ * A project's key: the one resource the fake target creates per project, to show when projects are declared. It
+ * says whether the previous project's key was already registered when it was declared.
+ */
+class ProjectKey extends pulumi.CustomResource {
+    constructor(name: string, previousRegistered: boolean | null, opts: pulumi.CustomResourceOptions) {
+        super("test:fake:ProjectKey", name, { previousRegistered }, opts);
+    }
+}
+
 const access = (id: string, what: string, cidr: string): WorkloadAccess => ({
     settings: { [`${what.toUpperCase()}_ID`]: `${what}-${id}` },
     secrets: what === "storage" ? { S3_SECRET: `secret-${id}` } : {},
@@ -21,20 +32,38 @@ const access = (id: string, what: string, cidr: string): WorkloadAccess => ({
     egress: [{ description: `${what} endpoint`, cidr, ports: [443] }],
 });
 
-export function fakeTarget(): Target {
+export interface FakeTargetOptions {
+    /** The project whose key cannot be created: adding it fails, as a cloud's block would. */
+    readonly failOnProject?: string;
+}
+
+export function fakeTarget(options: FakeTargetOptions = {}): Target {
     return {
         name: "fake",
         region: "fake-1",
         network: (name, ctx, opts) => Object.assign(new Block("Network", name, opts), {
             networkId: pulumi.output("net-1"), subnets: planSubnets(ctx.spec.network.addressSpace),
         }) as NetworkIsolation,
-        keys: (name, ctx: BlockContext, opts) => Object.assign(new Block("Keys", name, opts), {
-            endpoint: { url: pulumi.output("https://kms.fake"), private: true },
-            scheme: "envelope" as const,
-            platformKeyId: pulumi.output("key-platform"),
-            projectKeyIds: Object.fromEntries(ctx.spec.projects.map(p => [p.id, pulumi.output(`key-${p.id}`)])),
-            access: (id: string) => access(id, "key", "10.40.128.0/24"),
-        }) as KeyManagement,
+        keys: (name, _ctx: BlockContext, opts) => {
+            const projectKeyIds: Record<string, pulumi.Output<string>> = {};
+            const block = new Block("Keys", name, opts);
+            let previous: { registered: boolean } | undefined;
+            return Object.assign(block, {
+                endpoint: { url: pulumi.output("https://kms.fake"), private: true },
+                scheme: "envelope" as const,
+                platformKeyId: pulumi.output("key-platform"),
+                projectKeyIds,
+                addProject: (p: ResearchProject) => {
+                    if (p.id === options.failOnProject) throw new Error(`no key service for project ${p.id}`);
+                    const key = new ProjectKey(`${name}-${p.id}`, previous ? previous.registered : null, { parent: block });
+                    const state = { registered: false };
+                    key.urn.apply(() => { state.registered = true; });
+                    previous = state;
+                    projectKeyIds[p.id] = pulumi.output(`key-${p.id}`);
+                },
+                access: (id: string) => access(id, "key", "10.40.128.0/24"),
+            }) as KeyManagement;
+        },
         compute: (name, _ctx, opts) => {
             const block = new Block("Compute", name, opts);
             return Object.assign(block, {
@@ -45,12 +74,16 @@ export function fakeTarget(): Target {
                 dns: { namespace: "kube-system", podLabels: { "k8s-app": "kube-dns" }, ports: [53] },
             }) as Compute;
         },
-        storage: (name, ctx, opts) => Object.assign(new Block("Storage", name, opts), {
-            endpoint: { url: pulumi.output("https://s3.fake"), private: false },
-            zoneBuckets: { raw: pulumi.output("raw"), curated: pulumi.output("curated") },
-            projectBuckets: Object.fromEntries(ctx.spec.projects.map(p => [p.id, pulumi.output(`bucket-${p.id}`)])),
-            access: (id: string) => access(id, "storage", "10.40.129.0/24"),
-        }) as Storage,
+        storage: (name, _ctx, opts) => {
+            const projectBuckets: Record<string, pulumi.Output<string>> = {};
+            return Object.assign(new Block("Storage", name, opts), {
+                endpoint: { url: pulumi.output("https://s3.fake"), private: false },
+                zoneBuckets: { raw: pulumi.output("raw"), curated: pulumi.output("curated") },
+                projectBuckets,
+                addProject: (p: ResearchProject) => { projectBuckets[p.id] = pulumi.output(`bucket-${p.id}`); },
+                access: (id: string) => access(id, "storage", "10.40.129.0/24"),
+            }) as Storage;
+        },
         catalog: (name, _ctx, opts) => Object.assign(new Block("Catalog", name, opts), {
             endpoint: { url: pulumi.output("postgres://db.fake"), private: true },
             databaseName: pulumi.output("catalog"),

@@ -111,9 +111,11 @@ export async function runProgram(entry: string, config: Record<string, string>, 
         }, PROJECT, stack, preview);
         // A program that throws is reported as the run's failure; returning no outputs keeps the Stack resource
         // from rejecting a promise nobody awaits (which would fail the test process instead).
+        // As the runtime does: a module that exports a function is an async program, whose result is the outputs.
         const load = async () => {
             try {
-                return require(entry);
+                const exported = require(entry);
+                return typeof exported === "function" ? await exported() : exported;
             } catch (e) {
                 failure = e;
                 return {};

@@ -7,13 +7,48 @@
 // Plain JavaScript on purpose: it must load before any TypeScript compiler is registered, so that the program's
 // runtime registers ts-node itself, exactly once, with the program's options (as Pulumi's run script does).
 //
-// Protocol (IPC): the parent sends one `{ job }` message; the child answers with one `{ ok: true, result }` or
-// `{ ok: false, error }` message and exits.
+// Protocol (IPC): the parent sends one `{ job }` message. While the program runs, the child sends what the engine
+// sees as it happens, in `{ events }` messages: `{ resource }` for each registration, `{ urn, outputs }` when a
+// component registers its outputs; the parent can judge resources while the program still runs, as the engine's
+// analyzers do. It ends with one `{ ok: true, result }` or `{ ok: false, error }` message, and exits.
 "use strict";
 
 const path = require("path");
 const { createMonitor } = require("./monitor");
-const { skipUnreadStackTraces } = require("./stack-traces");
+const { skipUnreadTraces } = require("./unread-traces");
+
+/** Events sent in one message at most; more wait for the next turn of the event loop. */
+const EVENTS_PER_MESSAGE = 256;
+
+/**
+ * Registrations go to the parent in batches: one IPC message per turn of the program's event loop (or per
+ * EVENTS_PER_MESSAGE), rather than one per resource (each message costs a serialisation) or one at the end (the
+ * parent could not start judging before the program ends).
+ */
+function eventStream() {
+    let pending = [];
+    let scheduled = false;
+    const flush = () => {
+        scheduled = false;
+        if (pending.length === 0) return;
+        const events = pending;
+        pending = [];
+        process.send({ events });
+    };
+    const push = event => {
+        pending.push(event);
+        if (pending.length >= EVENTS_PER_MESSAGE) flush();
+        else if (!scheduled) {
+            scheduled = true;
+            setImmediate(flush);
+        }
+    };
+    return {
+        resource: record => push({ resource: record }),
+        outputs: (urn, outputs) => push({ urn, outputs }),
+        flush,
+    };
+}
 
 /** Why a program failed, in one line for the user (the parent shows it as is). */
 function describeFailure(err, programDir, pulumi) {
@@ -85,8 +120,10 @@ async function runJob(job) {
     await pulumi.runtime.setMocks({ newResource: () => ({ id: "", state: {} }), call: () => ({}) },
         job.project, job.stack, job.preview, job.organization);
     const mock = settings.getMonitor();
+    const stream = eventStream();
     const recorder = createMonitor({ runtimeDir, project: job.project, stack: job.stack, preview: job.preview,
-                                     config: job.config, secretKeys: job.secretKeys });
+                                     config: job.config, secretKeys: job.secretKeys,
+                                     onRecord: stream.resource, onOutputs: stream.outputs });
     for (const method of ["registerResource", "registerResourceOutputs", "readResource", "invoke", "call"]) {
         mock[method] = recorder.monitor[method];
     }
@@ -99,8 +136,8 @@ async function runJob(job) {
     process.on("unhandledRejection", fail);
     recorder.onFailure(message => answer({ ok: false, error: { kind: "engine", message } }));
 
-    // Before the runtime registers ts-node, whose source-map support it wraps (see stack-traces.js).
-    skipUnreadStackTraces();
+    // Before the program loads: traces nobody reads offline are not captured (see unread-traces.js).
+    skipUnreadTraces(runtimeDir);
     const { run } = loadRunner(runtimeDir);
     const started = Date.now();
     try {
@@ -112,11 +149,11 @@ async function runJob(job) {
     }
     // Errors raised inside apply callbacks surface as unhandled rejections on a later turn.
     await new Promise(resolve => setImmediate(resolve));
+    stream.flush();
     return {
         ok: true,
         result: {
             runtime: { dir: runtimeDir, version },
-            registrations: recorder.registrations(),
             invokes: recorder.invokes(),
             programMs: Date.now() - started,
         },
@@ -127,8 +164,8 @@ let answered = false;
 
 /**
  * Sends the one answer and exits. A failure is small and written at once (the write to the IPC pipe is attempted
- * synchronously), so exiting right after does not lose it even if the event loop never turns again; a plan,
- * which can be megabytes, exits once it is flushed.
+ * synchronously), so exiting right after does not lose it even if the event loop never turns again; a success
+ * exits once it, and the registrations before it, are flushed.
  */
 function answer(message) {
     if (answered) return;

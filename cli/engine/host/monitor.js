@@ -19,9 +19,13 @@ const ROOT_STACK = "pulumi:pulumi:Stack";
 
 /**
  * @param {{ runtimeDir: string, project: string, stack: string, preview: boolean,
- *           config: Record<string, string>, secretKeys: string[] }} opts
+ *           config: Record<string, string>, secretKeys: string[],
+ *           onRecord?: (record: object) => void, onOutputs?: (urn: string, outputs: object) => void }} opts
+ *        onRecord and onOutputs see each registration, and each component's outputs, as the program makes them.
  */
 function createMonitor(opts) {
+    const onRecord = opts.onRecord || (() => undefined);
+    const onOutputs = opts.onOutputs || (() => undefined);
     // The runtime's own protobuf modules: the SDK checks message classes from its own copy.
     const fromRuntime = m => require(require.resolve(m, { paths: [opts.runtimeDir] }));
     const resproto = require(path.join(opts.runtimeDir, "proto", "resource_pb"));
@@ -29,7 +33,6 @@ function createMonitor(opts) {
     const structproto = fromRuntime("google-protobuf/google/protobuf/struct_pb");
     const emptyproto = fromRuntime("google-protobuf/google/protobuf/empty_pb");
 
-    const records = [];
     const byUrn = new Map();
     const invokes = [];
     let engineError;
@@ -119,8 +122,8 @@ function createMonitor(opts) {
                 inputs,
                 outputs: custom ? outputs : {},
             };
-            records.push(record);
             byUrn.set(urn, record);
+            onRecord(record);
             const resp = new resproto.RegisterResourceResponse();
             resp.setUrn(urn);
             resp.setId(id);
@@ -138,6 +141,7 @@ function createMonitor(opts) {
             const record = byUrn.get(req.getUrn());
             if (!record) return fail(cb, `outputs registered for unknown resource ${req.getUrn()}`);
             record.outputs = req.getOutputs() ? req.getOutputs().toJavaScript() : {};
+            onOutputs(record.urn, record.outputs);
             cb(null, new emptyproto.Empty());
         },
 
@@ -153,8 +157,8 @@ function createMonitor(opts) {
                 propertyDependencies: {}, ignoreChanges: [], replaceOnChanges: [], aliases: [],
                 additionalSecretOutputs: req.getAdditionalsecretoutputsList(), inputs, outputs: inputs,
             };
-            records.push(record);
             byUrn.set(urn, record);
+            onRecord(record);
             const resp = new resproto.ReadResourceResponse();
             resp.setUrn(urn);
             resp.setProperties(structproto.Struct.fromJavaScript(inputs));
@@ -186,7 +190,6 @@ function createMonitor(opts) {
 
     return {
         monitor,
-        registrations: () => records,
         invokes: () => invokes,
         error: () => engineError,
         onFailure: fn => { onFailure = fn; },

@@ -1,0 +1,62 @@
+// Two stack traces the Pulumi Node runtime captures for every resource, which only consumers that an offline run
+// does not have ever read. Capturing them was the largest single cost of a program's run after the SDK's own
+// object churn (docs/benchmark.md): the V8 frames, the program's source-map support over each frame, and a fifth of
+// everything the program allocated.
+//
+// - `debuggablePromise` attaches `new Error().stack` to every promise the runtime creates (about a hundred per
+//   resource), for the list of promises still pending at exit that it prints with PULUMI_DEBUG_PROMISE_LEAKS. The
+//   host answers before that report, so the trace is captured empty; the promise bookkeeping itself is unchanged,
+//   and with PULUMI_DEBUG_PROMISE_LEAKS set nothing changes at all.
+// - `Resource.stackTrace` walks the whole stack (no depth limit) at each registration, for the source position and
+//   stack trace of the RegisterResource request. The engine keeps them in its state; no analyzer request carries
+//   them and the embedded monitor does not record them, so they are left empty.
+//
+// Everything else is untouched: errors the program throws are formatted and source-mapped as before.
+"use strict";
+
+const path = require("path");
+
+/** Loads a module of the program's runtime, or undefined where this runtime version has no such module. */
+function runtimeModule(runtimeDir, file) {
+    try {
+        return require(path.join(runtimeDir, file));
+    } catch {
+        return undefined;
+    }
+}
+
+/**
+ * Installs both shortcuts on the program's own runtime (before the program loads). Each is skipped when the
+ * runtime does not have the function it replaces, so any runtime version runs, only slower. Returns which were
+ * installed.
+ */
+function skipUnreadTraces(runtimeDir, env = process.env) {
+    const installed = { promiseTraces: false, sourcePositions: false };
+
+    const debuggable = runtimeModule(runtimeDir, path.join("runtime", "debuggable"));
+    const capture = debuggable && debuggable.debuggablePromise;
+    if (typeof capture === "function" && !env.PULUMI_DEBUG_PROMISE_LEAKS) {
+        // The runtime's modules call it through their module object (`debuggable_1.debuggablePromise(...)`), so
+        // replacing the export reaches every caller.
+        debuggable.debuggablePromise = function debuggablePromise(promise, context) {
+            const limit = Error.stackTraceLimit;
+            Error.stackTraceLimit = 0;
+            try {
+                return capture(promise, context);
+            } finally {
+                Error.stackTraceLimit = limit;
+            }
+        };
+        installed.promiseTraces = true;
+    }
+
+    const resource = runtimeModule(runtimeDir, "resource");
+    const Resource = resource && resource.Resource;
+    if (Resource && typeof Resource.stackTrace === "function") {
+        Resource.stackTrace = () => [];
+        installed.sourcePositions = true;
+    }
+    return installed;
+}
+
+module.exports = { skipUnreadTraces };
