@@ -57,6 +57,8 @@ export interface StackJudge {
     add(resource: PlannedResource): void;
     /** Once the program has ended: waits for every resource's verdict, then runs the stack policies. */
     finish(plan: StackPlan): Promise<StackEvaluation>;
+    /** Resources added and not yet judged. */
+    readonly backlog: number;
 }
 
 /**
@@ -109,6 +111,9 @@ export function judgeStack(configured: Promise<ConfiguredPack>): StackJudge {
     configured.then(p => { ready = p; pump(); }, err => { failure ??= err; pump(); });
 
     return {
+        get backlog() {
+            return waiting.length + inFlight;
+        },
         add(resource) {
             byUrn.set(resource.urn, resource);
             waiting.push({ resource, index: added++ });

@@ -7,6 +7,12 @@ import * as fs from "fs";
 import * as path from "path";
 import { PackInfo, PolicyPack } from "./analyzer";
 
+interface Waiter {
+    readonly backlog: () => number;
+    readonly resolve: (p: PooledPack) => void;
+    readonly reject: (err: unknown) => void;
+}
+
 /** A started pack, and the config it last received. */
 interface PooledPack {
     readonly pack: PolicyPack;
@@ -17,35 +23,44 @@ interface PooledPack {
 export class PackPool {
     private readonly idle: PooledPack[] = [];
     private readonly all: Promise<PooledPack>[] = [];
-    private readonly waiting: ((p: PooledPack) => void)[] = [];
-    private prestarted?: Promise<PooledPack>;
+    private readonly waiting: Waiter[] = [];
+    private failure?: unknown;
+    private starting = 0;
 
     /** `size`: how many packs, so how many stacks may be judged at once. */
     constructor(readonly dir: string, private readonly size: number) {}
 
     /** Starts a pack before any stack asks for one, so that its start-up overlaps the programs'. */
     prestart(): void {
-        if (this.all.length === 0) this.prestarted = this.start();
+        if (this.all.length === 0) this.start();
     }
 
     /**
-     * A pack for one stack: an idle one, the one started in advance, a new one while fewer than `size` exist, or
-     * the next one released. A pack that failed to start rejects whoever gets it.
+     * A pack for one stack: an idle one, else the next one started or released. `backlog` tells how many of the
+     * stack's resources wait to be judged: a free pack goes to the stack with the most, so that it works where
+     * work is instead of waiting on a program that is still registering its resources. A pack that fails to start
+     * rejects every stack waiting for one.
      */
-    acquire(): Promise<PooledPack> {
+    acquire(backlog: () => number = () => 0): Promise<PooledPack> {
+        if (this.failure !== undefined) return Promise.reject(this.failure);
         const idle = this.idle.shift();
         if (idle) return Promise.resolve(idle);
-        const prestarted = this.prestarted;
-        this.prestarted = undefined;
-        if (prestarted) return prestarted;
-        if (this.all.length < this.size) return this.start();
-        return new Promise(resolve => this.waiting.push(resolve));
+        const waiter = new Promise<PooledPack>((resolve, reject) => this.waiting.push({ backlog, resolve, reject }));
+        // Another pack if the pool may grow and the packs already starting will not serve every waiting stack.
+        if (this.all.length < this.size && this.waiting.length > this.starting) this.start();
+        return waiter;
     }
 
     release(p: PooledPack): void {
-        const next = this.waiting.shift();
-        if (next) next(p);
-        else this.idle.push(p);
+        if (this.waiting.length === 0) {
+            this.idle.push(p);
+            return;
+        }
+        let next = 0;
+        for (let i = 1; i < this.waiting.length; i++) {
+            if (this.waiting[i].backlog() > this.waiting[next].backlog()) next = i;
+        }
+        this.waiting.splice(next, 1)[0].resolve(p);
     }
 
     /**
@@ -64,18 +79,23 @@ export class PackPool {
 
     /** The pack's name, version and policies (the same from any of its processes). */
     async info(): Promise<PackInfo> {
-        return (await (this.all[0] ?? this.start())).pack.info();
+        if (this.all.length === 0) this.start();
+        return (await this.all[0]).pack.info();
     }
 
     async stop(): Promise<void> {
         await Promise.all(this.all.map(p => p.then(x => x.pack.stop(), () => undefined)));
     }
 
-    private start(): Promise<PooledPack> {
+    private start(): void {
+        this.starting++;
         const started = PolicyPack.start(this.dir, { precompiled: isTypeScript(this.dir) }).then(pack => ({ pack }));
-        started.catch(() => undefined); // reported to whoever acquires it
         this.all.push(started);
-        return started;
+        started.finally(() => { this.starting--; }).catch(() => undefined);
+        started.then(p => this.release(p), err => {
+            this.failure ??= err;
+            for (const w of this.waiting.splice(0)) w.reject(err);
+        });
     }
 }
 

@@ -70,10 +70,14 @@ export async function checkTargets(selection: CheckSelection, targets: readonly 
     const pool = shared ?? packPool(selection.policyPack, Math.min(packConcurrency(selection.env), targets.length));
     const organization = selection.env.PULUMI_NODEJS_ORGANIZATION ?? "organization";
     try {
-        const stacks = await mapLimit(targets, concurrency, async (target, i): Promise<CheckedStack> => {
+        // A program holds one of the `concurrency` slots while it runs, not while its stack waits to be judged: the
+        // next program starts as soon as one ends.
+        const judged: Promise<CheckedStack>[] = [];
+        await mapLimit(targets, concurrency, async (target, i) => {
             // The pack is acquired and configured while the program starts; the judge holds the program's
             // resources until it is ready, then judges each as soon as it is registered, as the engine does.
-            const acquired = external(`policy pack ${pool.dir}`, () => pool.acquire());
+            let backlog = () => 0;
+            const acquired = external(`policy pack ${pool.dir}`, () => pool.acquire(() => backlog()));
             const configured = acquired.then(async p => {
                 const remediate = await external(`policy config ${configs[i].file ?? "(pack defaults)"}`,
                     () => pool.configure(p, configs[i].config));
@@ -84,12 +88,17 @@ export async function checkTargets(selection: CheckSelection, targets: readonly 
                 return { pack: p.pack, remediate };
             });
             const judge = judgeStack(configured);
+            backlog = () => judge.backlog;
             const plan = await planStack(target, { env: selection.env, onResource: r => judge.add(r) });
-            const evaluation = await external(`policy pack on stack ${plan.stack}`, () => judge.finish(plan));
-            // Only a pack that judged its stack to the end serves the next one.
-            pool.release(await acquired);
-            return { plan, evaluation, policyConfig: configs[i] };
+            judged[i] = (async () => {
+                const evaluation = await external(`policy pack on stack ${plan.stack}`, () => judge.finish(plan));
+                // Only a pack that judged its stack to the end serves the next one.
+                pool.release(await acquired);
+                return { plan, evaluation, policyConfig: configs[i] };
+            })();
+            judged[i].catch(() => undefined); // awaited below, after the programs
         });
+        const stacks = await Promise.all(judged);
         const info = await external("policy pack", () => pool.info());
         const policies = info.policies.map(p => ({
             name: p.name,

@@ -7,7 +7,8 @@ import { PackPool } from "../../cli/engine/pack-pool";
 import type { PlannedResource, StackPlan } from "../../cli/engine/plan";
 import { planStack } from "../../cli/engine/program-runner";
 import { resolveTargets } from "../../cli/engine/targets";
-import { MINIMAL_PACK, program } from "./support";
+import * as path from "path";
+import { FIXTURES, MINIMAL_PACK, program } from "./support";
 
 async function planStreamed(name: string): Promise<{ plan: StackPlan; streamed: PlannedResource[] }> {
     const [target] = resolveTargets(program(name), [], {});
@@ -82,11 +83,31 @@ describe("the pool of packs", () => {
             await waiting;
             expect(second).toBe(first);
 
+            // A free pack goes to the stack with the most resources waiting to be judged.
+            const served: string[] = [];
+            const small = pool.acquire(() => 3).then(p => { served.push("small"); return p; });
+            const large = pool.acquire(() => 300).then(p => { served.push("large"); return p; });
+            pool.release(first);
+            pool.release(await large);
+            await small;
+            expect(served).toEqual(["large", "small"]);
+
             const configure = jest.spyOn(first.pack, "configure");
             await pool.configure(first, {});
             await pool.configure(first, {});
             await pool.configure(first, { all: "advisory" });
             expect(configure).toHaveBeenCalledTimes(2);
+        } finally {
+            await pool.stop();
+        }
+    });
+
+    test("a pack that fails to start fails every stack waiting for it, and the next ones", async () => {
+        const pool = new PackPool(path.join(FIXTURES, "packs", "broken"), 1);
+        try {
+            const waiting = [pool.acquire(), pool.acquire()];
+            for (const w of waiting) await expect(w).rejects.toThrow(/failed to start/);
+            await expect(pool.acquire()).rejects.toThrow(/failed to start/);
         } finally {
             await pool.stop();
         }
