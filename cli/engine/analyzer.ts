@@ -10,6 +10,7 @@ import * as path from "path";
 import * as readline from "readline";
 import Ajv, { ValidateFunction } from "ajv";
 import { analyzeRequest, analyzeStackRequest } from "./analyzer-wire";
+import { UnaryChannel } from "./grpc-unary";
 
 export type EnforcementLevel = "advisory" | "mandatory" | "remediate" | "disabled";
 export type Severity = "" | "low" | "medium" | "high" | "critical";
@@ -97,7 +98,7 @@ export class PolicyConfigValidationError extends Error {
     }
 }
 
-interface Protos { apb: any; grpcPb: any; structPb: any; grpc: any }
+interface Protos { apb: any; grpcPb: any; structPb: any }
 
 /** The protobuf and gRPC modules of the @pulumi/pulumi the pack uses, so messages are of the same classes. */
 function protosFor(packDir: string): Protos & { runner: string } {
@@ -109,7 +110,6 @@ function protosFor(packDir: string): Protos & { runner: string } {
         apb: from("@pulumi/pulumi/proto/analyzer_pb"),
         grpcPb: from("@pulumi/pulumi/proto/analyzer_grpc_pb"),
         structPb: from("google-protobuf/google/protobuf/struct_pb"),
-        grpc: from("@grpc/grpc-js"),
     };
 }
 
@@ -179,7 +179,7 @@ export class PolicyPack {
 
     private constructor(
         private readonly proc: ChildProcess,
-        private readonly client: any,
+        private readonly channel: UnaryChannel,
         private readonly protos: Protos,
         /** Milliseconds from spawn to the port being printed. */
         readonly startupMs: number,
@@ -213,26 +213,25 @@ export class PolicyPack {
             });
             proc.once("error", e => { clearTimeout(timer); reject(new PolicyPackError(`cannot run the policy pack: ${e.message}`)); });
         });
-        const client = new protos.grpcPb.AnalyzerClient(`127.0.0.1:${port}`, protos.grpc.credentials.createInsecure(),
-            { "grpc.max_receive_message_length": 400 * 1024 * 1024, "grpc.max_send_message_length": 400 * 1024 * 1024 });
-        return new PolicyPack(proc, client, protos, Date.now() - started, () => stderr);
+        return new PolicyPack(proc, new UnaryChannel(`127.0.0.1:${port}`), protos, Date.now() - started, () => stderr);
     }
 
-    private call<T>(method: string, request: unknown): Promise<T> {
-        return new Promise((resolve, reject) => this.client[method](request, (err: any, resp: T) => {
-            if (err) reject(new PolicyPackError(`${method} failed: ${err.details ?? err.message}`));
-            else resolve(resp);
-        }));
+    /** A call with a request built from the pack's own message classes. */
+    private call<T>(method: string, request: { serializeBinary(): Uint8Array }): Promise<T> {
+        return this.callEncoded(method, request.serializeBinary());
     }
 
-    /** A call whose request is already encoded (analyzer-wire.ts); the answer is decoded by the pack's classes. */
-    private callEncoded<T>(method: "analyze" | "remediate" | "analyzeStack", request: Uint8Array): Promise<T> {
+    /**
+     * A call whose request is already encoded (analyzer-wire.ts for the per-resource ones); the answer is decoded by
+     * the pack's classes.
+     */
+    private async callEncoded<T>(method: string, request: Uint8Array): Promise<T> {
         const rpc = this.protos.grpcPb.AnalyzerService[method];
-        return new Promise((resolve, reject) => this.client.makeUnaryRequest(rpc.path, (bytes: Uint8Array) => bytes,
-            rpc.responseDeserialize, request, (err: any, resp: T) => {
-                if (err) reject(new PolicyPackError(`${method} failed: ${err.details ?? err.message}`));
-                else resolve(resp);
-            }));
+        try {
+            return rpc.responseDeserialize(await this.channel.call(rpc.path, request));
+        } catch (err) {
+            throw new PolicyPackError(`${method} failed: ${err instanceof Error ? err.message : String(err)}`);
+        }
     }
 
     async info(): Promise<PackInfo> {
@@ -343,7 +342,7 @@ export class PolicyPack {
     }
 
     async stop(): Promise<void> {
-        this.client.close();
+        this.channel.close();
         if (this.proc.exitCode !== null) return;
         await new Promise<void>(resolve => {
             this.proc.once("exit", () => resolve());
