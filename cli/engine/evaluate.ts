@@ -67,7 +67,9 @@ export interface StackJudge {
  */
 export function judgeStack(configured: Promise<ConfiguredPack>): StackJudge {
     const byUrn = new Map<string, PlannedResource>();
-    const waiting: { resource: PlannedResource; index: number }[] = [];
+    // Resources in registration order; those from `next` on are still to be sent.
+    const queue: PlannedResource[] = [];
+    let next = 0;
     // By registration order, whatever order the pack answers in.
     const perResource: RawFinding[][] = [];
     const remediations: (Remediation | undefined)[] = [];
@@ -75,7 +77,6 @@ export function judgeStack(configured: Promise<ConfiguredPack>): StackJudge {
     let ready: ConfiguredPack | undefined;
     let failure: unknown;
     let inFlight = 0;
-    let added = 0;
     let idle: (() => void) | undefined;
 
     const judge = async ({ pack: p, remediate }: ConfiguredPack, resource: PlannedResource,
@@ -96,8 +97,9 @@ export function judgeStack(configured: Promise<ConfiguredPack>): StackJudge {
     };
 
     const pump = () => {
-        while (ready && failure === undefined && inFlight < IN_FLIGHT && waiting.length > 0) {
-            const { resource, index } = waiting.shift()!;
+        while (ready && failure === undefined && inFlight < IN_FLIGHT && next < queue.length) {
+            const index = next++;
+            const resource = queue[index];
             inFlight++;
             judge(ready, resource, index).then(found => { perResource[index] = found; }, err => { failure ??= err; })
                 .finally(() => {
@@ -105,18 +107,18 @@ export function judgeStack(configured: Promise<ConfiguredPack>): StackJudge {
                     pump();
                 });
         }
-        if (idle && inFlight === 0 && (waiting.length === 0 || failure !== undefined)) idle();
+        if (idle && inFlight === 0 && (next === queue.length || failure !== undefined)) idle();
     };
 
     configured.then(p => { ready = p; pump(); }, err => { failure ??= err; pump(); });
 
     return {
         get backlog() {
-            return waiting.length + inFlight;
+            return queue.length - next + inFlight;
         },
         add(resource) {
             byUrn.set(resource.urn, resource);
-            waiting.push({ resource, index: added++ });
+            queue.push(resource);
             pump();
         },
         async finish(plan) {

@@ -14,7 +14,7 @@ interface Waiter {
 }
 
 /** A started pack, and the config it last received. */
-interface PooledPack {
+export interface PooledPack {
     readonly pack: PolicyPack;
     configured?: string;
     remediate?: boolean;
