@@ -1,8 +1,6 @@
 // The two things the commands do: plan stacks (programs in parallel child processes) and check them (the same,
 // with a policy pack beside each running program, judging its resources as they are registered).
 
-import * as fs from "fs";
-import * as path from "path";
 import { ExternalError } from "../errors";
 import { StackEvaluation, judgeStack } from "./evaluate";
 import { PackPool } from "./pack-pool";
@@ -67,7 +65,7 @@ export async function checkTargets(selection: CheckSelection, targets: readonly 
     // Read every stack's policy config first: a bad file fails before anything starts.
     const configs = targets.map(t => loadPolicyConfig(selection.policyPack, t.stack, selection.policyConfig));
     const concurrency = programConcurrency(selection.env);
-    const pool = shared ?? packPool(selection.policyPack, Math.min(packConcurrency(selection.env), targets.length));
+    const pool = shared ?? packPool(selection.policyPack, targets.length, selection.env);
     const organization = selection.env.PULUMI_NODEJS_ORGANIZATION ?? "organization";
     try {
         // A program holds one of the `concurrency` slots while it runs, not while its stack waits to be judged: the
@@ -111,9 +109,12 @@ export async function checkTargets(selection: CheckSelection, targets: readonly 
     }
 }
 
-/** The packs for a check, one started at once so that its start-up overlaps the programs'. */
-export function packPool(dir: string, size: number): PackPool {
-    const pool = new PackPool(dir, Math.max(1, size));
+/**
+ * The packs for a check of `stacks` stacks: as many as WAREHOUSE_CHECK_PACKS asks (one by default), no more than
+ * stacks; one started at once so that its start-up overlaps the programs'.
+ */
+export function packPool(dir: string, stacks: number, env: NodeJS.ProcessEnv): PackPool {
+    const pool = new PackPool(dir, Math.max(1, Math.min(packConcurrency(env), stacks)));
     pool.prestart();
     return pool;
 }

@@ -5,7 +5,6 @@ import type { Io } from "../commands/command";
 import type { ProgramSelection } from "../commands/common";
 import { resolveBase, withBase } from "../engine/base";
 import { CheckRun, CheckSelection, checkTargets, packPool } from "../engine/run";
-import { packConcurrency } from "../engine/pool";
 import { listStacks, loadProject } from "../engine/project";
 import { resolveTargets } from "../engine/targets";
 import { ExternalError, verdictExitCode } from "../errors";
@@ -34,7 +33,7 @@ export async function runCheck(options: CheckOptions, io: Io): Promise<number> {
     if (options.base) resolveBase(options.base, options.programDir);
     const targets = resolveTargets(selection.programDir, selection.stacks, selection.config);
     // One pool for the run and, when the pack is the same, for the base's run too.
-    const packs = packPool(options.policyPack, Math.min(packConcurrency(io.env), targets.length));
+    const packs = packPool(options.policyPack, targets.length, io.env);
     let report: CheckReport;
     try {
         report = toReport(await checkTargets(selection, targets, packs));

@@ -36,7 +36,7 @@ describe("check against a small policy pack", () => {
     let configFile: string;
 
     beforeAll(async () => {
-        pack = packPool(MINIMAL_PACK, 2);
+        pack = packPool(MINIMAL_PACK, 2, process.env);
         const env = process.env;
         const run = async (name: string, policyConfig?: string) => {
             const selection = { programDir: program(name), stacks: [], config: {}, env, policyPack: MINIMAL_PACK, policyConfig };
@@ -187,5 +187,23 @@ describe("check on the command line: exit codes and output files", () => {
             expect(run.stderr.trim().split("\n")).toHaveLength(1);
             expect(run.stderr).toMatch(message);
         }
+    });
+
+    it("refuses a process count in the environment that is not a whole number of 1 or more", async () => {
+        const cases: [Record<string, string>, RegExp][] = [
+            [{ WAREHOUSE_CHECK_PACKS: "two" }, /^warehouse-check: error: WAREHOUSE_CHECK_PACKS=two: must be a whole number of 1 or more \(unset: 1\)/],
+            [{ WAREHOUSE_CHECK_PACKS: "0" }, /WAREHOUSE_CHECK_PACKS=0: must be a whole number of 1 or more/],
+            [{ WAREHOUSE_CHECK_JOBS: "1.5" }, /WAREHOUSE_CHECK_JOBS=1.5: must be a whole number of 1 or more/],
+        ];
+        for (const [env, message] of cases) {
+            const run = await cli(["check", "--program", program("compliant"), "--policy-pack", MINIMAL_PACK], { env });
+            expect({ env, code: run.code }).toEqual({ env, code: 2 });
+            expect(run.stderr.trim().split("\n")).toHaveLength(1);
+            expect(run.stderr).toMatch(message);
+        }
+        // Set to a valid count, the check runs.
+        const run = await cli(["check", "--program", program("compliant"), "--policy-pack", MINIMAL_PACK],
+            { env: { WAREHOUSE_CHECK_PACKS: "2", WAREHOUSE_CHECK_JOBS: "1" } });
+        expect(run.code).toBe(0);
     });
 });

@@ -20,7 +20,7 @@ describe("check of every stack of the project", () => {
     let expired: CheckReport;
 
     beforeAll(async () => {
-        pack = packPool(PACK, 2);
+        pack = packPool(PACK, 2, process.env);
         const selection = { programDir: ROOT, stacks: [], config: {}, env: process.env, policyPack: PACK };
         report = toReport(await checkTargets(selection, resolveTargets(ROOT, [], {}), pack));
         // The same Azure config judged on the day the CNIL authorisation ends.
