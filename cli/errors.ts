@@ -1,4 +1,5 @@
 // The three ways a run can fail, and the one place that turns an outcome into an exit code.
+// (ExternalError is the engine's and the migration's; UsageError and the exit codes belong to the command line.)
 // - UsageError: the command line is wrong (unknown flag, missing value): one line, and where to find the usage.
 // - ExternalError: the input is wrong or something outside us failed (unknown stack, a program that throws, missing
 //   config, a broken policy pack, git): one line naming the cause, no stack trace.
@@ -11,12 +12,7 @@ export class UsageError extends Error {
     }
 }
 
-export class ExternalError extends Error {
-    constructor(message: string) {
-        super(message);
-        this.name = "ExternalError";
-    }
-}
+import { ExternalError, oneLine } from "../engine/errors";
 
 /** Exit codes, as documented in docs/offline-check.md. */
 export const EXIT = {
@@ -46,10 +42,6 @@ export function reportFailure(err: unknown, program: string): FailureReport {
     }
     const detail = err instanceof Error ? err.stack ?? err.message : String(err);
     return { code: EXIT.failed, lines: [`${program}: internal error (a bug in ${program}, please report it):`, detail] };
-}
-
-export function oneLine(text: string): string {
-    return text.split("\n").map(l => l.trim()).filter(Boolean).join("; ");
 }
 
 /** The verdict's exit code: 1 when any stack has a mandatory finding that no exemption covers. */

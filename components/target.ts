@@ -131,3 +131,14 @@ export interface Target<
     storage(name: string, ctx: BlockContext & { network: N; keys: K }, opts: pulumi.ComponentResourceOptions): S;
     catalog(name: string, ctx: BlockContext & { network: N; keys: K }, opts: pulumi.ComponentResourceOptions): D;
 }
+
+/** A cloud's implementation, created from a validated spec and the target's own settings. */
+export interface TargetDefinition {
+    /** The value of `warehouse:target` that selects it. */
+    readonly name: string;
+    /**
+     * Validates the target's own settings (`warehouse:<name>` and `warehouse:<name>Xxx` keys, the latter for
+     * secrets read with `requireSecret`) and the spec's fit with the cloud; throws ConfigError otherwise.
+     */
+    create(spec: WarehouseSpec, settings: Readonly<Record<string, unknown>>): Target<any, any, any, any, any>;
+}

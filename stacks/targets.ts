@@ -1,20 +1,9 @@
 // The registry of clouds the warehouse can be deployed on. Adding a target: implement the five blocks of
-// components/target.ts in stacks/<name>/, export a TargetDefinition from its index.ts, list it here.
+// components/target.ts in stacks/<name>/, export a TargetDefinition (same file) from its index.ts, list it here.
 
-import { Target } from "../components/target";
+import { Target, TargetDefinition } from "../components/target";
 import { WarehouseSpec, key } from "../components/model";
 import { ConfigError } from "../components/errors";
-
-/** A cloud's implementation, created from a validated spec and the target's own settings. */
-export interface TargetDefinition {
-    /** The value of `warehouse:target` that selects it. */
-    readonly name: string;
-    /**
-     * Validates the target's own settings (`warehouse:<name>` and `warehouse:<name>Xxx` keys, the latter for
-     * secrets read with `requireSecret`) and the spec's fit with the cloud; throws ConfigError otherwise.
-     */
-    create(spec: WarehouseSpec, settings: Readonly<Record<string, unknown>>): Target<any, any, any, any, any>;
-}
 
 interface Registration {
     readonly name: string;

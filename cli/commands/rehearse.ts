@@ -3,7 +3,6 @@
 // servers (migration/rehearsal), with the mover's own flags and exit codes.
 
 import * as path from "path";
-import { Writable } from "stream";
 import type { Command } from "./command";
 import { oneOf } from "./common";
 import { UsageError } from "../errors";
@@ -29,14 +28,8 @@ const data: Command = {
         help: { type: "boolean", short: "h" },
     },
     async run(values, _positionals, io) {
-        const { runDataRehearsal } = await import("../../migration/rehearsal/command");
-        const argv: string[] = [];
-        for (const flag of DATA_VALUE_FLAGS) if (typeof values[flag] === "string") argv.push(`--${flag}`, values[flag] as string);
-        if (values.json) argv.push("--json");
-        const stream = (write: (text: string) => void) => new Writable({
-            write(chunk, _encoding, done) { write(chunk.toString()); done(); },
-        });
-        return runDataRehearsal(argv, { stdout: stream(t => io.out(t)), stderr: stream(t => io.err(t)) });
+        const { runDataRehearsal } = await import("../handlers/rehearse-data");
+        return runDataRehearsal(values, DATA_VALUE_FLAGS, io);
     },
 };
 
@@ -71,7 +64,7 @@ exit status: 0 the target covers every capability and has no mandatory finding, 
     },
     subcommands: [data],
     async run(values, _positionals, io) {
-        const { runRehearsal } = await import("../rehearse/run");
+        const { runRehearsal } = await import("../handlers/rehearse");
         const resolve = (v: unknown) => (typeof v === "string" ? path.resolve(io.cwd, v) : undefined);
         return runRehearsal({
             from: values.from as string | undefined,

@@ -1,7 +1,7 @@
 // The plan as JSON: the same resource shape as the check report, plus what the analyzer protocol carries.
 
-import type { StackPlan } from "../engine/plan";
-import { plain } from "../engine/wire";
+import type { StackPlan } from "../../engine/plan";
+import { plain } from "../../engine/wire";
 
 export function planJson(plans: readonly StackPlan[]): string {
     const doc = {

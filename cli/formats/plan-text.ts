@@ -1,8 +1,8 @@
 // The plan for a terminal: per stack, the resource tree (component -> resources) with the inputs a reviewer
 // looks at first, then the stack outputs and what the offline run could not know.
 
-import type { StackPlan, PlannedResource } from "../engine/plan";
-import { plain } from "../engine/wire";
+import type { StackPlan, PlannedResource } from "../../engine/plan";
+import { plain } from "../../engine/wire";
 
 /** Inputs shown inline (when present); the JSON format has all of them. */
 const KEY_INPUTS = [

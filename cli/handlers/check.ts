@@ -3,11 +3,12 @@
 import * as fs from "fs";
 import type { Io } from "../commands/command";
 import type { ProgramSelection } from "../commands/common";
-import { resolveBase, withBase } from "../engine/base";
-import { CheckRun, CheckSelection, checkTargets, packPool } from "../engine/run";
-import { listStacks, loadProject } from "../engine/project";
-import { resolveTargets } from "../engine/targets";
-import { ExternalError, verdictExitCode } from "../errors";
+import { resolveBase, withBase } from "../base";
+import { CheckRun, CheckSelection, checkTargets, packPool } from "../../engine/run";
+import { listStacks, loadProject } from "../../engine/program/project";
+import { resolveTargets } from "../../engine/program/targets";
+import { verdictExitCode } from "../errors";
+import { ExternalError } from "../../engine/errors";
 import { checkJson } from "../formats/check-json";
 import { checkText, verdictLine } from "../formats/check-text";
 import { checkJunit } from "../formats/junit";

@@ -2,7 +2,7 @@
 
 import type { Io } from "../commands/command";
 import type { ProgramSelection } from "../commands/common";
-import { planStacks } from "../engine/run";
+import { planStacks } from "../../engine/run";
 import { EXIT } from "../errors";
 import { planJson } from "../formats/plan-json";
 import { planText } from "../formats/plan-text";

@@ -1,10 +1,10 @@
 // Turns a stack's plan and its evaluation into the report's form.
 
 import { parseFindingMessage } from "../../policies/framework/messages";
-import type { RawFinding, StackEvaluation } from "../engine/evaluate";
-import type { PlannedResource, StackPlan } from "../engine/plan";
-import { ROOT_STACK_TYPE } from "../engine/plan";
-import { plain } from "../engine/wire";
+import type { RawFinding, StackEvaluation } from "../../engine/policy/evaluate";
+import type { PlannedResource, StackPlan } from "../../engine/plan";
+import { ROOT_STACK_TYPE } from "../../engine/plan";
+import { plain } from "../../engine/wire";
 import type { ReportFinding, ReportRemediation, StackReport } from "./model";
 
 export interface PolicyFacts {

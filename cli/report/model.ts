@@ -1,6 +1,10 @@
 // The check report: what every output format renders. Its JSON form is documented in docs/offline-check.md and
 // specified by cli/schema/check-report.schema.json.
 
+import type { PolicySummary } from "../../engine/run";
+
+export type { PolicySummary };
+
 export type Level = "mandatory" | "advisory";
 
 export interface ReportResource {
@@ -52,12 +56,6 @@ export interface StackReport {
     readonly notes: readonly string[];
     readonly policyConfig: string | null;
     readonly timings: { readonly planMs: number; readonly evaluationMs: number };
-}
-
-export interface PolicySummary {
-    readonly name: string;
-    readonly description?: string;
-    readonly remediationSteps?: string;
 }
 
 export interface Summary {

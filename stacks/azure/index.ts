@@ -4,8 +4,7 @@
 import { ConfigError, ConfigProblem } from "../../components/errors";
 import { Jurisdiction } from "../../policies/catalog/regions";
 import { WarehouseSpec, key } from "../../components/model";
-import { Target } from "../../components/target";
-import { TargetDefinition } from "../targets";
+import { Target, TargetDefinition } from "../../components/target";
 import { AzureSettings, parseAzureSettings, SETTINGS_KEY } from "./settings";
 import { resolveAzureRegion } from "./regions";
 import { azureNames } from "./naming";

@@ -2,8 +2,7 @@
 // customer in OpenBao. Cloud Temple publishes no Pulumi provider and no key-management API, so the blocks are built
 // on what is real: the delivered cluster (Kubernetes), its S3 API (MinIO provider) and OpenBao (Vault provider).
 
-import { TargetDefinition } from "../targets";
-import { Target } from "../../components/target";
+import { Target, TargetDefinition } from "../../components/target";
 import { ConfigError } from "../../components/errors";
 import { WarehouseSpec, key } from "../../components/model";
 import { resolveRegion } from "../../components/residency";

@@ -1,8 +1,7 @@
 // The OVHcloud target: the warehouse on OVH Public Cloud (MKS, object storage, OKMS, managed PostgreSQL) in an
 // existing project attached to a vRack. Everything the cloud cannot deliver is refused here, before any resource.
 
-import { TargetDefinition } from "../targets";
-import { Target } from "../../components/target";
+import { Target, TargetDefinition } from "../../components/target";
 import { KeySpec, WarehouseSpec, key } from "../../components/model";
 import { ConfigError, ConfigProblem } from "../../components/errors";
 import { planSubnets } from "../../components/cidr";

@@ -65,7 +65,7 @@ describe("goals of issue 8", () => {
 
 describe("where the CPU goes", () => {
     test("each process of a run is counted under its role, every stack's program as a program", () => {
-        expect(roleOf(["/usr/bin/node", "/repo/cli/engine/host/language-host.js", "azure-prod"])).toBe("program azure-prod");
+        expect(roleOf(["/usr/bin/node", "/repo/engine/program/host/language-host.js", "azure-prod"])).toBe("program azure-prod");
         expect(roleOf(["/usr/bin/node", "/repo/node_modules/@pulumi/pulumi/cmd/run-policy-pack", "127.0.0.1:0", "bin"]))
             .toBe("policy pack");
         expect(roleOf(["/usr/bin/node", "/repo/cli/bin/warehouse-check.js", "check"])).toBe("cli");

@@ -5,9 +5,9 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { checkTargets, packPool } from "../../cli/engine/run";
-import type { PackPool } from "../../cli/engine/pack-pool";
-import { resolveTargets } from "../../cli/engine/targets";
+import { checkTargets, packPool } from "../../engine/run";
+import type { PackPool } from "../../engine/policy/pack-pool";
+import { resolveTargets } from "../../engine/program/targets";
 import { toReport } from "../../cli/handlers/check";
 import type { CheckReport } from "../../cli/report/model";
 import { ROOT } from "./support";

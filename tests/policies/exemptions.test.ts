@@ -3,7 +3,7 @@
 
 import * as fs from "fs";
 import * as path from "path";
-import { PolicyConfigValidationError, PolicyPack } from "../../cli/engine/analyzer";
+import { PolicyConfigValidationError, PolicyPack } from "../../engine/policy/analyzer";
 import { parseFindingMessage } from "../../policies/framework/messages";
 import { AZ } from "./fixtures";
 import { PACK_DIR, everyPolicy, failures, of, resource, startPack } from "./support";

@@ -3,7 +3,7 @@
 
 import * as fs from "fs";
 import * as path from "path";
-import { PolicyPack, PolicyPackError } from "../../cli/engine/analyzer";
+import { PolicyPack, PolicyPackError } from "../../engine/policy/analyzer";
 import { POLICY_METADATA } from "../../policies/metadata";
 import { PACK_DIR } from "./support";
 

@@ -1,7 +1,7 @@
 // Every rule, on every provider, through a real pack process: a compliant resource passes, one changed property
 // fails the rule that guards it.
 
-import { PolicyPack } from "../../cli/engine/analyzer";
+import { PolicyPack } from "../../engine/policy/analyzer";
 import { AZ, CT, OVH } from "./fixtures";
 import { UNKNOWN, everyPolicy, failures, of, provider, resource, startPack, statuses } from "./support";
 

@@ -1,7 +1,7 @@
 // Whole-program rules through analyzeStack: project namespaces walled off, per-project keys and buckets, every
 // bucket covered by a key, private endpoints and a restricted cluster API.
 
-import { AnalyzerResource, PolicyPack } from "../../cli/engine/analyzer";
+import { AnalyzerResource, PolicyPack } from "../../engine/policy/analyzer";
 import { AZ, CT, OVH } from "./fixtures";
 import { failures, provider, resource, startPack } from "./support";
 

@@ -3,12 +3,12 @@
 
 import * as fs from "fs";
 import * as path from "path";
-import { PolicyPack } from "../../cli/engine/analyzer";
-import { StackEvaluation, evaluateStack } from "../../cli/engine/evaluate";
-import { planStacks } from "../../cli/engine/run";
-import { AnalyzerResource } from "../../cli/engine/analyzer";
+import { PolicyPack } from "../../engine/policy/analyzer";
+import { StackEvaluation, evaluateStack } from "../../engine/policy/evaluate";
+import { planStacks } from "../../engine/run";
+import { AnalyzerResource } from "../../engine/policy/analyzer";
 import { runWarehouse } from "../support/program";
-import type { StackPlan } from "../../cli/engine/plan";
+import type { StackPlan } from "../../engine/plan";
 import { parseFindingMessage } from "../../policies/framework/messages";
 import { PACK_DIR, everyPolicy, startPack } from "./support";
 

@@ -1,9 +1,9 @@
 // Builds engine-shaped resources for the pack and reads its verdicts. Tests drive a real pack process through
-// cli/engine/analyzer.ts, so props reach the rules behind the runtime's unknown-value proxy and config is
+// engine/policy/analyzer.ts, so props reach the rules behind the runtime's unknown-value proxy and config is
 // reconciled with the schema defaults, exactly as under `pulumi preview --policy-pack`.
 
 import * as path from "path";
-import { AnalyzerResource, Diagnostic, PolicyPack } from "../../cli/engine/analyzer";
+import { AnalyzerResource, Diagnostic, PolicyPack } from "../../engine/policy/analyzer";
 import { parseFindingMessage } from "../../policies/framework/messages";
 
 export const PACK_DIR = path.resolve(__dirname, "../../policies");

@@ -5,7 +5,7 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { loadProject, loadStackConfig } from "../../cli/engine/project";
+import { loadProject, loadStackConfig } from "../../engine/program/project";
 import { computedOutputs } from "./computed";
 
 export interface Registered {

@@ -2,7 +2,7 @@
 // the azure-native SDK declares (ids, URIs, FQDNs, principal ids), derived from the inputs so that tests can tell
 // one resource's outputs from another's.
 
-import type { ComputedOutputs } from "./index";
+import type { ComputedOutputs } from "./outputs";
 
 const SUBSCRIPTION = "5e7b1c2d-3f4a-4b5c-8d6e-7f8a9b0c1d2e";
 const TENANT = "7c1d5f4e-2b8a-4c3d-9e6f-1a2b3c4d5e6f";

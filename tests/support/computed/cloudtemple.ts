@@ -1,4 +1,4 @@
-import type { ComputedOutputs } from "./index";
+import type { ComputedOutputs } from "./outputs";
 
 // What Cloud Temple's services and OpenBao compute during `pulumi up`, faked for the mocks.
 export const cloudTempleOutputs: ComputedOutputs = {

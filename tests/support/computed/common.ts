@@ -1,4 +1,4 @@
-import type { ComputedOutputs } from "./index";
+import type { ComputedOutputs } from "./outputs";
 
 export const commonOutputs: ComputedOutputs = {
     "random:index/randomPassword:RandomPassword": () => ({ result: "generated-password-0123456789" }),

@@ -6,8 +6,10 @@ import { azureOutputs } from "./azure";
 import { ovhOutputs } from "./ovh";
 import { cloudTempleOutputs } from "./cloudtemple";
 import { commonOutputs } from "./common";
+import type { ComputedOutputs } from "./outputs";
 
-export type ComputedOutputs = Record<string, (args: MockResourceArgs) => Record<string, unknown>>;
+export type { ComputedOutputs };
+
 
 const TABLE: ComputedOutputs = { ...commonOutputs, ...azureOutputs, ...ovhOutputs, ...cloudTempleOutputs };
 

@@ -1,4 +1,4 @@
-import type { ComputedOutputs } from "./index";
+import type { ComputedOutputs } from "./outputs";
 
 // What OVHcloud computes during `pulumi up`, shaped like the provider's outputs.
 export const ovhOutputs: ComputedOutputs = {

@@ -1,0 +1,137 @@
+// The two things the commands do: plan stacks (programs in parallel child processes) and check them (the same,
+// with a policy pack beside each running program, judging its resources as they are registered).
+
+import { ExternalError } from "./errors";
+import { StackEvaluation, judgeStack } from "./policy/evaluate";
+import { PackPool } from "./policy/pack-pool";
+import type { StackPlan } from "./plan";
+import { PolicyConfigChoice, loadPolicyConfig } from "./policy/policy-config";
+import { mapLimit, packConcurrency, programConcurrency } from "./pool";
+import { planStack } from "./program/program-runner";
+import { StackTarget, resolveTargets } from "./program/targets";
+
+export interface Selection {
+    readonly programDir: string;
+    readonly stacks: readonly string[];
+    readonly config: Readonly<Record<string, string>>;
+    readonly env: NodeJS.ProcessEnv;
+}
+
+export async function planStacks(selection: Selection): Promise<StackPlan[]> {
+    const targets = resolveTargets(selection.programDir, selection.stacks, selection.config);
+    return planTargets(targets, selection.env);
+}
+
+function planTargets(targets: readonly StackTarget[], env: NodeJS.ProcessEnv): Promise<StackPlan[]> {
+    return mapLimit(targets, programConcurrency(env), target => planStack(target, { env }));
+}
+
+/** A policy as the reports describe it. */
+export interface PolicySummary {
+    readonly name: string;
+    readonly description?: string;
+    readonly remediationSteps?: string;
+}
+
+export interface PackInfo {
+    readonly name: string;
+    readonly version: string;
+    readonly dir: string;
+    /** Per policy: description and remediation steps, for the reports. */
+    readonly policies: readonly PolicySummary[];
+}
+
+export interface CheckedStack {
+    readonly plan: StackPlan;
+    readonly evaluation: StackEvaluation;
+    readonly policyConfig: PolicyConfigChoice;
+}
+
+export interface CheckRun {
+    readonly pack: PackInfo;
+    readonly stacks: readonly CheckedStack[];
+}
+
+export interface CheckSelection extends Selection {
+    readonly policyPack: string;
+    readonly policyConfig?: string;
+}
+
+/**
+ * Plans the selected stacks and judges them with the pack, each stack while its program runs. Pass a pool to reuse
+ * its packs (the caller then stops it).
+ */
+export async function checkStacks(selection: CheckSelection, shared?: PackPool): Promise<CheckRun> {
+    const targets = resolveTargets(selection.programDir, selection.stacks, selection.config);
+    return checkTargets(selection, targets, shared);
+}
+
+export async function checkTargets(selection: CheckSelection, targets: readonly StackTarget[],
+                                   shared?: PackPool): Promise<CheckRun> {
+    // Read every stack's policy config first: a bad file fails before anything starts.
+    const configs = targets.map(t => loadPolicyConfig(selection.policyPack, t.stack, selection.policyConfig));
+    const concurrency = programConcurrency(selection.env);
+    const pool = shared ?? packPool(selection.policyPack, targets.length, selection.env);
+    const organization = selection.env.PULUMI_NODEJS_ORGANIZATION ?? "organization";
+    try {
+        // A program holds one of the `concurrency` slots while it runs, not while its stack waits to be judged: the
+        // next program starts as soon as one ends.
+        const judged: Promise<CheckedStack>[] = [];
+        await mapLimit(targets, concurrency, async (target, i) => {
+            // The pack is acquired and configured while the program starts; the judge holds the program's
+            // resources until it is ready, then judges each as soon as it is registered, as the engine does.
+            let backlog = () => 0;
+            const acquired = external(`policy pack ${pool.dir}`, () => pool.acquire(() => backlog()));
+            const configured = acquired.then(async p => {
+                const remediate = await external(`policy config ${configs[i].file ?? "(pack defaults)"}`,
+                    () => pool.configure(p, configs[i].config));
+                await external("policy pack", () => p.pack.configureStack({
+                    project: target.project.name, stack: target.stack, organization,
+                    dryRun: true, config: { ...target.config }, configSecretKeys: [...target.secretKeys],
+                }));
+                return { pack: p.pack, remediate };
+            });
+            const judge = judgeStack(configured);
+            backlog = () => judge.backlog;
+            const plan = await planStack(target, { env: selection.env, onResource: r => judge.add(r) });
+            judged[i] = (async () => {
+                const evaluation = await external(`policy pack on stack ${plan.stack}`, () => judge.finish(plan));
+                // Only a pack that judged its stack to the end serves the next one.
+                pool.release(await acquired);
+                return { plan, evaluation, policyConfig: configs[i] };
+            })();
+            judged[i].catch(() => undefined); // awaited below, after the programs
+        });
+        const stacks = await Promise.all(judged);
+        const info = await external("policy pack", () => pool.info());
+        const policies = info.policies.map(p => ({
+            name: p.name,
+            description: p.description || undefined,
+            remediationSteps: p.remediationSteps || undefined,
+        }));
+        return { pack: { name: info.name, version: info.version, dir: selection.policyPack, policies }, stacks };
+    } finally {
+        if (!shared) await pool.stop();
+    }
+}
+
+/**
+ * The packs for a check of `stacks` stacks: as many as WAREHOUSE_CHECK_PACKS asks (one by default), no more than
+ * stacks; one started at once so that its start-up overlaps the programs'.
+ */
+export function packPool(dir: string, stacks: number, env: NodeJS.ProcessEnv): PackPool {
+    const pool = new PackPool(dir, Math.max(1, Math.min(packConcurrency(env), stacks)));
+    pool.prestart();
+    return pool;
+}
+
+/** A failure of the pack (it throws, rejects config, dies) is the user's input failing, not a bug of ours. */
+async function external<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    try {
+        return await fn();
+    } catch (err) {
+        if (err instanceof ExternalError) throw err;
+        const message = err instanceof Error ? err.message : String(err);
+        throw new ExternalError(`${what}: ${message}`);
+    }
+}

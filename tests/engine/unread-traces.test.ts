@@ -1,0 +1,58 @@
+// The language host leaves out the two stack traces the Pulumi runtime takes for every resource and that nothing
+// offline reads; everything else about the runtime's promises and resources stays as it was.
+
+import * as path from "path";
+
+const RUNTIME = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
+
+/** A fresh copy of the runtime's modules, with the host's shortcuts installed under the given environment. */
+function install(env: NodeJS.ProcessEnv): { debuggable: any; state: any; Resource: any; installed: Record<string, boolean> } {
+    let loaded!: ReturnType<typeof install>;
+    jest.isolateModules(() => {
+        const { skipUnreadTraces } = require("../../engine/program/host/unread-traces");
+        const installed = skipUnreadTraces(RUNTIME, env);
+        loaded = {
+            debuggable: require(path.join(RUNTIME, "runtime", "debuggable")),
+            state: require(path.join(RUNTIME, "runtime", "state")),
+            Resource: require(path.join(RUNTIME, "resource")).Resource,
+            installed,
+        };
+    });
+    return loaded;
+}
+
+describe("stack traces nobody reads offline", () => {
+    test("a promise the runtime tracks gets an empty creation trace, and is still tracked until it settles", async () => {
+        const { debuggable, state, installed } = install({});
+        expect(installed.promiseTraces).toBe(true);
+        const original = Promise.resolve(42);
+        const tracked = debuggable.debuggablePromise(original, "test");
+        expect((original as any)._debugStackTrace).not.toMatch(/\n\s+at /);
+        expect((original as any)._debugCtx).toBe("test");
+        expect(state.getStore().leakCandidates.has(original)).toBe(true);
+        await expect(tracked).resolves.toBe(42);
+        expect(state.getStore().leakCandidates.has(original)).toBe(false);
+    });
+
+    test("errors keep their full stack while and after a promise is tracked", () => {
+        const { debuggable } = install({});
+        const limit = Error.stackTraceLimit;
+        debuggable.debuggablePromise(Promise.resolve(), "test");
+        expect(Error.stackTraceLimit).toBe(limit);
+        expect(new Error("boom").stack!.split("\n").length).toBeGreaterThan(2);
+    });
+
+    test("with PULUMI_DEBUG_PROMISE_LEAKS the runtime keeps its traces, for the leak report that reads them", () => {
+        const { debuggable, installed } = install({ PULUMI_DEBUG_PROMISE_LEAKS: "1" });
+        expect(installed.promiseTraces).toBe(false);
+        const p = Promise.resolve();
+        debuggable.debuggablePromise(p, "test");
+        expect((p as any)._debugStackTrace).toMatch(/\n\s+at /);
+    });
+
+    test("a registration carries no source position or stack trace (no analyzer request has them)", () => {
+        const { Resource, installed } = install({});
+        expect(installed.sourcePositions).toBe(true);
+        expect(Resource.stackTrace(4)).toEqual([]);
+    });
+});

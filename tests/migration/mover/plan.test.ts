@@ -1,0 +1,78 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { parseMoverArgs } from "../../../migration/mover/command";
+import { sameVersion } from "../../../migration/mover/mover";
+import { shardOf, ownedBy } from "../../../migration/mover/plan";
+import { formatDuration, parseBandwidth, parseSize, project } from "../../../migration/mover/projection";
+import { readPlan } from "../../../migration/mover/settings";
+
+describe("sharding", () => {
+    test("every unit belongs to exactly one shard, and the split is roughly even", () => {
+        const units = Array.from({ length: 2000 }, (_, i) => ({ route: { container: `c${i % 7}` }, prefix: `p${i}/` }));
+        const count = 8;
+        const sizes = Array(count).fill(0);
+        for (const u of units) {
+            const owners = Array.from({ length: count }, (_, index) => ownedBy(u, { index, count })).filter(Boolean);
+            expect(owners).toHaveLength(1);
+            sizes[shardOf(u.route.container, u.prefix, count)]++;
+        }
+        expect(Math.min(...sizes)).toBeGreaterThan(2000 / count / 2);
+    });
+});
+
+describe("source versions", () => {
+    const blob = { container: "raw", name: "a", size: 1, etag: '"x"', lastModified: "2026-01-01T00:00:00.000Z", contentMd5: "bWQ1" };
+    test("an object is the same only if ETag, Last-Modified and Content-MD5 agree", () => {
+        expect(sameVersion({ etag: '"x"', lastModified: blob.lastModified, contentMd5: "bWQ1" }, blob)).toBe(true);
+        expect(sameVersion({ etag: '"y"', lastModified: blob.lastModified }, blob)).toBe(false);
+        expect(sameVersion({ etag: '"x"', lastModified: "2026-01-02T00:00:00.000Z" }, blob)).toBe(false);
+        expect(sameVersion({ etag: '"x"', lastModified: blob.lastModified, contentMd5: "b3RoZXI=" }, blob)).toBe(false);
+    });
+});
+
+describe("projection of the production move", () => {
+    const base = {
+        volumeBytes: parseSize("100TiB"), objects: 1_000_000, bandwidthBitsPerSecond: parseBandwidth("10Gbit/s"), utilisation: 0.7,
+        pods: 16, concurrency: 8, measuredBytesPerSecondPerPod: 200 * 2 ** 20, roundTripMs: 10, requestsPerObject: 4,
+    };
+    test("a fast fleet is bound by the link: volume / (bandwidth x utilisation)", () => {
+        const p = project(base);
+        expect(p.bottleneck).toBe("link bandwidth");
+        expect(p.seconds).toBeCloseTo(parseSize("100TiB") / (10e9 / 8 * 0.7), 0);
+        expect(formatDuration(p.seconds)).toBe("1 d 10 h"); // 125,660 s
+    });
+    test("slow pods or many small objects change the bottleneck", () => {
+        expect(project({ ...base, measuredBytesPerSecondPerPod: 10 * 2 ** 20 }).bottleneck).toBe("mover CPU");
+        expect(project({ ...base, objects: 2_000_000_000 }).bottleneck).toBe("per-object round trips");
+    });
+    test("sizes and bandwidths are read with their units, and nonsense is refused", () => {
+        expect(parseSize("1.5 GiB")).toBe(1.5 * 2 ** 30);
+        expect(parseSize("80TB")).toBe(80e12);
+        expect(parseBandwidth("500 Mbps")).toBe(500e6);
+        expect(() => parseSize("lots")).toThrow(/not a size/);
+        expect(() => parseBandwidth("10 GB")).toThrow(/not a bandwidth/);
+    });
+});
+
+describe("the mover's command line and plan", () => {
+    test("takes its shard from the indexed Job's environment", () => {
+        expect(parseMoverArgs(["move", "--plan", "p.json"], { JOB_COMPLETION_INDEX: "3", SHARD_COUNT: "8", MANIFEST_DIR: "/var/lib/mover" }))
+            .toMatchObject({ command: "move", shardIndex: 3, shardCount: 8, manifest: "/var/lib/mover/shard-003-of-8.jsonl" });
+        expect(() => parseMoverArgs(["move", "--plan", "p.json"], { JOB_COMPLETION_INDEX: "8", SHARD_COUNT: "8" })).toThrow(/shard 8 of 8 does not exist/);
+        expect(() => parseMoverArgs(["copy"], {})).toThrow(/expected "move" or "verify"/);
+        expect(() => parseMoverArgs(["verify"], {})).toThrow(/--plan FILE is required/);
+    });
+
+    test("refuses a plan with two routes into one bucket or an unknown source encryption, naming the field", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hdw-plan-"));
+        const write = (plan: unknown) => { const f = path.join(dir, "plan.json"); fs.writeFileSync(f, JSON.stringify(plan)); return f; };
+        const route = { container: "raw", bucket: "b", keyId: "k", scope: "platform", sourceEncryption: "service-side" };
+        const base = { source: { accountUrl: "https://a.blob.core.windows.net", credentialsDir: "/s" }, accessDir: "/a" };
+        expect(readPlan(write({ ...base, routes: [route] })).routes).toHaveLength(1);
+        expect(() => readPlan(write({ ...base, routes: [route, { ...route, container: "curated" }] }))).toThrow(/routes\[1\]\.bucket = "b" is already the target/);
+        expect(() => readPlan(write({ ...base, routes: [{ ...route, sourceEncryption: "cbc" }] }))).toThrow(/routes\[0\]\.sourceEncryption = "cbc": one of service-side, client-side-v2/);
+        expect(() => readPlan(write({ ...base, routes: [] }))).toThrow(/routes must list at least one route/);
+        fs.rmSync(dir, { recursive: true, force: true });
+    });
+});
