@@ -120,6 +120,8 @@ export interface PlatformFacts {
     readonly ipBlockMatchesPods: Fact & { readonly value: boolean };
     /** The cloud network's address space (what the `VirtualNetwork` tag and the system routes cover). */
     readonly networkAddressSpace?: Fact & { readonly value: readonly string[] };
+    /** Ranges the network routes itself besides its address space (an overlay's pod range). */
+    readonly networkRoutes?: Fact & { readonly value: readonly string[] };
     /** What a firewall FQDN tag contains, for the names the intents rely on. */
     readonly fqdnTags?: Fact & { readonly value: Readonly<Record<string, readonly string[]>> };
     /** Everything else a verdict rests on, by name: shown with the findings that depend on it. */

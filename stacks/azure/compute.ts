@@ -68,6 +68,8 @@ export function aksPlatform(plan: AzureSubnetPlan, addressSpace: string): Cluste
                 "policies cannot use ipBlock to allow access to node or pod IPs (learn.microsoft.com/azure/aks/azure-cni-powered-by-cilium)" },
             networkAddressSpace: { value: [addressSpace], source: "the VNet's address space (warehouse:network.addressSpace); " +
                 "the VirtualNetwork service tag and the system routes cover it (learn.microsoft.com/azure/virtual-network/service-tags-overview)" },
+            networkRoutes: { value: [OVERLAY.podCidr], source: "Azure CNI overlay: a separate routing domain in Azure's " +
+                "networking stack carries the pod CIDR between nodes, with no route table (learn.microsoft.com/azure/aks/azure-cni-overlay)" },
             fqdnTags: { value: { AzureKubernetesService: [ENTRA_LOGIN, "management.azure.com", "mcr.microsoft.com", "packages.aks.azure.com"] },
                 source: "AKS outbound network and FQDN rules, required FQDNs, and the AzureKubernetesService FQDN tag " +
                     "(learn.microsoft.com/azure/aks/outbound-rules-control-egress)" },
