@@ -64,11 +64,18 @@ export function isEmptySelector(selector: any): boolean {
     return !selector || (Object.keys(selector.matchLabels ?? {}).length === 0 && (selector.matchExpressions ?? []).length === 0);
 }
 
-/** How much of a pod set a pod selector picks: all of it, some (labels unknown), or none. */
+/**
+ * How much of a pod set a pod selector picks: all of it, some, or none. A place states the labels it knows its pods
+ * carry, not necessarily all of them: a selector on a label the place does not state may or may not pick them.
+ */
 export function selectsPods(selector: any, pods: PodSet): Cover {
     if (isEmptySelector(selector)) return ALL;
     if (!pods.labels) return SOME;
-    return selects(selector, pods.labels) ? ALL : NONE;
+    if (selects(selector, pods.labels)) return ALL;
+    const known = pods.labels;
+    const decided = Object.entries(selector.matchLabels ?? {}).some(([k, v]) => k in known && known[k] !== v) ||
+        (selector.matchExpressions ?? []).some((e: any) => e.key in known && !selects({ matchExpressions: [e] }, known));
+    return decided ? NONE : SOME;
 }
 
 /** Ports of a NetworkPolicy rule against one flow port. */

@@ -217,7 +217,9 @@ export class CloudTempleKeys extends pulumi.ComponentResource implements KeyMana
     place(_projectId?: string): ServicePlace {
         return {
             description: "OpenBao (in-cluster)",
-            place: { pods: { namespace: this.keysNamespace, labels: { "app.kubernetes.io/name": OPENBAO, component: "server" } },
+            // The server pods' labels as the chart sets them (release name and component included).
+            place: { pods: { namespace: this.keysNamespace,
+                labels: { "app.kubernetes.io/name": OPENBAO, "app.kubernetes.io/instance": OPENBAO, component: "server" } },
                 podAddresses: [this.podNetworkCidr] },
             ports: [{ protocol: "TCP", port: OPENBAO_PORT }],
         };
