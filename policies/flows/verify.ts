@@ -22,9 +22,38 @@ interface Hop {
     readonly decide: (port: FlowPort) => HopResult;
 }
 
+/** One port of one flow, hop by hop, as the verifier judged it. */
+export interface FlowTrace {
+    readonly flow: Flow;
+    readonly port: FlowPort;
+    readonly hops: readonly { readonly hop: string; readonly result: HopResult }[];
+}
+
 export function verifyFlows(resources: readonly FlowResource[], intents: Intents, intentsUrn?: string): FlowFinding[] {
+    const { traces, findings } = traceFlows(resources, intents, intentsUrn);
+    for (const { flow, port, hops: results } of traces) {
+        const p = describePort(port);
+        if (flow.must === "allow") {
+            const blocked = results.find(r => r.result.cover < ALL);
+            if (blocked) {
+                findings.push({ kind: "violation", urn: intentsUrn, message: `Required flow "${flow.name}" (${p}) is ` +
+                    `${blocked.result.cover === NONE ? "blocked" : "only partly allowed"} at hop "${blocked.hop}" by ` +
+                    `${blocked.result.rule}. Why it is needed: ${flow.why}.` });
+            }
+        } else if (results.every(r => r.result.cover > NONE)) {
+            findings.push({ kind: "violation", urn: intentsUrn, message: `Forbidden flow "${flow.name}" (${p}) is ` +
+                `let through at every hop: ${results.map(r => `${r.hop} by ${r.result.rule}`).join("; ")}. ` +
+                `Why it must not happen: ${flow.why}.` });
+        }
+    }
+    return findings;
+}
+
+/** Every flow of the intents, port by port, with each hop's verdict; and what could not be judged. */
+export function traceFlows(resources: readonly FlowResource[], intents: Intents, intentsUrn?: string): { traces: FlowTrace[]; findings: FlowFinding[] } {
     const stack = indexStack(resources);
     const k8s = kubernetesIndex(stack, intents);
+    const traces: FlowTrace[] = [];
     const findings: FlowFinding[] = [...k8s.unrendered.map(u => ({ kind: "cannot-verify" as const, urn: u.urn,
         message: `Helm release ${u.name} (chart ${u.chart} ${u.version}): no renderer knows the NetworkPolicies this chart ` +
             `version renders, so flows through namespace ${u.namespace} are judged without them.` }))];
@@ -43,24 +72,9 @@ export function verifyFlows(resources: readonly FlowResource[], intents: Intents
         const src = end(from, projects.map(p => p.name));
         const dst = end(to, projects.map(p => p.name));
         const hops = hopsOf(flow, from, to, src, dst, stack, k8s.index, intents, vnet, routed);
-        for (const port of flow.ports) {
-            const results = hops.map(h => ({ hop: h.name, result: h.decide(port) }));
-            const p = describePort(port);
-            if (flow.must === "allow") {
-                const blocked = results.find(r => r.result.cover < ALL);
-                if (blocked) {
-                    findings.push({ kind: "violation", urn: intentsUrn, message: `Required flow "${flow.name}" (${p}) is ` +
-                        `${blocked.result.cover === NONE ? "blocked" : "only partly allowed"} at hop "${blocked.hop}" by ` +
-                        `${blocked.result.rule}. Why it is needed: ${flow.why}.` });
-                }
-            } else if (results.every(r => r.result.cover > NONE)) {
-                findings.push({ kind: "violation", urn: intentsUrn, message: `Forbidden flow "${flow.name}" (${p}) is ` +
-                    `let through at every hop: ${results.map(r => `${r.hop} by ${r.result.rule}`).join("; ")}. ` +
-                    `Why it must not happen: ${flow.why}.` });
-            }
-        }
+        for (const port of flow.ports) traces.push({ flow, port, hops: hops.map(h => ({ hop: h.name, result: h.decide(port) })) });
     }
-    return findings;
+    return { traces, findings };
 }
 
 /** An endpoint as the evaluators see it; a class of research projects expands to their namespaces. */
