@@ -310,11 +310,11 @@ export function kubernetesSide(index: KubernetesIndex, direction: "Egress" | "In
             : admin.cover === ALL ? pass(admin.rule) : partly(admin.rule);
         if (admin.action === "Allow" && admin.cover < ALL) {
             const np = networkPolicies(index, direction, pods, other, port);
-            if (np.cover > result.cover) result = np;
+            if (np.cover > result.cover) result = { cover: np.cover, rule: np.rule };
         }
     } else {
         const np = networkPolicies(index, direction, pods, other, port);
-        result = np;
+        result = { cover: np.cover, rule: np.rule };
         if (np.isolated === NONE) {
             const baseline = adminPolicies(index.baselinePolicies, direction, pods, other, port, index, "BaselineAdminNetworkPolicy");
             if (baseline) result = baseline.action === "Deny" ? block(baseline.rule) : pass(baseline.rule);
