@@ -92,19 +92,19 @@ describe("check against a small policy pack", () => {
     it("writes JSON that follows the documented schema", () => {
         const validate = new Ajv({ allErrors: true }).compile(reportSchema);
         for (const report of [open, exempted, compliant]) {
-            const parsed = JSON.parse(render(report, "json", ROOT));
+            const parsed = JSON.parse(render(report, "json"));
             expect(validate.errors ?? (validate(parsed) ? [] : validate.errors)).toEqual([]);
             expect(parsed.summary).toEqual(report.summary);
         }
         // The schema is not a formality: a finding with a level it does not know is refused.
-        const broken = JSON.parse(render(open, "json", ROOT));
+        const broken = JSON.parse(render(open, "json"));
         broken.stacks[0].findings[0].level = "warning";
         expect(validate(broken)).toBe(false);
     });
 
     it("writes SARIF 2.1.0 that the official schema accepts, errors for mandatory, suppressions for exempt", () => {
         const validate = sarifValidator();
-        const sarif = JSON.parse(render(exempted, "sarif", ROOT));
+        const sarif = JSON.parse(render(exempted, "sarif"));
         expect(validate(sarif) ? [] : validate.errors).toEqual([]);
         const results = sarif.runs[0].results;
         expect(results.filter((r: any) => r.level === "error").map((r: any) => r.ruleId)).toEqual(["storage-no-public-access"]);
@@ -116,7 +116,7 @@ describe("check against a small policy pack", () => {
     });
 
     it("writes JUnit XML with one failing case per policy with a mandatory finding", () => {
-        const xml = render(open, "junit", ROOT);
+        const xml = render(open, "junit");
         expect(XMLValidator.validate(xml)).toBe(true);
         const doc = new XMLParser({ ignoreAttributes: false }).parse(xml);
         expect(doc.testsuites["@_tests"]).toBe("4");
@@ -128,16 +128,16 @@ describe("check against a small policy pack", () => {
     });
 
     it("writes a Markdown comment with the verdict, a table per stack and folded details", () => {
-        const md = render(exempted, "markdown", ROOT);
+        const md = render(exempted, "markdown");
         expect(md.startsWith(COMMENT_MARKER)).toBe(true);
         expect(md).toMatch(/Offline policy check: ❌ fails/);
         expect(md).toMatch(/\| `dev` \| 4 \| 1 \| 2 \| 2 \|/);
         expect(md).toMatch(/\| mandatory \| `storage-no-public-access` \| `azure-native:storage:StorageAccount::open-sa` \|/);
-        expect(render(compliant, "markdown", ROOT)).toMatch(/Offline policy check: ✅ passes/);
+        expect(render(compliant, "markdown")).toMatch(/Offline policy check: ✅ passes/);
     });
 
     it("writes text grouped by stack and component, mandatory first, with the fix and a verdict line", () => {
-        const text = render(open, "text", ROOT);
+        const text = render(open, "text");
         const lines = text.split("\n");
         expect(lines[0]).toMatch(/^stack dev \(fixture-public-storage, 4 resources, policy config: pack defaults\)$/);
         const levels = lines.filter(l => /^\s+(MANDATORY|ADVISORY|EXEMPT)/.test(l)).map(l => l.trim().split(/\s+/)[0]);
@@ -145,7 +145,7 @@ describe("check against a small policy pack", () => {
         expect(levels.slice(1).every(l => l === "ADVISORY")).toBe(true);
         expect(text).toMatch(/fix: Set allowBlobPublicAccess to false\./);
         expect(lines.filter(Boolean).pop()).toBe("FAIL: 1 stack, 4 resources: 1 mandatory, 4 advisory, 0 exempt");
-        expect(render(compliant, "text", ROOT)).toMatch(/remediated: azure-native:storage:StorageAccount logs: minimumTlsVersion: null -> "TLS1_2"/);
+        expect(render(compliant, "text")).toMatch(/remediated: azure-native:storage:StorageAccount logs: minimumTlsVersion: null -> "TLS1_2"/);
     });
 });
 
