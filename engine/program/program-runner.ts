@@ -4,7 +4,7 @@
 import { fork } from "child_process";
 import * as path from "path";
 import { ExternalError, oneLine } from "../errors";
-import type { PlannedResource, StackPlan } from "../plan";
+import type { InvokeRecord, PlannedResource, StackPlan } from "../plan";
 import { DefaultProviders, RawRegistration } from "./providers";
 import type { StackTarget } from "./targets";
 import { ROOT_STACK_TYPE } from "../plan";
@@ -32,7 +32,7 @@ type HostEvent = { resource: RawRegistration } | { urn: string; outputs: Record<
 interface HostAnswer {
     ok: boolean;
     result?: { runtime: { dir: string; version: string };
-               invokes: { token: string; source: "config" | "placeholder" | "none" }[]; programMs: number };
+               invokes: InvokeRecord[]; programMs: number };
     error?: { kind: string; name?: string; message: string; where?: string; missing?: MissingKey[] };
 }
 
@@ -139,23 +139,41 @@ export async function planStack(target: StackTarget, settings: RunSettings = {})
         resources,
         outputs: root?.outputs ?? {},
         invokes: result.invokes,
-        notes: fidelityNotes(result, remote),
+        notes: fidelityNotes(result, remote, resources),
         timings: { programMs: result.programMs, totalMs: Date.now() - started },
     };
 }
 
-function fidelityNotes(result: NonNullable<HostAnswer["result"]>, remoteTypes: readonly string[]): string[] {
+function fidelityNotes(result: NonNullable<HostAnswer["result"]>, remoteTypes: readonly string[],
+                       resources: readonly PlannedResource[]): string[] {
     const notes: string[] = [];
     const tokens = (source: string) => [...new Set(result.invokes.filter(i => i.source === source).map(i => i.token))];
     const placeholders = tokens("placeholder");
-    const unanswered = tokens("none");
+    const empty = tokens("none");
     if (placeholders.length) notes.push(`invokes answered with placeholders (set the provider config to use real values): ${placeholders.join(", ")}`);
-    if (unanswered.length) notes.push(`invokes with no offline answer (empty result): ${unanswered.join(", ")}`);
+    notes.push(...tokens("unknown").map(token => unansweredNote(token, resources)));
+    if (empty.length) notes.push(`invokes with no offline answer (empty result: this program's @pulumi/pulumi is too old to make it unknown): ${empty.join(", ")}`);
     if (remoteTypes.length) {
         notes.push(`multi-language components, whose children cannot be planned offline: ${[...new Set(remoteTypes)].join(", ")}`);
     }
     return notes;
 }
+
+/** The "cannot verify" note of one unanswered invoke: what it is, and every resource input it feeds. */
+export function unansweredNote(token: string, resources: readonly PlannedResource[]): string {
+    const fed = resources.flatMap(r => {
+        const keys = Object.entries(r.unansweredInputs ?? {}).filter(([, ts]) => ts.includes(token)).map(([k]) => k);
+        return keys.length ? [`${r.type} ${r.name} (${keys.join(", ")})`] : [];
+    });
+    const what = HELM_TEMPLATE === token
+        ? "a Helm chart (v3 Chart) is rendered by the Kubernetes provider's own Helm, which is not here: the chart's " +
+          "objects are not planned and none of them is judged"
+        : `invoke ${token} has no offline answer, so its result is unknown, as a preview shows a value it cannot know`;
+    return `cannot verify: ${what}; ${fed.length ? `it feeds ${fed.join("; ")}` : "it feeds no resource input"}`;
+}
+
+/** The invoke through which `kubernetes:helm.sh/v3:Chart` renders its chart. */
+const HELM_TEMPLATE = "kubernetes:helm:template";
 
 function runHost(job: unknown, target: StackTarget, timeoutMs: number, env: NodeJS.ProcessEnv,
                  onEvents: (events: HostEvent[]) => void): Promise<HostAnswer> {

@@ -18,6 +18,8 @@ const util = require("util");
 const { createMonitor } = require("./monitor");
 const { skipUnreadTraces } = require("./unread-traces");
 const { collectMissingConfig, missingKey } = require("./missing-config");
+const { answerUnknownInvokes } = require("./unknown-invokes");
+const { answersOffline } = require("./invokes");
 
 /** Events sent in one message at most; more wait for the next turn of the event loop. */
 const EVENTS_PER_MESSAGE = 256;
@@ -163,7 +165,10 @@ async function runJob(job) {
     process.on("unhandledRejection", fail);
     recorder.onFailure(message => answer({ ok: false, error: { kind: "engine", message } }));
 
-    // Before the program loads: traces nobody reads offline are not captured (see unread-traces.js).
+    // Before the program loads: invokes nobody can answer offline are unknown (see unknown-invokes.js), and
+    // traces nobody reads offline are not captured (see unread-traces.js).
+    answerUnknownInvokes(runtimeDir, { stack: job.stack, project: job.project, answered: answersOffline,
+                                       onUnanswered: token => recorder.recordInvoke(token, "unknown") });
     skipUnreadTraces(runtimeDir);
     const { run } = loadRunner(runtimeDir);
     const started = Date.now();
