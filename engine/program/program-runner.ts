@@ -169,7 +169,8 @@ export function unansweredNote(token: string, resources: readonly PlannedResourc
         ? "a Helm chart (v3 Chart) is rendered by the Kubernetes provider's own Helm, which is not here: the chart's " +
           "objects are not planned and none of them is judged"
         : `invoke ${token} has no offline answer, so its result is unknown, as a preview shows a value it cannot know`;
-    return `cannot verify: ${what}; ${fed.length ? `it feeds ${fed.join("; ")}` : "it feeds no resource input"}`;
+    const feeds = fed.length ? `; it feeds ${fed.join("; ")}` : token === HELM_TEMPLATE ? "" : "; it feeds no resource input";
+    return `cannot verify: ${what}${feeds}`;
 }
 
 /** The invoke through which `kubernetes:helm.sh/v3:Chart` renders its chart. */

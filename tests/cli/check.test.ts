@@ -11,22 +11,9 @@ import { resolveTargets } from "../../engine/program/targets";
 import { render, toReport } from "../../cli/handlers/check";
 import type { CheckReport } from "../../cli/report/model";
 import { COMMENT_MARKER } from "../../cli/formats/markdown";
-import { MINIMAL_PACK, ROOT, cli, program } from "./support";
+import { MINIMAL_PACK, ROOT, cli, program, sarifValidator } from "./support";
 
 const reportSchema = JSON.parse(fs.readFileSync(path.join(ROOT, "cli", "schema", "check-report.schema.json"), "utf8"));
-
-/** The official SARIF 2.1.0 schema, as shipped in an npm package; it is draft-04, which ajv 8 reads once `id` is `$id`. */
-function sarifValidator() {
-    const file = require.resolve("@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json");
-    const schema = JSON.parse(fs.readFileSync(file, "utf8"));
-    delete schema.$schema;
-    schema.$id = schema.id;
-    delete schema.id;
-    // Its patterns are written for JavaScript regular expressions without the `u` flag; the formats it uses are
-    // checked by shape (ajv ships no format implementations of its own).
-    const formats = { uri: /^[a-z][a-z0-9+.-]*:\S*$/i, "uri-reference": /^\S*$/, "date-time": /^\d{4}-\d\d-\d\dT\d\d:\d\d/ };
-    return new Ajv({ strict: false, allErrors: true, unicodeRegExp: false, formats }).compile(schema);
-}
 
 describe("check against a small policy pack", () => {
     let pack: PackPool;
