@@ -190,7 +190,7 @@ describe("AdminNetworkPolicy, baseline, Cilium and Calico deny rules, EgressFire
 describe("charts", () => {
     test("the OpenBao chart renders its server NetworkPolicy from its values; an unknown chart is not guessed", () => {
         const rendered = renderChart({ chart: "openbao", version: "0.29.2", name: "openbao", namespace: "keys",
-            values: { server: { networkPolicy: { enabled: true, ingress: [{ from: [{ podSelector: {} }] }] } } });
+            values: { server: { networkPolicy: { enabled: true, ingress: [{ from: [{ podSelector: {} }] }] } } } });
         expect(rendered).toEqual([{ name: "openbao", namespace: "keys", spec: {
             podSelector: { matchLabels: { "app.kubernetes.io/name": "openbao", "app.kubernetes.io/instance": "openbao" } },
             ingress: [{ from: [{ podSelector: {} }] }] } }]);
