@@ -30,6 +30,8 @@ export interface KubernetesIndex {
     readonly baselinePolicies: readonly Declared[];
     readonly ciliumClusterwide: readonly Declared[];
     readonly calicoGlobal: readonly Declared[];
+    /** Lookups by the namespace a cluster-wide policy names, built once (see `clusterWideLookup`). */
+    readonly lookup?: ClusterWideLookup;
     readonly egressFirewalls: ReadonlyMap<string, readonly Declared[]>;
     /** Labels of each namespace the stack declares (with kubernetes.io/metadata.name). */
     readonly namespaceLabels: (namespace: string) => Labels;
@@ -188,6 +190,43 @@ function anpSubject(subject: any, pods: PodSet, index: KubernetesIndex): Cover {
     return NONE;
 }
 
+/**
+ * Cluster-wide policies by the one namespace they name, when they name one (one per research project at national
+ * scale), and the others: a flow's evaluation then looks at a handful of policies, not at every project's.
+ */
+export interface ClusterWideLookup {
+    admin(namespace: string): readonly Declared[];
+    cilium(namespace: string): readonly Declared[];
+    calico(namespace: string): readonly Declared[];
+}
+
+export function clusterWideLookup(index: Omit<KubernetesIndex, "lookup">): ClusterWideLookup {
+    const split = (list: readonly Declared[], named: (d: Declared) => string | undefined, order: (d: Declared) => number) => {
+        const byNs = new Map<string, Declared[]>();
+        const general: Declared[] = [];
+        for (const d of list) {
+            const ns = named(d);
+            if (ns === undefined) general.push(d);
+            else byNs.set(ns, [...(byNs.get(ns) ?? []), d]);
+        }
+        const memo = new Map<string, Declared[]>();
+        return (ns: string) => memo.get(ns) ?? memo.set(ns, [...(byNs.get(ns) ?? []), ...general].sort((a, b) => order(a) - order(b))).get(ns)!;
+    };
+    const onlyName = (selector: any): string | undefined => {
+        const labels = selector?.matchLabels ?? {};
+        const keys = Object.keys(labels);
+        return keys.length === 1 && keys[0] === NAME_LABEL && !(selector.matchExpressions ?? []).length ? labels[NAME_LABEL] : undefined;
+    };
+    const admin = split(index.adminPolicies, d => onlyName(d.spec?.subject?.namespaces), d => d.spec?.priority ?? 0);
+    const cilium = split(index.ciliumClusterwide, d => {
+        const m = d.spec?.endpointSelector?.matchLabels ?? {};
+        return Object.keys(m).length === 1 && !(d.spec?.endpointSelector?.matchExpressions ?? []).length ? m["k8s:io.kubernetes.pod.namespace"] : undefined;
+    }, () => 0);
+    const calico = split(index.calicoGlobal, d => /^projectcalico\.org\/namespace == '([^']+)'$/.exec(String(d.spec?.selector ?? ""))?.[1],
+        d => d.spec?.order ?? 1000);
+    return { admin, cilium, calico };
+}
+
 export type AdminVerdict = { readonly action: "Allow" | "Deny"; readonly cover: Cover; readonly rule: string } | undefined;
 
 /**
@@ -196,7 +235,8 @@ export type AdminVerdict = { readonly action: "Allow" | "Deny"; readonly cover: 
  */
 export function adminPolicies(policies: readonly Declared[], direction: "Egress" | "Ingress", pods: PodSet, other: End,
                               port: FlowPort, index: KubernetesIndex, kind = "AdminNetworkPolicy"): AdminVerdict {
-    const ordered = [...policies].sort((a, b) => (a.spec?.priority ?? 0) - (b.spec?.priority ?? 0));
+    const ordered = index.lookup && policies === index.adminPolicies ? index.lookup.admin(pods.namespace)
+        : [...policies].sort((a, b) => (a.spec?.priority ?? 0) - (b.spec?.priority ?? 0));
     const key = direction === "Egress" ? "egress" : "ingress";
     const peers = direction === "Egress" ? "to" : "from";
     for (const anp of ordered) {
@@ -225,7 +265,7 @@ export function ciliumDeny(index: KubernetesIndex, direction: "Egress" | "Ingres
     const self = ciliumLabels(pods, index);
     const key = direction === "Egress" ? "egressDeny" : "ingressDeny";
     const peers = direction === "Egress" ? "toEndpoints" : "fromEndpoints";
-    for (const p of index.ciliumClusterwide) {
+    for (const p of index.lookup ? index.lookup.cilium(pods.namespace) : index.ciliumClusterwide) {
         if (!selects(p.spec?.endpointSelector, self)) continue;
         for (const rule of p.spec?.[key] ?? []) {
             const hit = other.pods.some(set => (rule[peers] ?? []).some((s: any) => selects(s, ciliumLabels(set, index))));
@@ -256,7 +296,8 @@ export function calicoDeny(index: KubernetesIndex, direction: "Egress" | "Ingres
     const self = { "projectcalico.org/namespace": pods.namespace, ...(pods.labels ?? {}) };
     const key = direction === "Egress" ? "egress" : "ingress";
     const side = direction === "Egress" ? "destination" : "source";
-    const ordered = index.calicoGlobal.filter(p => (p.spec?.order ?? 1000) < 1000).sort((a, b) => a.spec.order - b.spec.order);
+    const ordered = (index.lookup ? index.lookup.calico(pods.namespace) : [...index.calicoGlobal].sort((a, b) => a.spec.order - b.spec.order))
+        .filter(p => (p.spec?.order ?? 1000) < 1000);
     for (const p of ordered) {
         if (!(p.spec?.types ?? []).includes(direction)) continue;
         if (calicoSelects(String(p.spec?.selector ?? "all()"), self) !== true) continue;

@@ -8,7 +8,7 @@ import { firewallDecision, nsgDecision, routeFor } from "./azure";
 import { renderChart } from "./charts";
 import { End, HopResult, PodSet, describePort, pass, block } from "./hop";
 import { Endpoint, Flow, FlowPort, Intents } from "./intents";
-import { Declared, KubernetesIndex, kubernetesSide, namespaceLabelsOf } from "./kubernetes";
+import { Declared, KubernetesIndex, clusterWideLookup, kubernetesSide, namespaceLabelsOf } from "./kubernetes";
 import { FlowResource, StackIndex, indexStack, safe } from "./stack-index";
 
 export interface FlowFinding {
@@ -116,9 +116,7 @@ function kubernetesIndex(stack: StackIndex, intents: Intents): { index: Kubernet
     }
     const extra = new Map<string, Record<string, string>>();
     for (const e of intents.endpoints) if (e.place.pods?.namespaceLabels) extra.set(e.place.pods.namespace, { ...e.place.pods.namespaceLabels });
-    return {
-        unrendered,
-        index: {
+    const index = {
             networkPolicies,
             adminPolicies: declared("kubernetes:policy.networking.k8s.io/v1alpha1:AdminNetworkPolicy"),
             baselinePolicies: declared("kubernetes:policy.networking.k8s.io/v1alpha1:BaselineAdminNetworkPolicy"),
@@ -127,8 +125,8 @@ function kubernetesIndex(stack: StackIndex, intents: Intents): { index: Kubernet
             egressFirewalls: firewalls,
             namespaceLabels: namespaceLabelsOf(new Map(stack.namespaces.map(n => [n.name, n.labels])), extra),
             ipBlockMatchesPods: intents.facts.ipBlockMatchesPods.value,
-        },
     };
+    return { unrendered, index: { ...index, lookup: clusterWideLookup(index) } };
 }
 
 /** The hops of one flow, in the order a packet crosses them. */
@@ -142,21 +140,30 @@ function hopsOf(flow: Flow, from: Endpoint, to: Endpoint, src: End, dst: End, st
         const parts: End[] = dst.pods.length === 0 && dst.addresses.length > 1 ? dst.addresses.map(a => ({ ...dst, addresses: [a] })) : [dst];
         for (const pods of src.pods) {
             hops.push({ name: `Kubernetes egress from ${pods.namespace}`, decide: port => combine(flow.must,
-                parts.map(part => kubernetesSide(index, "Egress", pods, part, port))) });
+                parts.map(part => () => kubernetesSide(index, "Egress", pods, part, port))) });
         }
     }
     if (layers.includes("network")) hops.push(...networkHops(flow, from, to, src, dst, stack, intents, vnet, routed));
     if (k8s && dst.pods.length > 0) {
         hops.push({ name: `Kubernetes ingress to ${dst.pods.length === 1 ? dst.pods[0].namespace : `${dst.pods.length} namespaces`}`,
             // A class of destinations (every other project) is reached if any one of them is.
-            decide: port => combine(flow.must, dst.pods.map(pods => kubernetesSide(index, "Ingress", pods, src, port))) });
+            decide: port => combine(flow.must, dst.pods.map(pods => () => kubernetesSide(index, "Ingress", pods, src, port))) });
     }
     return hops;
 }
 
-/** Results for parts of one flow: all must pass for a required flow; any passing opens a forbidden one. */
-function combine(must: Flow["must"], results: readonly HopResult[]): HopResult {
-    return must === "deny" ? results.reduce((a, b) => (b.cover > a.cover ? b : a)) : results.reduce((a, b) => (b.cover < a.cover ? b : a));
+/**
+ * Parts of one flow (several destinations): all must pass for a required flow; any passing opens a forbidden one.
+ * Evaluated in turn, stopping at the first part that settles the verdict.
+ */
+function combine(must: Flow["must"], parts: readonly (() => HopResult)[]): HopResult {
+    let result: HopResult | undefined;
+    for (const part of parts) {
+        const r = part();
+        if (!result || (must === "deny" ? r.cover > result.cover : r.cover < result.cover)) result = r;
+        if (must === "deny" ? result.cover === ALL : result.cover === NONE) break;
+    }
+    return result!;
 }
 
 /** The addresses the network sees: pod to pod keeps pod addresses; anything else leaves with the node's. */
