@@ -41,7 +41,9 @@ export interface KubernetesIndex {
 const NAME_LABEL = "kubernetes.io/metadata.name";
 
 export function namespaceLabelsOf(declared: ReadonlyMap<string, Labels>, extra: ReadonlyMap<string, Labels>) {
-    return (ns: string): Labels => ({ ...(extra.get(ns) ?? {}), ...(declared.get(ns) ?? {}), [NAME_LABEL]: ns });
+    const memo = new Map<string, Labels>();
+    return (ns: string): Labels => memo.get(ns) ??
+        memo.set(ns, { ...(extra.get(ns) ?? {}), ...(declared.get(ns) ?? {}), [NAME_LABEL]: ns }).get(ns)!;
 }
 
 /** A LabelSelector (matchLabels and matchExpressions) against known labels. */
@@ -253,10 +255,14 @@ export function adminPolicies(policies: readonly Declared[], direction: "Egress"
 }
 
 /** Cilium: the labels Cilium gives a pod's identity, namespace labels included. */
+const ciliumMemo = new WeakMap<PodSet, Record<string, string>>();
 function ciliumLabels(pods: PodSet, index: KubernetesIndex): Record<string, string> {
+    const known = ciliumMemo.get(pods);
+    if (known) return known;
     const out: Record<string, string> = { "k8s:io.kubernetes.pod.namespace": pods.namespace };
     for (const [k, v] of Object.entries(index.namespaceLabels(pods.namespace))) out[`k8s:io.cilium.k8s.namespace.labels.${k}`] = v;
     for (const [k, v] of Object.entries(pods.labels ?? {})) { out[k] = v; out[`k8s:${k}`] = v; }
+    ciliumMemo.set(pods, out);
     return out;
 }
 
@@ -277,18 +283,30 @@ export function ciliumDeny(index: KubernetesIndex, direction: "Egress" | "Ingres
 
 /** A Calico selector of `&&`-joined `has(k)`, `k == 'v'`, `k != 'v'` terms. Anything else: undefined (not judged). */
 export function calicoSelects(expression: string, labels: Labels): boolean | undefined {
-    const terms = expression.split("&&").map(t => t.trim()).filter(Boolean);
+    const terms = calicoTerms(expression);
+    if (!terms) return undefined;
     for (const t of terms) {
-        let m: RegExpExecArray | null;
-        if ((m = /^has\(([^)]+)\)$/.exec(t))) { if (!(m[1].trim() in labels)) return false; continue; }
-        if ((m = /^([\w./-]+)\s*(==|!=)\s*'([^']*)'$/.exec(t))) {
-            const equal = labels[m[1]] === m[3];
-            if ((m[2] === "==") !== equal) return false;
-            continue;
-        }
-        return undefined;
+        if (t.op === "has") { if (!(t.key in labels)) return false; continue; }
+        if ((t.op === "==") !== (labels[t.key] === t.value)) return false;
     }
     return true;
+}
+
+type CalicoTerm = { readonly op: "has" | "==" | "!="; readonly key: string; readonly value?: string };
+const parsedSelectors = new Map<string, readonly CalicoTerm[] | undefined>();
+
+/** The terms of a selector, parsed once; undefined when it uses anything beyond has(), == and !=. */
+function calicoTerms(expression: string): readonly CalicoTerm[] | undefined {
+    if (parsedSelectors.has(expression)) return parsedSelectors.get(expression);
+    const terms: CalicoTerm[] = [];
+    for (const t of expression.split("&&").map(x => x.trim()).filter(Boolean)) {
+        let m: RegExpExecArray | null;
+        if ((m = /^has\(([^)]+)\)$/.exec(t))) terms.push({ op: "has", key: m[1].trim() });
+        else if ((m = /^([\w./-]+)\s*(==|!=)\s*'([^']*)'$/.exec(t))) terms.push({ op: m[2] as "==" | "!=", key: m[1], value: m[3] });
+        else { parsedSelectors.set(expression, undefined); return undefined; }
+    }
+    parsedSelectors.set(expression, terms);
+    return terms;
 }
 
 /** Calico global Deny rules judged before the namespaces' own policies (order below 1000). */
