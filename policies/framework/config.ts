@@ -5,6 +5,8 @@
 
 import { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
 import { DATE_PATTERN, Exemption, exemptionProblems } from "./exemptions";
+import { schemaProblems } from "./schema-check";
+import { didYouMean } from "./suggest";
 
 export type JsonSchema = PolicyConfigJSONSchema;
 
@@ -69,12 +71,45 @@ export interface CommonConfig {
     readonly unknownValues: "fail" | "advise";
 }
 
-/** A policy's configuration problem; thrown so that the run stops with the policy and key named. */
+/**
+ * A policy's configuration problem; thrown so that the run stops with the policy and key named. Its stack is its
+ * message: the policy runtime prints an error's stack, and a trace says nothing to the person who made the slip.
+ */
 export class PolicyConfigError extends Error {
-    constructor(policy: string, message: string) {
-        super(`policy ${policy}: ${message}`);
+    readonly problems: readonly string[];
+
+    constructor(policy: string, problems: string | readonly string[]) {
+        const list = typeof problems === "string" ? [problems] : problems;
+        super(`policy ${policy}: ${list.join("; ")}`);
         this.name = "PolicyConfigError";
+        this.problems = list;
+        this.stack = `${this.name}: ${this.message}`;
     }
+}
+
+/** Every problem of a policy's settings: unknown keys (with the closest known one), schema, exemption dates. */
+export function settingsProblems(schema: Readonly<Record<string, JsonSchema>>,
+                                 given: Readonly<Record<string, unknown>>): string[] {
+    const problems: string[] = [];
+    const known = Object.keys(schema).sort();
+    for (const [key, value] of Object.entries(given ?? {})) {
+        if (key === "enforcementLevel") continue;
+        if (!(key in schema)) {
+            problems.push(`unknown setting "${key}"${didYouMean(key, known)}; known settings: ${known.join(", ")}`);
+        } else if (value !== undefined) {
+            problems.push(...schemaProblems(schema[key], value, key));
+        }
+    }
+    const exemptions = (given ?? {}).exemptions;
+    if (Array.isArray(exemptions) && problems.length === 0) problems.push(...exemptionProblems(exemptions as Exemption[]));
+    const now = (given ?? {}).now;
+    if (typeof now === "string" && !isCalendarDate(now)) problems.push(`now "${now}" is not a calendar date (YYYY-MM-DD)`);
+    return problems;
+}
+
+function isCalendarDate(text: string): boolean {
+    const d = new Date(`${text}T00:00:00Z`);
+    return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === text;
 }
 
 /**
@@ -84,24 +119,14 @@ export class PolicyConfigError extends Error {
  */
 export function readConfig<C>(policy: string, schema: Readonly<Record<string, JsonSchema>>,
                               given: Readonly<Record<string, unknown>>): C & CommonConfig {
+    const problems = settingsProblems(schema, given);
+    if (problems.length > 0) throw new PolicyConfigError(policy, problems);
     const result: Record<string, unknown> = {};
     for (const [key, s] of Object.entries(schema)) {
         if (s.default !== undefined) result[key] = JSON.parse(JSON.stringify(s.default));
     }
     for (const [key, value] of Object.entries(given ?? {})) {
-        if (key === "enforcementLevel") continue;
-        if (!(key in schema)) {
-            throw new PolicyConfigError(policy,
-                `unknown setting "${key}"; known settings: ${Object.keys(schema).sort().join(", ")}`);
-        }
-        if (value !== undefined) result[key] = value;
-    }
-    const common = result as unknown as CommonConfig;
-    if (!Array.isArray(common.exemptions)) throw new PolicyConfigError(policy, "exemptions must be a list");
-    const problems = exemptionProblems(common.exemptions);
-    if (problems.length > 0) throw new PolicyConfigError(policy, problems.join("; "));
-    if (common.now !== undefined && (typeof common.now !== "string" || Number.isNaN(Date.parse(`${common.now}T00:00:00Z`)))) {
-        throw new PolicyConfigError(policy, `now "${String(common.now)}" is not a date (YYYY-MM-DD)`);
+        if (key !== "enforcementLevel" && value !== undefined) result[key] = value;
     }
     return Object.freeze(result) as C & CommonConfig;
 }
