@@ -5,12 +5,14 @@
 // (convertSchema keeps `properties` and `required`, so a key no property names passes). @pulumi/policy then keeps
 // the map and hands each policy its own entry: a misspelt policy name, or a setting under "all", changes nothing,
 // silently. @pulumi/policy offers no hook on Configure, so the pack wraps its own Configure handler while its
-// server is built, and refuses such a configuration with every problem and the closest valid names.
+// server is built, and refuses such a configuration with every problem and the closest valid names. It also keeps
+// the config of the stack being judged (ConfigureStack), which the policies read their jurisdiction from.
 
 import * as path from "path";
 import type { Policy } from "@pulumi/policy";
 import { JsonSchema, settingsProblems } from "./config";
 import { didYouMean } from "./suggest";
+import { setStackConfig } from "./stack-config";
 
 /** The reserved entry whose enforcement level the engine applies to every policy (and nothing else of it). */
 const ALL = "all";
@@ -62,8 +64,16 @@ export function withConfigGuard<T>(policies: readonly Pick<Policy, "name" | "con
     grpc.Server.prototype.addService = function (service: unknown, implementation: Record<string, any>) {
         const configure = implementation?.configure;
         if (typeof configure !== "function") return addService.call(this, service, implementation);
+        const configureStack = implementation.configureStack;
         const guarded = {
             ...implementation,
+            // The stack's config, which @pulumi/policy does not keep: the jurisdiction is read from it.
+            configureStack(call: any, callback: (err: unknown, response?: unknown) => void) {
+                const config: Record<string, string> = {};
+                call.request.getConfigMap?.().forEach((v: string, k: string) => { config[k] = v; });
+                setStackConfig(config);
+                return configureStack(call, callback);
+            },
             configure(call: any, callback: (err: unknown, response?: unknown) => void) {
                 let problems: string[];
                 try {

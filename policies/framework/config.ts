@@ -7,6 +7,7 @@ import { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
 import { DATE_PATTERN, Exemption, exemptionProblems } from "./exemptions";
 import { schemaProblems } from "./schema-check";
 import { didYouMean } from "./suggest";
+import { JURISDICTION_CONFIG_KEY, stackConfigValue } from "./stack-config";
 
 export type JsonSchema = PolicyConfigJSONSchema;
 
@@ -43,9 +44,14 @@ export const COMMON_SETTINGS: Readonly<Record<string, JsonSchema>> = {
 
 /** Settings shared by the policies of one concern (jurisdiction for residency, ...). */
 export const JURISDICTION_SETTING: JsonSchema = {
-    type: "string", enum: ["FR", "EU"], default: "FR",
-    description: "Where data may be held: France, or the 27 EU member states.",
+    type: "string", enum: ["FR", "EU"],
+    description: "Where data may be held: France, or the 27 EU member states. Unset: the stack's own " +
+        `${JURISDICTION_CONFIG_KEY} (what the program validated its region against), else FR. Set and different ` +
+        "from the stack's: refused.",
 };
+
+/** Where data may be held when neither the policy nor the stack says. */
+export const DEFAULT_JURISDICTION = "FR";
 
 export const REGION_OVERRIDES_SETTING: JsonSchema = {
     type: "array", default: [],
@@ -128,7 +134,27 @@ export function readConfig<C>(policy: string, schema: Readonly<Record<string, Js
     for (const [key, value] of Object.entries(given ?? {})) {
         if (key !== "enforcementLevel" && value !== undefined) result[key] = value;
     }
+    if ("jurisdiction" in schema) result.jurisdiction = jurisdictionOf(policy, schema.jurisdiction, result.jurisdiction);
     return Object.freeze(result) as C & CommonConfig;
+}
+
+/**
+ * One source of truth for the jurisdiction: the stack's `warehouse:jurisdiction`, which the program validated its
+ * region against. A policy setting may only repeat it; one that disagrees would judge the stack against another
+ * jurisdiction than the one it was built for, so it is refused with both values named.
+ */
+function jurisdictionOf(policy: string, schema: JsonSchema, configured: unknown): string {
+    const stack = stackConfigValue(JURISDICTION_CONFIG_KEY);
+    if (stack !== undefined && !(schema.enum ?? []).includes(stack)) {
+        throw new PolicyConfigError(policy, `the stack's ${JURISDICTION_CONFIG_KEY} "${stack}" is not a jurisdiction ` +
+            `this pack knows (${(schema.enum ?? []).join(", ")})`);
+    }
+    if (configured !== undefined && stack !== undefined && configured !== stack) {
+        throw new PolicyConfigError(policy, `jurisdiction "${String(configured)}" (policy config) differs from the ` +
+            `stack's ${JURISDICTION_CONFIG_KEY} "${stack}": the pack must judge the jurisdiction the stack was built ` +
+            "for; remove the policy setting (the stack's is used) or make the two equal");
+    }
+    return (configured as string | undefined) ?? stack ?? DEFAULT_JURISDICTION;
 }
 
 /**
@@ -138,11 +164,14 @@ export function readConfig<C>(policy: string, schema: Readonly<Record<string, Js
 export function configReader<C>(policy: string, schema: Readonly<Record<string, JsonSchema>>):
         (given: Readonly<Record<string, unknown>>) => C & CommonConfig {
     let lastGiven: Readonly<Record<string, unknown>> | undefined;
+    let lastStack: string | undefined;
     let last: (C & CommonConfig) | undefined;
     return given => {
-        if (!last || !lastGiven || !sameValues(given ?? {}, lastGiven)) {
+        const stack = stackConfigValue(JURISDICTION_CONFIG_KEY);
+        if (!last || !lastGiven || !sameValues(given ?? {}, lastGiven) || stack !== lastStack) {
             last = readConfig<C>(policy, schema, given);
             lastGiven = { ...given };
+            lastStack = stack;
         }
         return last;
     };
