@@ -47,9 +47,19 @@ export interface CheckedStack {
     readonly policyConfig: PolicyConfigChoice;
 }
 
+/** A stack whose program failed (bad config, a throw, a syntax error): the other stacks are still judged. */
+export interface StackFailure {
+    readonly stack: string;
+    /** One line naming the cause (a configuration error: one problem per line). */
+    readonly message: string;
+}
+
 export interface CheckRun {
     readonly pack: PackInfo;
+    /** The stacks judged, in the order asked. */
     readonly stacks: readonly CheckedStack[];
+    /** The stacks whose program failed, in the order asked. */
+    readonly failures: readonly StackFailure[];
 }
 
 export interface CheckSelection extends Selection {
@@ -76,7 +86,8 @@ export async function checkTargets(selection: CheckSelection, targets: readonly 
     try {
         // A program holds one of the `concurrency` slots while it runs, not while its stack waits to be judged: the
         // next program starts as soon as one ends.
-        const judged: Promise<CheckedStack>[] = [];
+        const judged: Promise<CheckedStack | undefined>[] = [];
+        const failed: (StackFailure | undefined)[] = [];
         await mapLimit(targets, concurrency, async (target, i) => {
             // The pack is acquired and configured while the program starts; the judge holds the program's
             // resources until it is ready, then judges each as soon as it is registered, as the engine does.
@@ -93,7 +104,22 @@ export async function checkTargets(selection: CheckSelection, targets: readonly 
             });
             const judge = judgeStack(configured);
             backlog = () => judge.backlog;
-            const plan = await planStack(target, { env: selection.env, onResource: r => judge.add(r) });
+            let plan: StackPlan;
+            try {
+                plan = await planStack(target, { env: selection.env, onResource: r => judge.add(r) });
+            } catch (err) {
+                // A failing program fails its own stack, not the run: the pack finishes what it was sent, then
+                // serves the next stack.
+                if (!(err instanceof ExternalError)) throw err;
+                failed[i] = { stack: target.stack, message: err.message };
+                judged[i] = (async () => {
+                    await external(`policy pack on stack ${target.stack}`, () => judge.finish(emptyPlan(target)));
+                    pool.release(await acquired);
+                    return undefined;
+                })();
+                judged[i].catch(() => undefined);
+                return;
+            }
             judged[i] = (async () => {
                 const evaluation = await external(`policy pack on stack ${plan.stack}`, () => judge.finish(plan));
                 // Only a pack that judged its stack to the end serves the next one.
@@ -102,17 +128,33 @@ export async function checkTargets(selection: CheckSelection, targets: readonly 
             })();
             judged[i].catch(() => undefined); // awaited below, after the programs
         });
-        const stacks = await Promise.all(judged);
+        const stacks = (await Promise.all(judged)).filter((s): s is CheckedStack => s !== undefined);
+        const failures = failed.filter((f): f is StackFailure => f !== undefined);
         const info = await external("policy pack", () => pool.info());
         const policies = info.policies.map(p => ({
             name: p.name,
             description: p.description || undefined,
             remediationSteps: p.remediationSteps || undefined,
         }));
-        return { pack: { name: info.name, version: info.version, dir: selection.policyPack, policies }, stacks };
+        return { pack: { name: info.name, version: info.version, dir: selection.policyPack, policies }, stacks, failures };
     } finally {
         if (!shared) await pool.stop();
     }
+}
+
+/** The run, when every stack's program ran; else the first failure, as the error it was. */
+export function everyStack(run: CheckRun): CheckRun {
+    if (run.failures.length > 0) throw new ExternalError(run.failures[0].message);
+    return run;
+}
+
+/** What a failed program leaves for its judge to finish: nothing registered. */
+function emptyPlan(target: StackTarget): StackPlan {
+    return {
+        stack: target.stack, project: target.project.name, programDir: target.project.dir, stackFile: null,
+        runtime: undefined as unknown as StackPlan["runtime"], resources: [], outputs: {}, invokes: [], notes: [],
+        timings: { programMs: 0, totalMs: 0 },
+    };
 }
 
 /**

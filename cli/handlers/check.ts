@@ -1,13 +1,15 @@
 // `check`: plan and judge the stacks, optionally against a base commit, and write the report.
 
 import * as fs from "fs";
+import * as path from "path";
 import type { Io } from "../commands/command";
 import type { ProgramSelection } from "../commands/common";
 import { resolveBase, withBase } from "../base";
-import { CheckRun, CheckSelection, checkTargets, packPool } from "../../engine/run";
+import { CheckRun, CheckSelection, StackFailure, checkTargets, everyStack, packPool } from "../../engine/run";
 import { listStacks, loadProject } from "../../engine/program/project";
 import { resolveTargets } from "../../engine/program/targets";
-import { verdictExitCode } from "../errors";
+import { EXIT, verdictExitCode } from "../errors";
+import { PROGRAM_NAME } from "../paths";
 import { ExternalError } from "../../engine/errors";
 import { checkJson } from "../formats/check-json";
 import { checkText, verdictLine } from "../formats/check-text";
@@ -30,14 +32,20 @@ export interface CheckOptions extends ProgramSelection {
 }
 
 export async function runCheck(options: CheckOptions, io: Io): Promise<number> {
+    for (const { output } of options.reports) if (output) checkWritable(output);
     const selection: CheckSelection = { ...options, env: io.env };
     if (options.base) resolveBase(options.base, options.programDir);
     const targets = resolveTargets(selection.programDir, selection.stacks, selection.config);
     // One pool for the run and, when the pack is the same, for the base's run too.
     const packs = packPool(options.policyPack, targets.length, io.env);
     let report: CheckReport;
+    let failures: readonly StackFailure[];
     try {
-        report = toReport(await checkTargets(selection, targets, packs));
+        const run = await checkTargets(selection, targets, packs);
+        // Every stack broken: the first failure is the error. Some: the others are reported, then the failures.
+        if (run.stacks.length === 0) everyStack(run);
+        failures = run.failures;
+        report = toReport(run);
         if (options.base) {
             const ref = options.base;
             const baseReport = await withBase(ref, options.programDir, options.policyPack, async base => {
@@ -45,8 +53,8 @@ export async function runCheck(options: CheckOptions, io: Io): Promise<number> {
                 const known = listStacks(loadProject(base.programDir));
                 const wanted = targets.map(t => t.stack).filter(s => known.includes(s) || known.length === 0);
                 const baseTargets = resolveTargets(base.programDir, wanted, selection.config);
-                const run = await checkTargets({ ...selection, programDir: base.programDir, policyPack: base.packDir },
-                    baseTargets, base.packChanged ? undefined : packs);
+                const run = everyStack(await checkTargets({ ...selection, programDir: base.programDir, policyPack: base.packDir },
+                    baseTargets.filter(t => !failures.some(f => f.stack === t.stack)), base.packChanged ? undefined : packs));
                 return { report: toReport(run), commit: base.commit };
             }).catch(err => {
                 if (err instanceof ExternalError) throw new ExternalError(`base ${ref}: ${err.message}`);
@@ -72,7 +80,24 @@ export async function runCheck(options: CheckOptions, io: Io): Promise<number> {
         written.push(`${format}: ${output}`);
     }
     if (written.length > 0) io.err(`${verdictLine(report.summary, report.stacks.length)} (${written.join(", ")})\n`);
+    if (failures.length > 0) {
+        for (const f of failures) io.err(`${PROGRAM_NAME}: error: ${f.message.split("\n").join("\n  ")}\n`);
+        io.err(`${PROGRAM_NAME}: ${failures.length} of ${failures.length + report.stacks.length} stacks failed; ` +
+            "the report covers the others\n");
+        return EXIT.failed;
+    }
     return verdictExitCode(report.summary);
+}
+
+/** Where a report goes must exist before the check runs, not be found missing after it. */
+export function checkWritable(output: string): void {
+    const dir = path.dirname(output);
+    if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
+        throw new ExternalError(`--output ${output}: its directory ${dir} does not exist`);
+    }
+    if (fs.existsSync(output) && fs.statSync(output).isDirectory()) {
+        throw new ExternalError(`--output ${output}: is a directory; name a file`);
+    }
 }
 
 export function toReport(run: CheckRun): CheckReport {

@@ -78,7 +78,7 @@ export class PolicyPackError extends Error {
 /** A configuration the engine would refuse: names the policy and the key. */
 export class PolicyConfigValidationError extends Error {
     constructor(readonly problems: string[]) {
-        super(`policy pack configuration is invalid: ${problems.join("; ")}`);
+        super(`invalid policy configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n  ${problems.join("\n  ")}`);
         this.name = "PolicyConfigValidationError";
     }
 }

@@ -3,7 +3,7 @@
 
 import { fork } from "child_process";
 import * as path from "path";
-import { ExternalError, oneLine } from "../errors";
+import { ExternalError, programErrorSummary } from "../errors";
 import type { PlannedResource, StackPlan } from "../plan";
 import { DefaultProviders, RawRegistration } from "./providers";
 import type { StackTarget } from "./targets";
@@ -94,7 +94,7 @@ export async function planStack(target: StackTarget, settings: RunSettings = {})
         const e = answer.error ?? { kind: "host", message: "no answer from the program process" };
         const at = e.where ? ` (at ${e.where})` : "";
         const label = e.kind === "program" ? "program failed" : e.kind === "engine" ? "engine refused the program" : "cannot run the program";
-        throw new ExternalError(`${where}: ${label}: ${oneLine(e.message)}${at}`);
+        throw new ExternalError(`${where}: ${label}: ${programErrorSummary(e.message)}${at}`);
     }
     const { result } = answer;
     const root = resources.find(r => r.type === ROOT_STACK_TYPE && r.parent === "");

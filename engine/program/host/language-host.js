@@ -50,11 +50,11 @@ function eventStream() {
     };
 }
 
-/** Why a program failed, in one line for the user (the parent shows it as is). */
+/** Why a program failed, as the program said it (the parent summarises it: errors.ts, programErrorSummary). */
 function describeFailure(err, programDir, pulumi) {
     if (err && typeof err === "object") {
         const name = err.name || "Error";
-        const message = String(err.message || err).split("\n").map(l => l.trim()).filter(Boolean).join("; ");
+        const message = String(err.message || err);
         // RunErrors (ConfigError, missing config) are meant for the user: no stack trace, as `pulumi` prints them.
         const isRunError = pulumi !== undefined && pulumi.RunError.isInstance(err);
         if (isRunError || name === "TSError") return { kind: "program", name, message };
