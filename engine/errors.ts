@@ -26,8 +26,8 @@ export function programErrorSummary(message: string): string {
     if (/^invalid configuration \(/.test(text.trim())) return text.trim();
     const swc = /(?:^|\n)\s*[x×]\s+(.+)\n\s*,-\[(.+?:\d+:\d+)\]/.exec(text);
     if (swc) return cut(`${swc[2]}: ${swc[1].trim()}`);
-    const diagnostics = [...text.matchAll(/^(.+?)\((\d+),(\d+)\): (error TS\d+: .+)$/gm)]
-        .map(m => `${m[1].trim()}:${m[2]}:${m[3]}: ${m[4].trim()}`);
+    // TypeScript's own `file(line,col): error TSnnnn: ...` already says where: kept as the compiler writes it.
+    const diagnostics = [...text.matchAll(/^\s*(\S.*?\(\d+,\d+\): error TS\d+: .+)$/gm)].map(m => m[1].trim());
     if (diagnostics.length > 0) return cut(diagnostics.slice(0, 3).join("; "));
     const lines = text.split(/\r?\n/);
     const end = lines.findIndex(l => /^\s*(Stack backtrace:|Caused by:)/.test(l));

@@ -104,12 +104,14 @@ describe("Ctrl-C", () => {
             const poll = setInterval(() => {
                 if (ready()) { clearInterval(poll); child.kill(signal); }
             }, 50);
-            const timer = setTimeout(() => { clearInterval(poll); child.kill("SIGKILL"); reject(new Error("never ready")); }, 60_000);
+            const timer = setTimeout(() => { clearInterval(poll); child.kill("SIGKILL"); reject(new Error("never ready")); }, 240_000);
             child.on("exit", code => { clearInterval(poll); clearTimeout(timer); resolve({ code, stderr }); });
         });
     }
 
-    it.each(["SIGINT", "SIGTERM"] as const)("during check --base, %s removes the worktree and its directory", async signal => {
+    // A check of the tree runs before the base's worktree exists: on a loaded machine that takes minutes.
+    it("during check --base, SIGINT removes the worktree and its directory", async () => {
+        const signal = "SIGINT";
         const repo = tmp("interrupt-repo-");
         const git = (...a: string[]) => execFileSync("git", ["-c", "user.email=ci@example.invalid", "-c", "user.name=ci", ...a],
             { cwd: repo, encoding: "utf8" }).trim();
@@ -122,17 +124,17 @@ describe("Ctrl-C", () => {
         const worktrees = () => git("worktree", "list", "--porcelain").split("\n").filter(l => l.startsWith("worktree ")).map(l => l.slice(9));
         const result = await interrupted(["check", "--program", path.join(repo, "infra"), "--policy-pack", MINIMAL_PACK, "--base", "HEAD"],
             repo, () => worktrees().length > 1, signal);
-        expect(result.code).toBe(signal === "SIGINT" ? 130 : 143);
-        expect(result.stderr).toMatch(/(interrupted|stopped): temporary files removed/);
+        expect(result.code).toBe(130);
+        expect(result.stderr).toMatch(/interrupted: temporary files removed/);
         expect(worktrees()).toEqual([fs.realpathSync(repo)]);
         expect(leftovers().filter(d => !before.has(d))).toEqual([]);
-    });
+    }, 300_000);
 
-    it("during rehearse data, SIGINT removes its work directory", async () => {
+    it.each(["SIGINT", "SIGTERM"] as const)("during rehearse data, %s removes its work directory", async signal => {
         const before = new Set(fs.readdirSync(os.tmpdir()).filter(d => d.startsWith("warehouse-rehearse-data-")));
         const created = () => fs.readdirSync(os.tmpdir()).filter(d => d.startsWith("warehouse-rehearse-data-") && !before.has(d));
-        const result = await interrupted(["rehearse", "data", "--objects", "200"], ROOT, () => created().length > 0, "SIGINT");
-        expect(result.code).toBe(130);
+        const result = await interrupted(["rehearse", "data", "--objects", "200"], ROOT, () => created().length > 0, signal);
+        expect(result.code).toBe(signal === "SIGINT" ? 130 : 143);
         expect(created()).toEqual([]);
-    });
+    }, 300_000);
 });

@@ -26,7 +26,7 @@ test("an swc syntax error becomes file:line:col and its message", () => {
 
 test("TypeScript diagnostics keep the file, line and message, without the header", () => {
     expect(programErrorSummary("⨯ Unable to compile TypeScript:\nindex.ts(3,14): error TS1005: ':' expected.\nindex.ts(4,1): error TS1005: '}' expected.\n"))
-        .toBe("index.ts:3:14: error TS1005: ':' expected.; index.ts:4:1: error TS1005: '}' expected.");
+        .toBe("index.ts(3,14): error TS1005: ':' expected.; index.ts(4,1): error TS1005: '}' expected.");
 });
 
 test("stack frames and backtraces are dropped from any other message", () => {
