@@ -18,6 +18,14 @@ export interface ResourceOptions {
     };
 }
 
+/** Where the program declared a resource: the line of its `new` (engine/program/host/source-position.js). */
+export interface SourcePosition {
+    /** Absolute path of the program's file. */
+    readonly file: string;
+    readonly line: number;
+    readonly column: number;
+}
+
 export interface PlannedResource {
     readonly urn: string;
     readonly type: string;
@@ -38,6 +46,8 @@ export interface PlannedResource {
     readonly origin: "program" | "read" | "default-provider";
     /** A multi-language component, whose children cannot be known offline. */
     readonly remote?: boolean;
+    /** Where the program declared it; absent for default providers and resources the program's runtime declares. */
+    readonly source?: SourcePosition;
 }
 
 export interface InvokeRecord {

@@ -14,7 +14,7 @@ export const check: Command = {
     summary: "plan, then evaluate the policy pack on every stack; exit 1 on a mandatory finding",
     help: `usage: ${PROGRAM_NAME} check [--stack NAME]... [--program DIR] [--config KEY=VALUE]...
          [--policy-pack DIR] [--policy-config FILE] [--format text|json|sarif|junit|markdown]
-         [--output FILE] [--base GIT_REF]
+         [--output FILE] [--base GIT_REF] [--warn-expiry-within DAYS] [--fail-on-expiry-within DAYS]
 
 ${PROGRAM_HELP}
   --policy-pack DIR     the policy pack; default: this repository's policies/
@@ -24,8 +24,13 @@ ${PROGRAM_HELP}
   --output FILE         write the report there instead of stdout (the verdict line goes to stderr); repeat
                         --format/--output in pairs to write several reports from one run
   --base GIT_REF        also check that commit and report which findings the change introduces and fixes
+  --warn-expiry-within DAYS
+                        announce active exemptions that end within DAYS days; default 30
+  --fail-on-expiry-within DAYS
+                        exit 1 when an active exemption ends within DAYS days (its findings turn mandatory then)
 
-exit status: 0 no mandatory finding, 1 at least one, 2 bad input or a program or pack that fails`,
+exit status: 0 no mandatory finding, 1 at least one (or an exemption ending within --fail-on-expiry-within),
+             2 bad input or a program or pack that fails`,
     options: {
         ...PROGRAM_OPTIONS,
         "policy-pack": { type: "string" },
@@ -33,6 +38,8 @@ exit status: 0 no mandatory finding, 1 at least one, 2 bad input or a program or
         format: { type: "string", multiple: true },
         output: { type: "string", multiple: true },
         base: { type: "string" },
+        "warn-expiry-within": { type: "string" },
+        "fail-on-expiry-within": { type: "string" },
     },
     async run(values, _positionals, io) {
         const { runCheck } = await import("../handlers/check");
@@ -49,6 +56,18 @@ exit status: 0 no mandatory finding, 1 at least one, 2 bad input or a program or
             policyConfig: resolve(values["policy-config"]),
             reports: formats.map((format, i) => ({ format, output: outputs[i] })),
             base: values.base as string | undefined,
+            warnExpiryWithinDays: days("warn-expiry-within", values["warn-expiry-within"]),
+            failOnExpiryWithinDays: days("fail-on-expiry-within", values["fail-on-expiry-within"]),
         }, io);
     },
 };
+
+/** A number of days on the command line: a whole number from 0 to 3650. */
+function days(flag: string, value: unknown): number | undefined {
+    if (value === undefined) return undefined;
+    const n = Number(value);
+    if (typeof value !== "string" || value.trim() === "" || !Number.isInteger(n) || n < 0 || n > 3650) {
+        throw new UsageError(`--${flag} must be a whole number of days from 0 to 3650, got '${String(value)}'`);
+    }
+    return n;
+}

@@ -1,21 +1,28 @@
 // `check`: plan and judge the stacks, optionally against a base commit, and write the report.
 
 import * as fs from "fs";
+import * as path from "path";
+import { pathToFileURL } from "url";
 import type { Io } from "../commands/command";
 import type { ProgramSelection } from "../commands/common";
 import { resolveBase, withBase } from "../base";
 import { CheckRun, CheckSelection, checkTargets, packPool } from "../../engine/run";
 import { listStacks, loadProject } from "../../engine/program/project";
 import { resolveTargets } from "../../engine/program/targets";
-import { verdictExitCode } from "../errors";
+import { EXIT, verdictExitCode } from "../errors";
+import { PACKAGE_ROOT } from "../paths";
+
+/** The CLI's version: the package's. */
+const TOOL_VERSION = (require("../../package.json") as { version: string }).version;
 import { ExternalError } from "../../engine/errors";
 import { checkJson } from "../formats/check-json";
 import { checkText, verdictLine } from "../formats/check-text";
 import { checkJunit } from "../formats/junit";
-import { checkMarkdown } from "../formats/markdown";
+import { COMMENT_BUDGET, renderMarkdown } from "../formats/markdown";
 import { checkSarif } from "../formats/sarif";
 import { stackReport } from "../report/build";
 import { compareWithBase } from "../report/compare";
+import { DEFAULT_EXPIRY_WINDOW_DAYS, expiringExemptions, utcDay } from "../report/expiry";
 import type { CheckReport } from "../report/model";
 import { summarize } from "../report/model";
 
@@ -27,17 +34,30 @@ export interface CheckOptions extends ProgramSelection {
     /** Reports to write from this one run: each to its file, or (at most one) to stdout. */
     readonly reports: readonly { readonly format: CheckFormat; readonly output?: string }[];
     readonly base?: string;
+    /** Announce active exemptions that end within this many days (default 30). */
+    readonly warnExpiryWithinDays?: number;
+    /** Exit 1 when an active exemption ends within this many days. */
+    readonly failOnExpiryWithinDays?: number;
+}
+
+/** What a report is judged against besides the run: the day, and the exemption windows. */
+export interface ReportOptions {
+    /** The clock (injectable for tests). */
+    readonly now?: Date;
+    readonly warnExpiryWithinDays?: number;
+    readonly failOnExpiryWithinDays?: number;
 }
 
 export async function runCheck(options: CheckOptions, io: Io): Promise<number> {
     const selection: CheckSelection = { ...options, env: io.env };
+    const reportOptions: ReportOptions = { ...options, now: io.now?.() };
     if (options.base) resolveBase(options.base, options.programDir);
     const targets = resolveTargets(selection.programDir, selection.stacks, selection.config);
     // One pool for the run and, when the pack is the same, for the base's run too.
     const packs = packPool(options.policyPack, targets.length, io.env);
     let report: CheckReport;
     try {
-        report = toReport(await checkTargets(selection, targets, packs));
+        report = toReport(await checkTargets(selection, targets, packs), reportOptions);
         if (options.base) {
             const ref = options.base;
             const baseReport = await withBase(ref, options.programDir, options.policyPack, async base => {
@@ -47,7 +67,7 @@ export async function runCheck(options: CheckOptions, io: Io): Promise<number> {
                 const baseTargets = resolveTargets(base.programDir, wanted, selection.config);
                 const run = await checkTargets({ ...selection, programDir: base.programDir, policyPack: base.packDir },
                     baseTargets, base.packChanged ? undefined : packs);
-                return { report: toReport(run), commit: base.commit };
+                return { report: toReport(run, reportOptions), commit: base.commit };
             }).catch(err => {
                 if (err instanceof ExternalError) throw new ExternalError(`base ${ref}: ${err.message}`);
                 throw err;
@@ -58,39 +78,85 @@ export async function runCheck(options: CheckOptions, io: Io): Promise<number> {
         await packs.stop();
     }
     const written: string[] = [];
+    const write = (file: string, text: string) => {
+        try {
+            fs.writeFileSync(file, text);
+        } catch (err) {
+            throw new ExternalError(`--output ${file}: cannot be written (${(err as NodeJS.ErrnoException).code ?? err})`);
+        }
+    };
     for (const { format, output } of options.reports) {
-        const rendered = render(report, format, io.cwd);
+        if (format === "markdown") {
+            // The comment stays under its budget; when it had to be shortened, the whole report goes beside it.
+            const full = output ? fullReportFile(output) : undefined;
+            const comment = renderMarkdown(report, { budget: COMMENT_BUDGET, fullReport: full && path.basename(full) });
+            if (!output) {
+                io.out(comment.text);
+                continue;
+            }
+            write(output, comment.text);
+            written.push(`markdown: ${output}`);
+            if (comment.truncated && full) {
+                write(full, renderMarkdown(report, { budget: Infinity }).text);
+                written.push(`full markdown: ${full}`);
+            }
+            continue;
+        }
+        const rendered = render(report, format, io.cwd, io.env);
         if (!output) {
             io.out(rendered);
             continue;
         }
-        try {
-            fs.writeFileSync(output, rendered);
-        } catch (err) {
-            throw new ExternalError(`--output ${output}: cannot be written (${(err as NodeJS.ErrnoException).code ?? err})`);
-        }
+        write(output, rendered);
         written.push(`${format}: ${output}`);
     }
     if (written.length > 0) io.err(`${verdictLine(report.summary, report.stacks.length)} (${written.join(", ")})\n`);
-    return verdictExitCode(report.summary);
+    const expiryBlocks = report.expiring.some(e => e.blocking);
+    return expiryBlocks ? EXIT.violations : verdictExitCode(report.summary);
 }
 
-export function toReport(run: CheckRun): CheckReport {
+/** `report.md` -> `report.full.md`: the unshortened Markdown, for the CI artifact. */
+export function fullReportFile(output: string): string {
+    return output.endsWith(".md") ? `${output.slice(0, -3)}.full.md` : `${output}.full.md`;
+}
+
+export function toReport(run: CheckRun, options: ReportOptions = {}): CheckReport {
     const policies = new Map(run.pack.policies.map(p => [p.name, p]));
     const stacks = run.stacks.map(s => stackReport(s.plan, s.evaluation, policies, s.policyConfig.file));
+    const judgedOn = utcDay(options.now ?? new Date());
+    const windowDays = options.warnExpiryWithinDays ?? DEFAULT_EXPIRY_WINDOW_DAYS;
+    const expiring = expiringExemptions(stacks, run.stacks.map(s => s.policyConfig),
+        { today: judgedOn, windowDays, failWithinDays: options.failOnExpiryWithinDays });
     return {
         stacks,
-        summary: summarize(stacks),
+        summary: summarize(stacks, expiring),
         pack: { name: run.pack.name, version: run.pack.version, dir: run.pack.dir, policies: run.pack.policies },
+        expiring,
+        judgedOn,
+        expiryWindowDays: Math.max(windowDays, options.failOnExpiryWithinDays ?? 0),
     };
 }
 
-export function render(report: CheckReport, format: CheckFormat, cwd: string): string {
+/**
+ * Where a reader of a SARIF log learns about the tool: the offline-check documentation at the commit that ran, on
+ * the forge that ran CI (GitHub Actions, GitLab CI), else in this checkout.
+ */
+export function documentationUri(env: NodeJS.ProcessEnv, doc = "docs/offline-check.md"): string {
+    if (env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY) {
+        return `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}/blob/${env.GITHUB_SHA || "HEAD"}/${doc}`;
+    }
+    if (env.CI_PROJECT_URL) return `${env.CI_PROJECT_URL}/-/blob/${env.CI_COMMIT_SHA || "HEAD"}/${doc}`;
+    return pathToFileURL(path.join(PACKAGE_ROOT, doc)).href;
+}
+
+export function render(report: CheckReport, format: CheckFormat, cwd: string, env: NodeJS.ProcessEnv = {}): string {
     switch (format) {
         case "json": return checkJson(report);
-        case "sarif": return checkSarif(report, cwd);
+        case "sarif": return checkSarif(report, cwd, {
+            informationUri: documentationUri(env), rulesUri: documentationUri(env, "docs/policy-pack.md"), version: TOOL_VERSION,
+        });
         case "junit": return checkJunit(report);
-        case "markdown": return checkMarkdown(report);
+        case "markdown": return renderMarkdown(report).text;
         case "text": return checkText(report);
     }
 }

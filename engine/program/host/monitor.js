@@ -10,6 +10,7 @@
 "use strict";
 
 const path = require("path");
+const url = require("url");
 const { answerInvoke } = require("./invokes");
 
 const UNKNOWN_ID = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -74,6 +75,20 @@ function createMonitor(opts) {
         return Object.keys(out).length ? out : undefined;
     }
 
+    /** Where the program declared the resource (see source-position.js), as a path; undefined when not known. */
+    function sourcePosition(req) {
+        const pos = req.getSourceposition ? req.getSourceposition() : undefined;
+        if (!pos || !pos.getUri() || !pos.getLine()) return undefined;
+        const uri = pos.getUri();
+        let file = uri;
+        try {
+            if (uri.startsWith("file:")) file = url.fileURLToPath(uri);
+        } catch {
+            return undefined;
+        }
+        return { file, line: pos.getLine(), column: pos.getColumn() || 1 };
+    }
+
     function secret(value) {
         return value && typeof value === "object" && value[SIG] === SECRET_SIG ? value : { [SIG]: SECRET_SIG, value };
     }
@@ -119,6 +134,7 @@ function createMonitor(opts) {
                 deletedWith: req.getDeletedwith(),
                 importId: req.getImportid(),
                 customTimeouts: timeouts(req.getCustomtimeouts()),
+                source: sourcePosition(req),
                 inputs,
                 outputs: custom ? outputs : {},
             };
@@ -155,7 +171,8 @@ function createMonitor(opts) {
                 provider: req.getProvider(), providers: {}, version: req.getVersion(),
                 pluginDownloadURL: req.getPlugindownloadurl(), dependencies: req.getDependenciesList(),
                 propertyDependencies: {}, ignoreChanges: [], replaceOnChanges: [], aliases: [],
-                additionalSecretOutputs: req.getAdditionalsecretoutputsList(), inputs, outputs: inputs,
+                additionalSecretOutputs: req.getAdditionalsecretoutputsList(), source: sourcePosition(req),
+                inputs, outputs: inputs,
             };
             byUrn.set(urn, record);
             onRecord(record);
