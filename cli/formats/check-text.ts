@@ -5,23 +5,24 @@
 
 import * as path from "path";
 import { expiryAnnouncement } from "../report/expiry";
-import { GroupedFindings, PolicyGroup, groupFindings, groupStackFindings, where } from "../report/groups";
+import { GroupedFindings, PolicyGroup, groupFindings, groupStackFindings } from "../report/groups";
 import type { CheckReport, StackReport, Summary } from "../report/model";
 
-export function checkText(report: CheckReport): string {
+export function checkText(report: CheckReport, cwd?: string): string {
+    const programs = new Map(report.stacks.map(st => [st.stack, st.program]));
     const out: string[] = [verdictLine(report.summary, report.stacks.length), ...summaryTable(report)];
     for (const e of report.expiring) out.push(`${e.blocking ? "FAIL" : "WARNING"}: ${expiryAnnouncement(e)}` +
         (e.declaredAt ? ` [${e.declaredAt.file}:${e.declaredAt.line}]` : ""));
     if (report.base) {
         const b = report.base;
         out.push("", `against ${b.ref} (${b.commit.slice(0, 12)}): ${b.introduced.length} introduced, ${b.fixed.length} fixed`);
-        for (const g of [...groupStackFindings(b.introduced.filter(f => f.level === "mandatory" && !f.exempt), "mandatory"),
-                         ...groupStackFindings(b.introduced.filter(f => f.level === "advisory" || f.exempt), "advisory")]) {
+        for (const g of [...groupStackFindings(b.introduced.filter(f => f.level === "mandatory" && !f.exempt), "mandatory", programs, cwd),
+                         ...groupStackFindings(b.introduced.filter(f => f.level === "advisory" || f.exempt), "advisory", programs, cwd)]) {
             out.push(...policyLines(g, "  + "));
         }
-        for (const g of groupStackFindings(b.fixed, "advisory")) out.push(...policyLines(g, "  - ", false));
+        for (const g of groupStackFindings(b.fixed, "advisory", programs, cwd)) out.push(...policyLines(g, "  - ", false));
     }
-    out.push(...findingLines(groupFindings(report.stacks)));
+    out.push(...findingLines(groupFindings(report.stacks, cwd)));
     for (const stack of report.stacks) out.push(...stackDetails(stack));
     out.push("", verdictLine(report.summary, report.stacks.length));
     return `${out.join("\n")}\n`;
@@ -84,7 +85,7 @@ function policyLines(g: PolicyGroup, indent: string, withFix = true): string[] {
         const [first, ...rest] = m.message.split("\n");
         out.push(`${inner}- ${first}`, ...rest.map(l => `${inner}  ${l}`));
         for (const member of m.members) {
-            const at = where(member.source);
+            const at = member.at;
             out.push(`${inner}    ${member.stack}  ${member.resource}${at ? `  ${at}` : ""}`);
         }
     }

@@ -9,8 +9,8 @@ import { PolicyGroup, groupFindings, where } from "../report/groups";
 import type { CheckReport, StackReport } from "../report/model";
 import { PROGRAM_NAME } from "../paths";
 
-export function checkJunit(report: CheckReport): string {
-    const suites = report.stacks.map(st => suite(st, policyNames(report, st), report));
+export function checkJunit(report: CheckReport, cwd?: string): string {
+    const suites = report.stacks.map(st => suite(st, policyNames(report, st), report, cwd));
     const tests = suites.reduce((n, s) => n + s.tests, 0);
     const failures = suites.reduce((n, s) => n + s.failures, 0);
     const seconds = report.stacks.reduce((n, s) => n + s.timings.planMs + s.timings.evaluationMs, 0) / 1000;
@@ -29,9 +29,9 @@ function policyNames(report: CheckReport, st: StackReport): string[] {
     return [...names].sort();
 }
 
-function suite(st: StackReport, policies: string[], report: CheckReport) {
+function suite(st: StackReport, policies: string[], report: CheckReport, cwd?: string) {
     let failures = 0;
-    const groups = groupFindings([st]);
+    const groups = groupFindings([st], cwd);
     const byPolicy = (list: readonly PolicyGroup[]) => new Map(list.map(g => [g.policy, g]));
     const mandatory = byPolicy(groups.mandatory);
     const advisory = byPolicy(groups.advisory);
@@ -45,7 +45,7 @@ function suite(st: StackReport, policies: string[], report: CheckReport) {
                 `${esc(groupText(blocking))}</failure>`);
         }
         const others = [advisory.get(policy) ? groupText(advisory.get(policy)!) : "",
-            ...exemptLines(exempt.filter(f => f.policy === policy))].filter(Boolean);
+            ...exemptLines(exempt.filter(f => f.policy === policy), st.program, cwd)].filter(Boolean);
         if (others.length > 0) parts.push(`      <system-out>${esc(others.join("\n"))}</system-out>`);
         parts.push(`    </testcase>`);
         return parts.join("\n");
@@ -76,7 +76,7 @@ function groupText(g: PolicyGroup): string {
     for (const m of g.messages) {
         lines.push(`${g.level}: ${m.message}`);
         for (const member of m.members) {
-            const at = where(member.source);
+            const at = member.at;
             lines.push(`  ${at ? `${at}  ` : ""}${member.resource}  (${member.urn})`);
         }
     }
@@ -85,7 +85,7 @@ function groupText(g: PolicyGroup): string {
 }
 
 /** Exempt findings collapsed per exemption: its id, until when, and the resources it covers. */
-function exemptLines(findings: readonly StackReport["findings"][number][]): string[] {
+function exemptLines(findings: readonly StackReport["findings"][number][], programDir: string, cwd?: string): string[] {
     const byId = new Map<string, typeof findings[number][]>();
     for (const f of findings) {
         const id = f.exemption?.id ?? "(unnamed)";
@@ -93,7 +93,7 @@ function exemptLines(findings: readonly StackReport["findings"][number][]): stri
     }
     return [...byId.entries()].map(([id, fs]) =>
         `exempt under ${id} until ${fs[0].exemption?.expires ?? "?"} (${fs.length} finding${fs.length === 1 ? "" : "s"}): ` +
-        fs.map(f => `${f.urn.split("::").pop()}${f.source ? ` ${where(f.source)}` : ""}`).join(", "));
+        fs.map(f => `${f.urn.split("::").pop()}${f.source ? ` ${where(f.source, programDir, cwd)}` : ""}`).join(", "));
 }
 
 function esc(text: string): string {

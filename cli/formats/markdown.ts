@@ -5,7 +5,7 @@
 // shortened first, then whole groups left out, and the comment says where the full report is.
 
 import { daysLeftText } from "../report/expiry";
-import { GroupedFindings, PolicyGroup, groupFindings, groupStackFindings, where } from "../report/groups";
+import { GroupedFindings, PolicyGroup, groupFindings, groupStackFindings } from "../report/groups";
 import type { CheckReport, ReportFinding } from "../report/model";
 import { verdictLine } from "./check-text";
 
@@ -20,6 +20,8 @@ export interface MarkdownOptions {
     readonly budget?: number;
     /** Where the full report is (named in the comment when it had to be shortened). */
     readonly fullReport?: string;
+    /** The directory the check ran from: source lines are shown relative to it. */
+    readonly cwd?: string;
 }
 
 export interface RenderedMarkdown {
@@ -37,15 +39,15 @@ const MEMBER_LIMITS = [Infinity, 25, 10, 5, 3, 1];
 
 export function renderMarkdown(report: CheckReport, options: MarkdownOptions = {}): RenderedMarkdown {
     const budget = options.budget ?? COMMENT_BUDGET;
-    const groups = groupFindings(report.stacks);
+    const groups = groupFindings(report.stacks, options.cwd);
     const head = header(report);
     for (const limit of MEMBER_LIMITS) {
-        const blocks = body(report, groups, limit);
+        const blocks = body(report, groups, limit, options.cwd);
         const full = [...head, ...blocks.map(b => b.text)].join("\n");
         if (full.length + 1 <= budget) return { text: `${full}\n`, truncated: limit !== Infinity };
     }
     // Even with one resource per message it does not fit: keep blocks in order while they fit, then say what is left.
-    const blocks = body(report, groups, 1);
+    const blocks = body(report, groups, 1, options.cwd);
     const out = [...head];
     let size = out.join("\n").length;
     const reserve = 400;
@@ -99,19 +101,20 @@ interface Block {
     readonly findings: number;
 }
 
-function body(report: CheckReport, groups: GroupedFindings, limit: number): Block[] {
+function body(report: CheckReport, groups: GroupedFindings, limit: number, cwd?: string): Block[] {
     const blocks: Block[] = [];
+    const programs = new Map(report.stacks.map(st => [st.stack, st.program]));
     const title = (text: string) => blocks.push({ text, findings: 0 });
     if (report.base) {
         const b = report.base;
         title(`\n#### What this change does, against \`${b.ref}\` (${b.commit.slice(0, 12)}): ` +
             `${b.introduced.length} introduced, ${b.fixed.length} fixed`);
         const introduced = [
-            ...groupStackFindings(b.introduced.filter(f => !f.exempt && f.level === "mandatory"), "mandatory"),
-            ...groupStackFindings(b.introduced.filter(f => f.exempt || f.level === "advisory"), "advisory"),
+            ...groupStackFindings(b.introduced.filter(f => !f.exempt && f.level === "mandatory"), "mandatory", programs, cwd),
+            ...groupStackFindings(b.introduced.filter(f => f.exempt || f.level === "advisory"), "advisory", programs, cwd),
         ];
         for (const g of introduced) blocks.push({ text: policyBlock(g, limit, "➕ introduced"), findings: g.count });
-        for (const g of groupStackFindings(b.fixed, "advisory")) {
+        for (const g of groupStackFindings(b.fixed, "advisory", programs, cwd)) {
             blocks.push({ text: policyBlock(g, limit, "➖ fixed", false), findings: g.count });
         }
     }
@@ -146,7 +149,7 @@ function policyBlock(g: PolicyGroup, limit: number, mark?: string, withFix = tru
     for (const m of g.messages) {
         out.push(`- ${inline(m.message)}`);
         for (const member of m.members.slice(0, limit)) {
-            const at = where(member.source);
+            const at = member.at;
             out.push(`  - \`${member.stack}\` \`${member.resource}\`${at ? ` at \`${at}\`` : ""}`);
         }
         if (m.members.length > limit) out.push(`  - … and ${m.members.length - limit} more`);

@@ -89,7 +89,7 @@ export async function runCheck(options: CheckOptions, io: Io): Promise<number> {
         if (format === "markdown") {
             // The comment stays under its budget; when it had to be shortened, the whole report goes beside it.
             const full = output ? fullReportFile(output) : undefined;
-            const comment = renderMarkdown(report, { budget: COMMENT_BUDGET, fullReport: full && path.basename(full) });
+            const comment = renderMarkdown(report, { budget: COMMENT_BUDGET, fullReport: full && path.basename(full), cwd: io.cwd });
             if (!output) {
                 io.out(comment.text);
                 continue;
@@ -97,7 +97,7 @@ export async function runCheck(options: CheckOptions, io: Io): Promise<number> {
             write(output, comment.text);
             written.push(`markdown: ${output}`);
             if (comment.truncated && full) {
-                write(full, renderMarkdown(report, { budget: Infinity }).text);
+                write(full, renderMarkdown(report, { budget: Infinity, cwd: io.cwd }).text);
                 written.push(`full markdown: ${full}`);
             }
             continue;
@@ -155,8 +155,8 @@ export function render(report: CheckReport, format: CheckFormat, cwd: string, en
         case "sarif": return checkSarif(report, cwd, {
             informationUri: documentationUri(env), rulesUri: documentationUri(env, "docs/policy-pack.md"), version: TOOL_VERSION,
         });
-        case "junit": return checkJunit(report);
-        case "markdown": return renderMarkdown(report).text;
-        case "text": return checkText(report);
+        case "junit": return checkJunit(report, cwd);
+        case "markdown": return renderMarkdown(report, { cwd }).text;
+        case "text": return checkText(report, cwd);
     }
 }

@@ -2,6 +2,7 @@
 // the one message they share (the same text on 22 resources is printed once); exempt findings collapsed per
 // exemption with their count. Every human-readable format renders these groups.
 
+import * as path from "path";
 import type { ExemptionRef, Level, ReportFinding, SourceLocation, StackReport } from "./model";
 
 /** A resource a finding is about, as the groups list it. */
@@ -11,6 +12,8 @@ export interface Member {
     /** `type name` of the resource (or the URN's last parts when the resource is not in the plan). */
     readonly resource: string;
     readonly source: SourceLocation | null;
+    /** `file:line` as the reader finds it from where the check ran; "" when there is no line. */
+    readonly at: string;
 }
 
 export interface MessageGroup {
@@ -45,13 +48,18 @@ interface Located {
     readonly stack: string;
     readonly finding: ReportFinding;
     readonly resource: string;
+    readonly at: string;
 }
 
-/** Groups the findings of the given stacks (of one report). */
-export function groupFindings(stacks: readonly StackReport[]): GroupedFindings {
+/**
+ * Groups the findings of the given stacks (of one report). Source lines are shown relative to `base` (the directory
+ * the check ran from) when given, else relative to each stack's program.
+ */
+export function groupFindings(stacks: readonly StackReport[], base?: string): GroupedFindings {
     const located: Located[] = stacks.flatMap(st => {
         const names = new Map(st.resources.map(r => [r.urn, `${r.type} ${r.name}`]));
-        return st.findings.map(f => ({ stack: st.stack, finding: f, resource: names.get(f.urn) ?? shortUrn(f.urn) }));
+        return st.findings.map(f => ({ stack: st.stack, finding: f, resource: names.get(f.urn) ?? shortUrn(f.urn),
+            at: where(f.source, st.program, base) }));
     });
     return {
         mandatory: byPolicy(located.filter(l => !l.finding.exempt && l.finding.level === "mandatory"), "mandatory"),
@@ -61,9 +69,10 @@ export function groupFindings(stacks: readonly StackReport[]): GroupedFindings {
 }
 
 /** Groups findings that belong to different stacks of a comparison (`--base`), each carrying its stack. */
-export function groupStackFindings(findings: readonly (ReportFinding & { readonly stack: string })[],
-                                   level: Level): PolicyGroup[] {
-    return byPolicy(findings.map(f => ({ stack: f.stack, finding: f, resource: shortUrn(f.urn) })), level);
+export function groupStackFindings(findings: readonly (ReportFinding & { readonly stack: string })[], level: Level,
+                                   programs: ReadonlyMap<string, string> = new Map(), base?: string): PolicyGroup[] {
+    return byPolicy(findings.map(f => ({ stack: f.stack, finding: f, resource: shortUrn(f.urn),
+        at: where(f.source ?? null, programs.get(f.stack) ?? "", base) })), level);
 }
 
 function byPolicy(found: readonly Located[], level: Level): PolicyGroup[] {
@@ -72,7 +81,7 @@ function byPolicy(found: readonly Located[], level: Level): PolicyGroup[] {
     const groups = [...policies.entries()].map(([policy, all]) => {
         const messages = new Map<string, Member[]>();
         for (const l of all) {
-            const member = { stack: l.stack, urn: l.finding.urn, resource: l.resource, source: l.finding.source ?? null };
+            const member = { stack: l.stack, urn: l.finding.urn, resource: l.resource, source: l.finding.source ?? null, at: l.at };
             messages.set(l.finding.message, [...(messages.get(l.finding.message) ?? []), member]);
         }
         const first = all[0].finding;
@@ -106,9 +115,13 @@ function byExemption(found: readonly Located[]): ExemptionGroup[] {
     }).sort((a, b) => a.expires.localeCompare(b.expires) || a.id.localeCompare(b.id));
 }
 
-/** `file:line` of a source location. */
-export function where(source: SourceLocation | null): string {
-    return source ? `${source.file}:${source.line}` : "";
+/** `file:line` of a source location, the file relative to `base` when given (else to the program). */
+export function where(source: SourceLocation | null, programDir: string, base?: string): string {
+    if (!source) return "";
+    const file = base && programDir
+        ? path.relative(base, path.resolve(programDir, source.file)).split(path.sep).join("/")
+        : source.file;
+    return `${file}:${source.line}`;
 }
 
 /** The type's last part and the name, from a URN. */
