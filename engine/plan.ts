@@ -48,6 +48,13 @@ export interface PlannedResource {
     readonly remote?: boolean;
     /** Where the program declared it; absent for default providers and resources the program's runtime declares. */
     readonly source?: SourcePosition;
+    /**
+     * Outputs (dotted paths, `id` included) that a real preview leaves unknown and the offline engine predicted
+     * from the inputs, as the provider will compute them (engine/program/host/predictions.js).
+     */
+    readonly predicted?: readonly string[];
+    /** Provider settings a prediction had to fill with a placeholder (e.g. `azure-native:subscriptionId`). */
+    readonly predictionPlaceholders?: readonly string[];
 }
 
 export interface InvokeRecord {

@@ -15,15 +15,14 @@ export interface Selection {
     readonly stacks: readonly string[];
     readonly config: Readonly<Record<string, string>>;
     readonly env: NodeJS.ProcessEnv;
+    /** Predict provider-derived outputs (default true); false answers exactly as a real preview does. */
+    readonly predict?: boolean;
 }
 
 export async function planStacks(selection: Selection): Promise<StackPlan[]> {
     const targets = resolveTargets(selection.programDir, selection.stacks, selection.config);
-    return planTargets(targets, selection.env);
-}
-
-function planTargets(targets: readonly StackTarget[], env: NodeJS.ProcessEnv): Promise<StackPlan[]> {
-    return mapLimit(targets, programConcurrency(env), target => planStack(target, { env }));
+    return mapLimit(targets, programConcurrency(selection.env),
+        target => planStack(target, { env: selection.env, predict: selection.predict }));
 }
 
 /** A policy as the reports describe it. */
@@ -93,7 +92,7 @@ export async function checkTargets(selection: CheckSelection, targets: readonly 
             });
             const judge = judgeStack(configured);
             backlog = () => judge.backlog;
-            const plan = await planStack(target, { env: selection.env, onResource: r => judge.add(r) });
+            const plan = await planStack(target, { env: selection.env, predict: selection.predict, onResource: r => judge.add(r) });
             judged[i] = (async () => {
                 const evaluation = await external(`policy pack on stack ${plan.stack}`, () => judge.finish(plan));
                 // Only a pack that judged its stack to the end serves the next one.

@@ -27,6 +27,7 @@ export function stackReport(plan: StackPlan, evaluation: StackEvaluation | undef
             urn: r.urn, type: r.type, name: r.name, parent: r.parent || null,
             inputs: plain(inputsOf(r)) as Record<string, unknown>,
             source: located(r),
+            ...(r.predicted?.length ? { predicted: r.predicted } : {}),
         })),
         findings: (evaluation?.findings ?? []).map(f => ({
             ...reportFinding(f, byUrn, policies), source: located(byUrn.get(f.urn)),

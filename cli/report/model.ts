@@ -34,6 +34,8 @@ export interface ReportResource {
     readonly inputs: Record<string, unknown>;
     /** Where the program declared it; null for default providers and the root Stack. */
     readonly source: SourceLocation | null;
+    /** Outputs the offline engine predicted from the inputs (a real preview leaves them unknown), when any. */
+    readonly predicted?: readonly string[];
 }
 
 export interface ReportFinding {

@@ -4,7 +4,7 @@
 import { fork } from "child_process";
 import * as path from "path";
 import { ExternalError, oneLine } from "../errors";
-import type { PlannedResource, StackPlan } from "../plan";
+import type { InvokeRecord, PlannedResource, StackPlan } from "../plan";
 import { DefaultProviders, RawRegistration } from "./providers";
 import type { StackTarget } from "./targets";
 import { ROOT_STACK_TYPE } from "../plan";
@@ -16,6 +16,11 @@ export interface RunSettings {
     readonly preview?: boolean;
     /** The caller's environment; PULUMI_NODEJS_TRANSPILE_ONLY there wins over our default. */
     readonly env?: NodeJS.ProcessEnv;
+    /**
+     * Predict the outputs a provider derives from inputs alone (resource ids, Key Vault URIs...) instead of leaving
+     * them unknown as a real preview does (host/predictions.js). Default true.
+     */
+    readonly predict?: boolean;
     /** Milliseconds before a program is stopped. */
     readonly timeoutMs?: number;
     /**
@@ -32,7 +37,7 @@ type HostEvent = { resource: RawRegistration } | { urn: string; outputs: Record<
 interface HostAnswer {
     ok: boolean;
     result?: { runtime: { dir: string; version: string };
-               invokes: { token: string; source: "config" | "placeholder" | "none" }[]; programMs: number };
+               invokes: InvokeRecord[]; programMs: number };
     error?: { kind: string; name?: string; message: string; where?: string };
 }
 
@@ -65,6 +70,7 @@ export async function planStack(target: StackTarget, settings: RunSettings = {})
         stack: target.stack,
         organization: env.PULUMI_NODEJS_ORGANIZATION ?? "organization",
         preview,
+        predict: settings.predict ?? true,
         config: target.config,
         secretKeys: target.secretKeys,
         env: languageHostEnv(target, preview, env),
@@ -73,10 +79,15 @@ export async function planStack(target: StackTarget, settings: RunSettings = {})
     const resources: PlannedResource[] = [];
     const at = new Map<string, number>();
     const remote: string[] = [];
+    const predicted = { resources: 0, placeholders: new Set<string>() };
     const onEvents = (events: HostEvent[]) => {
         for (const event of events) {
             if ("resource" in event) {
                 if (event.resource.remote) remote.push(event.resource.type);
+                if (event.resource.predicted?.length) {
+                    predicted.resources++;
+                    for (const p of event.resource.predictionPlaceholders ?? []) predicted.placeholders.add(p);
+                }
                 for (const r of providers.add(event.resource)) {
                     at.set(r.urn, resources.length);
                     resources.push(r);
@@ -107,7 +118,7 @@ export async function planStack(target: StackTarget, settings: RunSettings = {})
         resources,
         outputs: root?.outputs ?? {},
         invokes: result.invokes,
-        notes: fidelityNotes(result, remote),
+        notes: [...fidelityNotes(result, remote), ...predictionNotes(predicted)],
         timings: { programMs: result.programMs, totalMs: Date.now() - started },
     };
 }
@@ -121,6 +132,17 @@ function fidelityNotes(result: NonNullable<HostAnswer["result"]>, remoteTypes: r
     if (unanswered.length) notes.push(`invokes with no offline answer (empty result): ${unanswered.join(", ")}`);
     if (remoteTypes.length) {
         notes.push(`multi-language components, whose children cannot be planned offline: ${[...new Set(remoteTypes)].join(", ")}`);
+    }
+    return notes;
+}
+
+function predictionNotes(p: { resources: number; placeholders: ReadonlySet<string> }): string[] {
+    if (p.resources === 0) return [];
+    const notes = [`outputs of ${p.resources} resource${p.resources === 1 ? "" : "s"} predicted from their inputs, as the ` +
+        "provider derives them (resource ids, Key Vault and key URIs, storage endpoints): a real preview leaves them " +
+        "unknown; rules judged the predicted values (resources[].predicted in the JSON report)"];
+    if (p.placeholders.size > 0) {
+        notes.push(`predicted ids use a placeholder for ${[...p.placeholders].join(", ")} (set it in the stack's config for the real values)`);
     }
     return notes;
 }

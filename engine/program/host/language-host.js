@@ -16,6 +16,7 @@
 const path = require("path");
 const { createMonitor } = require("./monitor");
 const { skipUnreadTraces } = require("./unread-traces");
+const { deferInvokesOnPredicted } = require("./predictions");
 
 /** Events sent in one message at most; more wait for the next turn of the event loop. */
 const EVENTS_PER_MESSAGE = 256;
@@ -122,6 +123,7 @@ async function runJob(job) {
     const mock = settings.getMonitor();
     const stream = eventStream();
     const recorder = createMonitor({ runtimeDir, project: job.project, stack: job.stack, preview: job.preview,
+                                     predict: job.predict,
                                      config: job.config, secretKeys: job.secretKeys,
                                      onRecord: stream.resource, onOutputs: stream.outputs });
     for (const method of ["registerResource", "registerResourceOutputs", "readResource", "invoke", "call"]) {
@@ -138,6 +140,7 @@ async function runJob(job) {
 
     // Before the program loads: traces nobody reads offline are not captured (see unread-traces.js).
     skipUnreadTraces(runtimeDir);
+    if (job.preview && job.predict) deferInvokesOnPredicted(runtimeDir, recorder.isPredicted);
     const { run } = loadRunner(runtimeDir);
     const started = Date.now();
     try {
