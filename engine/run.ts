@@ -1,6 +1,7 @@
 // The two things the commands do: plan stacks (programs in parallel child processes) and check them (the same,
 // with a policy pack beside each running program, judging its resources as they are registered).
 
+import * as path from "path";
 import { ExternalError } from "./errors";
 import { StackEvaluation, judgeStack } from "./policy/evaluate";
 import { PackPool } from "./policy/pack-pool";
@@ -9,6 +10,8 @@ import { PolicyConfigChoice, loadPolicyConfig } from "./policy/policy-config";
 import { mapLimit, packConcurrency, programConcurrency } from "./pool";
 import { planStack } from "./program/program-runner";
 import { StackTarget, resolveTargets } from "./program/targets";
+import { Drift, compareWithState } from "./state/drift";
+import { deployedPlan, readStackExport } from "./state/stack-export";
 
 export interface Selection {
     readonly programDir: string;
@@ -44,6 +47,10 @@ export interface CheckedStack {
     readonly plan: StackPlan;
     readonly evaluation: StackEvaluation;
     readonly policyConfig: PolicyConfigChoice;
+    /** Judged from a deployed state (`--state`): the file it came from. */
+    readonly stateFile?: string;
+    /** With a state and the program: where the code and the deployed state differ. */
+    readonly drift?: Drift;
 }
 
 export interface CheckRun {
@@ -109,6 +116,68 @@ export async function checkTargets(selection: CheckSelection, targets: readonly 
             remediationSteps: p.remediationSteps || undefined,
         }));
         return { pack: { name: info.name, version: info.version, dir: selection.policyPack, policies }, stacks };
+    } finally {
+        if (!shared) await pool.stop();
+    }
+}
+
+export interface StateSelection extends CheckSelection {
+    /** The `pulumi stack export` document. */
+    readonly stateFile: string;
+    /** Also run the program for the state's stack and report where code and state differ. */
+    readonly compareWithProgram: boolean;
+}
+
+/**
+ * Judges a deployed stack from its exported state, with the same pack and policy config as its code: resource
+ * policies see the inputs the backend holds (what the engine last sent the provider), stack policies the outputs.
+ * Nothing is remediated (the state is not changed). The stack's config comes from the program's settings file for
+ * that stack when the program has one.
+ */
+export async function checkState(selection: StateSelection, shared?: PackPool): Promise<CheckRun> {
+    const deployed = readStackExport(selection.stateFile);
+    let target: StackTarget | undefined;
+    try {
+        [target] = resolveTargets(selection.programDir, [deployed.stack], selection.config);
+    } catch (err) {
+        // The program does not know the state's stack: judged without its config, unless the code was asked for.
+        if (selection.compareWithProgram) throw err;
+    }
+    if (target && target.project.name !== deployed.project) {
+        throw new ExternalError(`--state ${selection.stateFile}: the state is of project ${deployed.project}, the program ` +
+            `at ${selection.programDir} is ${target.project.name}`);
+    }
+    const policyConfig = loadPolicyConfig(selection.policyPack, deployed.stack, selection.policyConfig);
+    const plan = deployedPlan(deployed, selection.programDir,
+        target?.stackFile ? path.relative(target.project.dir, target.stackFile) : null);
+    const pool = shared ?? packPool(selection.policyPack, 1, selection.env);
+    try {
+        const acquired = await external(`policy pack ${pool.dir}`, () => pool.acquire(() => plan.resources.length));
+        const evaluation = await external(`policy pack on the state of ${deployed.stack}`, async () => {
+            await pool.configure(acquired, policyConfig.config);
+            await acquired.pack.configureStack({
+                project: deployed.project, stack: deployed.stack,
+                organization: selection.env.PULUMI_NODEJS_ORGANIZATION ?? "organization",
+                dryRun: false, config: { ...(target?.config ?? {}) }, configSecretKeys: [...(target?.secretKeys ?? [])],
+            });
+            const judge = judgeStack(Promise.resolve({ pack: acquired.pack, remediate: false }));
+            for (const r of plan.resources) judge.add(r);
+            return judge.finish(plan);
+        });
+        pool.release(acquired);
+        let drift: Drift | undefined;
+        if (selection.compareWithProgram && target) {
+            const code = await planStack(target, { env: selection.env, predict: selection.predict });
+            drift = compareWithState(code, plan);
+        }
+        const info = await external("policy pack", () => pool.info());
+        const policies = info.policies.map(p => ({
+            name: p.name, description: p.description || undefined, remediationSteps: p.remediationSteps || undefined,
+        }));
+        return {
+            pack: { name: info.name, version: info.version, dir: selection.policyPack, policies },
+            stacks: [{ plan, evaluation, policyConfig, stateFile: selection.stateFile, drift }],
+        };
     } finally {
         if (!shared) await pool.stop();
     }

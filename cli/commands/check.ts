@@ -15,6 +15,7 @@ export const check: Command = {
     help: `usage: ${PROGRAM_NAME} check [--stack NAME]... [--program DIR] [--config KEY=VALUE]...
          [--policy-pack DIR] [--policy-config FILE] [--format text|json|sarif|junit|markdown]
          [--output FILE] [--base GIT_REF] [--warn-expiry-within DAYS] [--fail-on-expiry-within DAYS]
+       ${PROGRAM_NAME} check --state FILE [--program DIR] [--policy-pack DIR] [--policy-config FILE] [--format ...]
 
 ${PROGRAM_HELP}
   --policy-pack DIR     the policy pack; default: this repository's policies/
@@ -24,6 +25,8 @@ ${PROGRAM_HELP}
   --output FILE         write the report there instead of stdout (the verdict line goes to stderr); repeat
                         --format/--output in pairs to write several reports from one run
   --base GIT_REF        also check that commit and report which findings the change introduces and fixes
+  --state FILE          judge a deployed stack from \`pulumi stack export\` output instead of the code; with
+                        --program, also report where the code and the deployed state differ
   --warn-expiry-within DAYS
                         announce active exemptions that end within DAYS days; default 30
   --fail-on-expiry-within DAYS
@@ -38,6 +41,7 @@ exit status: 0 no mandatory finding, 1 at least one (or an exemption ending with
         format: { type: "string", multiple: true },
         output: { type: "string", multiple: true },
         base: { type: "string" },
+        state: { type: "string" },
         "warn-expiry-within": { type: "string" },
         "fail-on-expiry-within": { type: "string" },
     },
@@ -50,12 +54,16 @@ exit status: 0 no mandatory finding, 1 at least one (or an exemption ending with
             throw new UsageError(`${formats.length} formats need as many --output files (got ${outputs.length})`);
         }
         if (outputs.length > formats.length) throw new UsageError("more --output files than --format values");
+        const state = resolve(values.state);
+        if (state && values.stack) throw new UsageError("--state judges the stack the state is of: leave out --stack");
+        if (state && values.base) throw new UsageError("--state and --base cannot be combined: --base compares two commits of the code");
         return runCheck({
             ...programSelection(values, io.cwd, PACKAGE_ROOT),
             policyPack: resolve(values["policy-pack"]) ?? DEFAULT_POLICY_PACK,
             policyConfig: resolve(values["policy-config"]),
             reports: formats.map((format, i) => ({ format, output: outputs[i] })),
             base: values.base as string | undefined,
+            state: state ? { file: state, compareWithProgram: values.program !== undefined } : undefined,
             warnExpiryWithinDays: days("warn-expiry-within", values["warn-expiry-within"]),
             failOnExpiryWithinDays: days("fail-on-expiry-within", values["fail-on-expiry-within"]),
         }, io);

@@ -5,7 +5,7 @@
 
 import * as path from "path";
 import { expiryAnnouncement } from "../report/expiry";
-import { GroupedFindings, PolicyGroup, groupFindings, groupStackFindings } from "../report/groups";
+import { GroupedFindings, PolicyGroup, groupFindings, groupStackFindings, shortUrn } from "../report/groups";
 import type { CheckReport, StackReport, Summary } from "../report/model";
 
 export function checkText(report: CheckReport, cwd?: string): string {
@@ -94,9 +94,19 @@ function policyLines(g: PolicyGroup, indent: string, withFix = true): string[] {
 
 /** Per stack, what is not a finding: remediations the pack applied and where the offline run differs. */
 function stackDetails(stack: StackReport): string[] {
-    if (stack.remediations.length === 0 && stack.notes.length === 0) return [];
+    if (stack.remediations.length === 0 && stack.notes.length === 0 && !stack.state) return [];
     const names = new Map(stack.resources.map(r => [r.urn, `${r.type} ${r.name}`]));
     const out = ["", `stack ${stack.stack}:`];
+    if (stack.state) out.push(`  judged from its deployed state: ${stack.state.file}`);
+    const drift = stack.state?.drift;
+    if (drift) {
+        const total = drift.onlyInCode.length + drift.onlyInState.length + drift.changed.length;
+        out.push(`  code and deployed state: ${total === 0 ? "no difference" : `${total} difference${total === 1 ? "" : "s"}`}` +
+            (drift.notCompared > 0 ? ` (${drift.notCompared} unknown or secret inputs not compared)` : ""));
+        for (const urn of drift.onlyInCode) out.push(`    + ${shortUrn(urn)}  (in the code, not deployed: the next update creates it)`);
+        for (const urn of drift.onlyInState) out.push(`    - ${shortUrn(urn)}  (deployed, not in the code: the next update deletes it)`);
+        for (const c of drift.changed) out.push(`    ~ ${shortUrn(c.urn)}  (${c.keys.join(", ")} differ)`);
+    }
     for (const r of stack.remediations) {
         const changes = Object.entries(r.changes).map(([k, [a, b]]) => `${k}: ${JSON.stringify(a)} -> ${JSON.stringify(b)}`);
         out.push(`  remediated${r.policy ? ` by ${r.policy}` : ""}: ${names.get(r.urn) ?? r.urn}: ${changes.join(", ")}`);

@@ -5,7 +5,7 @@
 // shortened first, then whole groups left out, and the comment says where the full report is.
 
 import { daysLeftText } from "../report/expiry";
-import { GroupedFindings, PolicyGroup, groupFindings, groupStackFindings } from "../report/groups";
+import { GroupedFindings, PolicyGroup, groupFindings, groupStackFindings, shortUrn } from "../report/groups";
 import type { CheckReport, ReportFinding } from "../report/model";
 import { verdictLine } from "./check-text";
 
@@ -136,6 +136,21 @@ function body(report: CheckReport, groups: GroupedFindings, limit: number, cwd?:
                 "| exemption | stacks | findings | policies | until | reference |", "|---|---|---:|---|---|---|",
                 ...rows, "\n</details>"].join("\n"),
             findings: sum(groups.exempt),
+        });
+    }
+    for (const st of report.stacks) {
+        const drift = st.state?.drift;
+        if (!drift) continue;
+        const rows = [
+            ...drift.onlyInCode.map(u => `| ➕ in the code, not deployed | \`${shortUrn(u)}\` |`),
+            ...drift.onlyInState.map(u => `| ➖ deployed, not in the code | \`${shortUrn(u)}\` |`),
+            ...drift.changed.map(c => `| ✏️ ${c.keys.map(k => `\`${k}\``).join(", ")} differ | \`${shortUrn(c.urn)}\` |`),
+        ];
+        blocks.push({
+            text: [`\n#### Code and deployed state of \`${st.stack}\`: ${rows.length === 0 ? "no difference" : `${rows.length} differences`}` +
+                (drift.notCompared > 0 ? ` (${drift.notCompared} unknown or secret inputs not compared)` : ""),
+                ...(rows.length ? ["", "| difference | resource |", "|---|---|", ...rows] : [])].join("\n"),
+            findings: rows.length,
         });
     }
     const notes = report.stacks.flatMap(st => st.notes.map(n => `- \`${st.stack}\`: ${inline(n)}`));

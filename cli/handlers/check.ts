@@ -6,7 +6,7 @@ import { pathToFileURL } from "url";
 import type { Io } from "../commands/command";
 import type { ProgramSelection } from "../commands/common";
 import { resolveBase, withBase } from "../base";
-import { CheckRun, CheckSelection, checkTargets, packPool } from "../../engine/run";
+import { CheckRun, CheckSelection, checkState, checkTargets, packPool } from "../../engine/run";
 import { listStacks, loadProject } from "../../engine/program/project";
 import { resolveTargets } from "../../engine/program/targets";
 import { EXIT, verdictExitCode } from "../errors";
@@ -34,6 +34,8 @@ export interface CheckOptions extends ProgramSelection {
     /** Reports to write from this one run: each to its file, or (at most one) to stdout. */
     readonly reports: readonly { readonly format: CheckFormat; readonly output?: string }[];
     readonly base?: string;
+    /** Judge a deployed stack from its exported state instead of the code. */
+    readonly state?: { readonly file: string; readonly compareWithProgram: boolean };
     /** Announce active exemptions that end within this many days (default 30). */
     readonly warnExpiryWithinDays?: number;
     /** Exit 1 when an active exemption ends within this many days. */
@@ -51,6 +53,10 @@ export interface ReportOptions {
 export async function runCheck(options: CheckOptions, io: Io): Promise<number> {
     const selection: CheckSelection = { ...options, env: io.env };
     const reportOptions: ReportOptions = { ...options, now: io.now?.() };
+    if (options.state) {
+        const run = await checkState({ ...selection, stateFile: options.state.file, compareWithProgram: options.state.compareWithProgram });
+        return writeReports(toReport(run, reportOptions), options, io);
+    }
     if (options.base) resolveBase(options.base, options.programDir);
     const targets = resolveTargets(selection.programDir, selection.stacks, selection.config);
     // One pool for the run and, when the pack is the same, for the base's run too.
@@ -77,6 +83,11 @@ export async function runCheck(options: CheckOptions, io: Io): Promise<number> {
     } finally {
         await packs.stop();
     }
+    return writeReports(report, options, io);
+}
+
+/** Writes each report asked for; returns the exit code of the verdict. */
+function writeReports(report: CheckReport, options: CheckOptions, io: Io): number {
     const written: string[] = [];
     const write = (file: string, text: string) => {
         try {
@@ -122,7 +133,10 @@ export function fullReportFile(output: string): string {
 
 export function toReport(run: CheckRun, options: ReportOptions = {}): CheckReport {
     const policies = new Map(run.pack.policies.map(p => [p.name, p]));
-    const stacks = run.stacks.map(s => stackReport(s.plan, s.evaluation, policies, s.policyConfig.file));
+    const stacks = run.stacks.map(s => ({
+        ...stackReport(s.plan, s.evaluation, policies, s.policyConfig.file),
+        ...(s.stateFile ? { state: { file: s.stateFile, ...(s.drift ? { drift: s.drift } : {}) } } : {}),
+    }));
     const judgedOn = utcDay(options.now ?? new Date());
     const windowDays = options.warnExpiryWithinDays ?? DEFAULT_EXPIRY_WINDOW_DAYS;
     const expiring = expiringExemptions(stacks, run.stacks.map(s => s.policyConfig),

@@ -2,6 +2,7 @@
 // specified by cli/schema/check-report.schema.json.
 
 import type { PolicySummary } from "../../engine/run";
+import type { Drift } from "../../engine/state/drift";
 
 export type { PolicySummary };
 
@@ -81,6 +82,12 @@ export interface StackReport {
     readonly notes: readonly string[];
     readonly policyConfig: string | null;
     readonly timings: { readonly planMs: number; readonly evaluationMs: number };
+    /** Set when the stack was judged from its deployed state (`--state`) rather than its code. */
+    readonly state?: {
+        readonly file: string;
+        /** With `--program`: where the code and the deployed state differ. */
+        readonly drift?: Drift;
+    };
 }
 
 export interface Summary {
