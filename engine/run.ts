@@ -58,9 +58,20 @@ export interface CheckRun {
     readonly stacks: readonly CheckedStack[];
 }
 
+/** How far a stack's check is: resources registered by its program, and judged by the pack. */
+export interface StackProgress {
+    readonly stack: string;
+    readonly registered: number;
+    readonly judged: number;
+    /** The program has ended and every resource and the stack policies are judged. */
+    readonly finished: boolean;
+}
+
 export interface CheckSelection extends Selection {
     readonly policyPack: string;
     readonly policyConfig?: string;
+    /** Called as resources are registered and judged (a long check shows its progress). */
+    readonly onProgress?: (progress: StackProgress) => void;
 }
 
 /**
@@ -99,9 +110,17 @@ export async function checkTargets(selection: CheckSelection, targets: readonly 
             });
             const judge = judgeStack(configured);
             backlog = () => judge.backlog;
-            const plan = await planStack(target, { env: selection.env, predict: selection.predict, onResource: r => judge.add(r) });
+            let registered = 0;
+            const report = (finished: boolean) => selection.onProgress?.({
+                stack: target.stack, registered, judged: registered - judge.backlog, finished,
+            });
+            const plan = await planStack(target, {
+                env: selection.env, predict: selection.predict,
+                onResource: r => { judge.add(r); registered++; report(false); },
+            });
             judged[i] = (async () => {
                 const evaluation = await external(`policy pack on stack ${plan.stack}`, () => judge.finish(plan));
+                report(true);
                 // Only a pack that judged its stack to the end serves the next one.
                 pool.release(await acquired);
                 return { plan, evaluation, policyConfig: configs[i] };

@@ -25,6 +25,7 @@ import { compareWithBase } from "../report/compare";
 import { DEFAULT_EXPIRY_WINDOW_DAYS, expiringExemptions, utcDay } from "../report/expiry";
 import type { CheckReport } from "../report/model";
 import { summarize } from "../report/model";
+import { ProgressLine, progressLine } from "../report/progress";
 
 export type CheckFormat = "text" | "json" | "sarif" | "junit" | "markdown";
 
@@ -51,10 +52,21 @@ export interface ReportOptions {
 }
 
 export async function runCheck(options: CheckOptions, io: Io): Promise<number> {
-    const selection: CheckSelection = { ...options, env: io.env };
+    // On a terminal, a long check shows how far it is; piped and CI output stay as they are.
+    const progress = io.interactive ? progressLine(io.err) : undefined;
+    try {
+        return await check(options, io, progress);
+    } finally {
+        progress?.stop();
+    }
+}
+
+async function check(options: CheckOptions, io: Io, progress?: ProgressLine): Promise<number> {
+    const selection: CheckSelection = { ...options, env: io.env, onProgress: progress?.update };
     const reportOptions: ReportOptions = { ...options, now: io.now?.() };
     if (options.state) {
         const run = await checkState({ ...selection, stateFile: options.state.file, compareWithProgram: options.state.compareWithProgram });
+        progress?.stop();
         return writeReports(toReport(run, reportOptions), options, io);
     }
     if (options.base) resolveBase(options.base, options.programDir);
@@ -83,6 +95,7 @@ export async function runCheck(options: CheckOptions, io: Io): Promise<number> {
     } finally {
         await packs.stop();
     }
+    progress?.stop();
     return writeReports(report, options, io);
 }
 
