@@ -46,17 +46,24 @@ export function renderMarkdown(report: CheckReport, options: MarkdownOptions = {
         const full = [...head, ...blocks.map(b => b.text)].join("\n");
         if (full.length + 1 <= budget) return { text: `${full}\n`, truncated: limit !== Infinity };
     }
-    // Even with one resource per message it does not fit: keep blocks in order while they fit, then say what is left.
-    const blocks = body(report, groups, 1, options.cwd);
+    // Even with one resource per message it does not fit: keep blocks in order while they fit (the last one cut
+    // message by message), then say what is left.
+    const blocks = body(report, groups, 1, options.cwd, options.budget);
     const out = [...head];
     let size = out.join("\n").length;
     const reserve = 400;
     let left = 0;
     for (const b of blocks) {
-        if (left === 0 && size + b.text.length + 1 + reserve <= budget) {
+        const room = budget - reserve - size - 1;
+        if (left === 0 && b.text.length <= room) {
             out.push(b.text);
             size += b.text.length + 1;
-        } else if (b.findings > 0) {
+        } else if (left === 0 && b.cut && room > 200) {
+            const cut = b.cut(room);
+            out.push(cut.text);
+            size += cut.text.length + 1;
+            left += b.findings - cut.findings;
+        } else {
             left += b.findings;
         }
     }
@@ -99,9 +106,11 @@ interface Block {
     readonly text: string;
     /** Findings the block shows (0 for titles). */
     readonly findings: number;
+    /** The block cut to at most `chars` characters, message by message, and the findings it still shows. */
+    readonly cut?: (chars: number) => { readonly text: string; readonly findings: number };
 }
 
-function body(report: CheckReport, groups: GroupedFindings, limit: number, cwd?: string): Block[] {
+function body(report: CheckReport, groups: GroupedFindings, limit: number, cwd?: string, _budget?: number): Block[] {
     const blocks: Block[] = [];
     const programs = new Map(report.stacks.map(st => [st.stack, st.program]));
     const title = (text: string) => blocks.push({ text, findings: 0 });
@@ -120,7 +129,9 @@ function body(report: CheckReport, groups: GroupedFindings, limit: number, cwd?:
     }
     if (groups.mandatory.length > 0) {
         title(`\n#### Mandatory findings (${sum(groups.mandatory)})`);
-        for (const g of groups.mandatory) blocks.push({ text: policyBlock(g, limit), findings: g.count });
+        for (const g of groups.mandatory) {
+            blocks.push({ text: policyBlock(g, limit), findings: g.count, cut: chars => policyBlockCut(g, limit, chars) });
+        }
     }
     if (groups.advisory.length > 0) {
         title(`\n<details><summary>Advisory findings (${sum(groups.advisory)})</summary>\n`);
@@ -159,17 +170,43 @@ function body(report: CheckReport, groups: GroupedFindings, limit: number, cwd?:
 }
 
 function policyBlock(g: PolicyGroup, limit: number, mark?: string, withFix = true): string {
-    const out = [`\n**${mark ? `${mark} ` : ""}\`${g.policy}\`** (${g.level}, ${g.count})` +
-        (withFix && g.remediation ? `: ${inline(g.remediation)}` : "")];
-    for (const m of g.messages) {
-        out.push(`- ${inline(m.message)}`);
+    const { head, messages } = policyChunks(g, limit, mark, withFix);
+    return [head, ...messages].join("\n");
+}
+
+/** A policy's title line, and one chunk per message (the message and its resources). */
+function policyChunks(g: PolicyGroup, limit: number, mark?: string, withFix = true): { head: string; messages: string[] } {
+    const head = `\n**${mark ? `${mark} ` : ""}\`${g.policy}\`** (${g.level}, ${g.count})` +
+        (withFix && g.remediation ? `: ${inline(g.remediation)}` : "");
+    const messages = g.messages.map(m => {
+        const out = [`- ${inline(m.message)}`];
         for (const member of m.members.slice(0, limit)) {
             const at = member.at;
             out.push(`  - \`${member.stack}\` \`${member.resource}\`${at ? ` at \`${at}\`` : ""}`);
         }
         if (m.members.length > limit) out.push(`  - … and ${m.members.length - limit} more`);
+        return out.join("\n");
+    });
+    return { head, messages };
+}
+
+/** A policy's block with as many of its messages as fit in `chars`, and a line saying how many are left out. */
+function policyBlockCut(g: PolicyGroup, limit: number, chars: number): { text: string; findings: number } {
+    const { head, messages } = policyChunks(g, limit);
+    const out = [head];
+    let size = head.length;
+    let shown = 0;
+    let kept = 0;
+    for (const [i, text] of messages.entries()) {
+        if (size + text.length + 1 + 160 > chars) break;
+        out.push(text);
+        size += text.length + 1;
+        shown += g.messages[i].members.length;
+        kept++;
     }
-    return out.join("\n");
+    const rest = g.messages.length - kept;
+    if (rest > 0) out.push(`- … and ${rest} more messages of \`${g.policy}\` (${g.count - shown} findings) in the full report`);
+    return { text: out.join("\n"), findings: shown };
 }
 
 function sum(groups: readonly { readonly count: number }[]): number {

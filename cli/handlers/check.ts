@@ -100,7 +100,7 @@ async function check(options: CheckOptions, io: Io, progress?: ProgressLine): Pr
 }
 
 /** Writes each report asked for; returns the exit code of the verdict. */
-function writeReports(report: CheckReport, options: CheckOptions, io: Io): number {
+export function writeReports(report: CheckReport, options: Pick<CheckOptions, "reports">, io: Io): number {
     const written: string[] = [];
     const write = (file: string, text: string) => {
         try {
