@@ -133,10 +133,10 @@ describe("check against a small policy pack", () => {
         const sarif = JSON.parse(render(open, "sarif", ROOT));
         const at = (name: string) => sarif.runs[0].results
             .find((r: any) => r.properties.urn.endsWith(`::${name}`)).locations[0].physicalLocation;
-        // `export const account = new storage.StorageAccount("open-sa", {` is line 6, `new` at column 26.
+        // `export const account = new storage.StorageAccount("open-sa", {` is line 6, `new` at column 24.
         expect(at("open-sa")).toEqual({
             artifactLocation: { uri: "tests/fixtures/programs/public-storage/index.ts" },
-            region: { startLine: 6, startColumn: 26 },
+            region: { startLine: 6, startColumn: 24 },
         });
         expect(at("open-rg").region).toEqual({ startLine: 5, startColumn: 15 });
         // A default provider has no line in the program: the stack's settings file stands for it.
@@ -178,7 +178,7 @@ describe("check against a small policy pack", () => {
         expect(failing).toEqual(["storage-no-public-access"]);
         expect(cases.find((c: any) => c["@_name"] === "storage-no-public-access").failure["#text"])
             .toMatch(/^mandatory: Storage accounts must not allow public blob access\.\n  tests\/fixtures\/programs\/public-storage\/index\.ts:6  azure-native:storage:StorageAccount open-sa/);
-        expect(cases.find((c: any) => c["@_name"] === "allowed-locations")["system-out"]).toMatch(/advisory: .*\n.*index\.ts:5  azure-native:resources:ResourceGroup open-rg/);
+        expect(cases.find((c: any) => c["@_name"] === "allowed-locations")["system-out"]).toMatch(/advisory: [\s\S]*\n\s+tests\/fixtures\/programs\/public-storage\/index\.ts:5  azure-native:resources:ResourceGroup open-rg/);
         // The schema is not a formality: a suite without its counts is refused.
         expect(await junitSchemaErrors(xml.replace(/ failures="\d+"/, ""))).not.toEqual([]);
     });
@@ -257,6 +257,36 @@ describe("check on the command line: exit codes and output files", () => {
             expect(run.stderr.trim().split("\n")).toHaveLength(1);
             expect(run.stderr).toMatch(message);
         }
+    });
+
+    it("--fail-on-expiry-within makes an exemption about to expire fail the run, as its findings will", async () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "expiry-"));
+        const config = path.join(dir, "policy.json");
+        // Nothing mandatory left: the public-access rule advises, and the location waiver (until 2026-12-21) applies.
+        fs.writeFileSync(config, JSON.stringify({ "storage-no-public-access": "advisory", "allowed-locations": { exemptNames: ["open-rg", "open-sa"] } }));
+        const base = ["check", "--program", program("public-storage"), "--policy-pack", MINIMAL_PACK, "--policy-config", config];
+        const quiet = await cli(base, { now: TODAY });
+        expect(quiet.code).toBe(0);
+        expect(quiet.stdout).toMatch(/WARNING: exemption test-waiver of stack dev expires on 2026-12-21, in 20 days: 2 findings/);
+        const blocking = await cli([...base, "--fail-on-expiry-within", "30"], { now: TODAY });
+        expect(blocking.code).toBe(1);
+        expect(blocking.stdout).toMatch(/^FAIL: exemption test-waiver/m);
+        expect((await cli([...base, "--fail-on-expiry-within", "10"], { now: TODAY })).code).toBe(0);
+        // A shorter warning window says nothing of it; a longer failing window still announces it.
+        expect((await cli([...base, "--warn-expiry-within", "7"], { now: TODAY })).stdout).not.toMatch(/expires on/);
+        const bad = await cli([...base, "--fail-on-expiry-within", "soon"]);
+        expect(bad.code).toBe(2);
+        expect(bad.stderr).toMatch(/--fail-on-expiry-within must be a whole number of days from 0 to 3650, got 'soon'/);
+    });
+
+    it("shows its progress on a terminal only, and erases it before the report", async () => {
+        const args = ["check", "--program", program("compliant"), "--policy-pack", MINIMAL_PACK];
+        const terminal = await cli(args, { interactive: true });
+        expect(terminal.stderr).toMatch(/\r\x1b\[2Kchecking \(\d+ s\): dev \d+ judged/);
+        expect(terminal.stderr.endsWith("\r\x1b[2K")).toBe(true);
+        const piped = await cli(args, { interactive: false });
+        expect(piped.stderr).toBe("");
+        expect(piped.stdout).toBe(terminal.stdout);
     });
 
     it("refuses a process count in the environment that is not a whole number of 1 or more", async () => {
