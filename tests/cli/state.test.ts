@@ -19,7 +19,7 @@ describe("a deployed stack from its exported state", () => {
         const account = deployed.resources.find(r => r.name === "open-sa")!;
         expect(account.inputs.allowBlobPublicAccess).toBe(false);
         expect(account.options.protect).toBe(true);
-        expect(account.source).toEqual({ file: "index.ts", line: 6, column: 26 });
+        expect(account.source).toEqual({ file: "index.ts", line: 6, column: 24 });
         expect(account.outputs.primaryEndpoints).toEqual({ [SIG]: SECRET_SIG, value: UNKNOWN });
         expect(deployed.resources.find(r => r.type === "pulumi:providers:azure-native")!.origin).toBe("default-provider");
         expect(deployed.notes.join("\n")).toMatch(/1 resource holds encrypted secrets/);
