@@ -5,10 +5,10 @@
 
 import * as path from "path";
 import { expiryAnnouncement } from "../report/expiry";
-import { GroupedFindings, PolicyGroup, groupFindings, groupStackFindings, shortUrn } from "../report/groups";
+import { GroupedFindings, PolicyGroup, ShownPath, groupFindings, groupStackFindings, shortUrn } from "../report/groups";
 import type { CheckReport, StackReport, Summary } from "../report/model";
 
-export function checkText(report: CheckReport, cwd?: string): string {
+export function checkText(report: CheckReport, shown?: ShownPath): string {
     const programs = new Map(report.stacks.map(st => [st.stack, st.program]));
     const out: string[] = [verdictLine(report.summary, report.stacks.length), ...summaryTable(report)];
     for (const e of report.expiring) out.push(`${e.blocking ? "FAIL" : "WARNING"}: ${expiryAnnouncement(e)}` +
@@ -16,13 +16,13 @@ export function checkText(report: CheckReport, cwd?: string): string {
     if (report.base) {
         const b = report.base;
         out.push("", `against ${b.ref} (${b.commit.slice(0, 12)}): ${b.introduced.length} introduced, ${b.fixed.length} fixed`);
-        for (const g of [...groupStackFindings(b.introduced.filter(f => f.level === "mandatory" && !f.exempt), "mandatory", programs, cwd),
-                         ...groupStackFindings(b.introduced.filter(f => f.level === "advisory" || f.exempt), "advisory", programs, cwd)]) {
+        for (const g of [...groupStackFindings(b.introduced.filter(f => f.level === "mandatory" && !f.exempt), "mandatory", programs, shown),
+                         ...groupStackFindings(b.introduced.filter(f => f.level === "advisory" || f.exempt), "advisory", programs, shown)]) {
             out.push(...policyLines(g, "  + "));
         }
-        for (const g of groupStackFindings(b.fixed, "advisory", programs, cwd)) out.push(...policyLines(g, "  - ", false));
+        for (const g of groupStackFindings(b.fixed, "advisory", programs, shown)) out.push(...policyLines(g, "  - ", false));
     }
-    out.push(...findingLines(groupFindings(report.stacks, cwd)));
+    out.push(...findingLines(groupFindings(report.stacks, shown)));
     for (const stack of report.stacks) out.push(...stackDetails(stack));
     out.push("", verdictLine(report.summary, report.stacks.length));
     return `${out.join("\n")}\n`;

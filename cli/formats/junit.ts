@@ -5,12 +5,12 @@
 // failing only under --fail-on-expiry-within. The document follows cli/schema/junit.xsd.
 
 import { expiryAnnouncement } from "../report/expiry";
-import { PolicyGroup, groupFindings, where } from "../report/groups";
-import type { CheckReport, StackReport } from "../report/model";
+import { PolicyGroup, ShownPath, groupFindings, where } from "../report/groups";
+import type { CheckFailure, CheckReport, StackReport } from "../report/model";
 import { PROGRAM_NAME } from "../paths";
 
-export function checkJunit(report: CheckReport, cwd?: string): string {
-    const suites = report.stacks.map(st => suite(st, policyNames(report, st), report, cwd));
+export function checkJunit(report: CheckReport, shown?: ShownPath): string {
+    const suites = report.stacks.map(st => suite(st, policyNames(report, st), report, shown));
     const tests = suites.reduce((n, s) => n + s.tests, 0);
     const failures = suites.reduce((n, s) => n + s.failures, 0);
     const seconds = report.stacks.reduce((n, s) => n + s.timings.planMs + s.timings.evaluationMs, 0) / 1000;
@@ -23,15 +23,30 @@ export function checkJunit(report: CheckReport, cwd?: string): string {
     ].join("\n");
 }
 
+/** A run that reached no verdict: one test case in error (not a failure: nothing was judged), carrying the cause. */
+export function checkJunitFailure(failure: CheckFailure): string {
+    return [
+        `<?xml version="1.0" encoding="UTF-8"?>`,
+        `<testsuites name="${PROGRAM_NAME}" tests="1" failures="0" errors="1" time="0">`,
+        `  <testsuite name="${PROGRAM_NAME}" tests="1" failures="0" errors="1" skipped="0" time="0">`,
+        `    <testcase classname="${PROGRAM_NAME}" name="check" time="0">`,
+        `      <error type="${failure.kind}" message="${esc(failure.message)}">${esc(failure.message)}</error>`,
+        `    </testcase>`,
+        `  </testsuite>`,
+        `</testsuites>`,
+        "",
+    ].join("\n");
+}
+
 function policyNames(report: CheckReport, st: StackReport): string[] {
     const names = new Set<string>(report.pack.policies.map(p => p.name));
     for (const f of st.findings) names.add(f.policy);
     return [...names].sort();
 }
 
-function suite(st: StackReport, policies: string[], report: CheckReport, cwd?: string) {
+function suite(st: StackReport, policies: string[], report: CheckReport, shown?: ShownPath) {
     let failures = 0;
-    const groups = groupFindings([st], cwd);
+    const groups = groupFindings([st], shown);
     const byPolicy = (list: readonly PolicyGroup[]) => new Map(list.map(g => [g.policy, g]));
     const mandatory = byPolicy(groups.mandatory);
     const advisory = byPolicy(groups.advisory);
@@ -45,7 +60,7 @@ function suite(st: StackReport, policies: string[], report: CheckReport, cwd?: s
                 `${esc(groupText(blocking))}</failure>`);
         }
         const others = [advisory.get(policy) ? groupText(advisory.get(policy)!) : "",
-            ...exemptLines(exempt.filter(f => f.policy === policy), st.program, cwd)].filter(Boolean);
+            ...exemptLines(exempt.filter(f => f.policy === policy), st.program, shown)].filter(Boolean);
         if (others.length > 0) parts.push(`      <system-out>${esc(others.join("\n"))}</system-out>`);
         parts.push(`    </testcase>`);
         return parts.join("\n");
@@ -85,7 +100,7 @@ function groupText(g: PolicyGroup): string {
 }
 
 /** Exempt findings collapsed per exemption: its id, until when, and the resources it covers. */
-function exemptLines(findings: readonly StackReport["findings"][number][], programDir: string, cwd?: string): string[] {
+function exemptLines(findings: readonly StackReport["findings"][number][], programDir: string, shown?: ShownPath): string[] {
     const byId = new Map<string, typeof findings[number][]>();
     for (const f of findings) {
         const id = f.exemption?.id ?? "(unnamed)";
@@ -93,7 +108,7 @@ function exemptLines(findings: readonly StackReport["findings"][number][], progr
     }
     return [...byId.entries()].map(([id, fs]) =>
         `exempt under ${id} until ${fs[0].exemption?.expires ?? "?"} (${fs.length} finding${fs.length === 1 ? "" : "s"}): ` +
-        fs.map(f => `${f.urn.split("::").pop()}${f.source ? ` ${where(f.source, programDir, cwd)}` : ""}`).join(", "));
+        fs.map(f => `${f.urn.split("::").pop()}${f.source ? ` ${where(f.source, programDir, shown)}` : ""}`).join(", "));
 }
 
 function esc(text: string): string {

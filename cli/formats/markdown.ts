@@ -5,8 +5,8 @@
 // shortened first, then whole groups left out, and the comment says where the full report is.
 
 import { daysLeftText } from "../report/expiry";
-import { GroupedFindings, PolicyGroup, groupFindings, groupStackFindings, shortUrn } from "../report/groups";
-import type { CheckReport, ReportFinding } from "../report/model";
+import { GroupedFindings, PolicyGroup, ShownPath, groupFindings, groupStackFindings, shortUrn } from "../report/groups";
+import type { CheckFailure, CheckReport, ReportFinding } from "../report/model";
 import { verdictLine } from "./check-text";
 
 /** Lets a CI job find and update its own previous comment. */
@@ -21,7 +21,7 @@ export interface MarkdownOptions {
     /** Where the full report is (named in the comment when it had to be shortened). */
     readonly fullReport?: string;
     /** The directory the check ran from: source lines are shown relative to it. */
-    readonly cwd?: string;
+    readonly shown?: ShownPath;
 }
 
 export interface RenderedMarkdown {
@@ -39,16 +39,16 @@ const MEMBER_LIMITS = [Infinity, 25, 10, 5, 3, 1];
 
 export function renderMarkdown(report: CheckReport, options: MarkdownOptions = {}): RenderedMarkdown {
     const budget = options.budget ?? COMMENT_BUDGET;
-    const groups = groupFindings(report.stacks, options.cwd);
+    const groups = groupFindings(report.stacks, options.shown);
     const head = header(report);
     for (const limit of MEMBER_LIMITS) {
-        const blocks = body(report, groups, limit, options.cwd);
+        const blocks = body(report, groups, limit, options.shown);
         const full = [...head, ...blocks.map(b => b.text)].join("\n");
         if (full.length + 1 <= budget) return { text: `${full}\n`, truncated: limit !== Infinity };
     }
     // Even with one resource per message it does not fit: keep blocks in order while they fit (the last one cut
     // message by message), then say what is left.
-    const blocks = body(report, groups, 1, options.cwd, options.budget);
+    const blocks = body(report, groups, 1, options.shown, options.budget);
     const out = [...head];
     let size = out.join("\n").length;
     const reserve = 400;
@@ -110,7 +110,7 @@ interface Block {
     readonly cut?: (chars: number) => { readonly text: string; readonly findings: number };
 }
 
-function body(report: CheckReport, groups: GroupedFindings, limit: number, cwd?: string, _budget?: number): Block[] {
+function body(report: CheckReport, groups: GroupedFindings, limit: number, shown?: ShownPath, _budget?: number): Block[] {
     const blocks: Block[] = [];
     const programs = new Map(report.stacks.map(st => [st.stack, st.program]));
     const title = (text: string) => blocks.push({ text, findings: 0 });
@@ -119,11 +119,11 @@ function body(report: CheckReport, groups: GroupedFindings, limit: number, cwd?:
         title(`\n#### What this change does, against \`${b.ref}\` (${b.commit.slice(0, 12)}): ` +
             `${b.introduced.length} introduced, ${b.fixed.length} fixed`);
         const introduced = [
-            ...groupStackFindings(b.introduced.filter(f => !f.exempt && f.level === "mandatory"), "mandatory", programs, cwd),
-            ...groupStackFindings(b.introduced.filter(f => f.exempt || f.level === "advisory"), "advisory", programs, cwd),
+            ...groupStackFindings(b.introduced.filter(f => !f.exempt && f.level === "mandatory"), "mandatory", programs, shown),
+            ...groupStackFindings(b.introduced.filter(f => f.exempt || f.level === "advisory"), "advisory", programs, shown),
         ];
         for (const g of introduced) blocks.push({ text: policyBlock(g, limit, "➕ introduced"), findings: g.count });
-        for (const g of groupStackFindings(b.fixed, "advisory", programs, cwd)) {
+        for (const g of groupStackFindings(b.fixed, "advisory", programs, shown)) {
             blocks.push({ text: policyBlock(g, limit, "➖ fixed", false), findings: g.count });
         }
     }
@@ -217,6 +217,21 @@ function sum(groups: readonly { readonly count: number }[]): number {
 function inline(text: string): string {
     return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\|/g, "\\|")
         .replace(/\r?\n/g, "<br>");
+}
+
+/** A run that reached no verdict: the comment says so, with the cause, rather than going stale or missing. */
+export function checkMarkdownFailure(failure: CheckFailure): string {
+    return [
+        COMMENT_MARKER,
+        "### Offline policy check: ⚠️ could not run",
+        "",
+        `No verdict: ${failure.kind === "internal" ? "the tool failed (a bug; the job log has the stack trace)" : "the check stopped on its input"}.`,
+        "",
+        "```",
+        failure.message,
+        "```",
+        "",
+    ].join("\n");
 }
 
 function cell(text: string): string {

@@ -2,15 +2,19 @@
 // the line of the program that declared its resource (the `new` call), or at the stack's settings file when the
 // program has no line for it (the root Stack, a default provider), and logically at the resource URN. Exempt
 // findings carry an accepted external suppression; an exemption about to expire is a result of its own, at the
-// line of the policy config that declares it; with --base, results say whether they are new or unchanged. The log
-// passes the SARIF Multitool's validator with no error and no warning (tests/cli/sarif-validator.test.ts).
+// line of the policy config that declares it; with --base, results say whether they are new or unchanged. Paths
+// are relative to the program's own repository root, not to where the check ran. The log passes the SARIF
+// Multitool's validator with no error and no warning (tests/cli/sarif-validator.test.ts).
 
 import { createHash } from "crypto";
 import * as path from "path";
 import { expiryAnnouncement } from "../report/expiry";
-import type { CheckReport, ReportFinding, StackReport } from "../report/model";
+import type { CheckFailure, CheckReport, ReportFinding, StackReport } from "../report/model";
 import { findingKey } from "../report/model";
 import { PROGRAM_NAME } from "../paths";
+
+/** Where a program's file is, relative to the root its SARIF paths are written from. */
+export type ArtifactPath = (programDir: string, file: string) => string;
 
 /** The rule of the results that announce an exemption about to expire; not a policy of the pack. */
 export const EXPIRY_RULE = "exemption-expiring";
@@ -30,7 +34,7 @@ interface Rule {
     readonly level: ReportFinding["level"];
 }
 
-export function checkSarif(report: CheckReport, cwd: string, options: SarifOptions): string {
+export function checkSarif(report: CheckReport, artifactPath: ArtifactPath, options: SarifOptions): string {
     const rules = new Map<string, Rule>();
     for (const p of report.pack.policies) {
         rules.set(p.name, { description: p.description, remediation: p.remediationSteps, level: "advisory" });
@@ -61,7 +65,7 @@ export function checkSarif(report: CheckReport, cwd: string, options: SarifOptio
             ruleIndex: ruleIds.indexOf(f.policy),
             level: f.exempt ? "note" : f.level === "mandatory" ? "error" : "warning",
             message: { text: `[${st.stack}] ${f.message}` },
-            locations: [location(st, f, cwd)],
+            locations: [location(st, f, artifactPath)],
             partialFingerprints: { "warehouseFinding/v1": createHash("sha256").update(key).digest("hex") },
             ...(f.exempt ? { suppressions: [{ kind: "external", status: "accepted", justification: f.message }] } : {}),
             ...(introduced ? { baselineState: introduced.has(key) ? "new" : "unchanged" } : {}),
@@ -78,7 +82,7 @@ export function checkSarif(report: CheckReport, cwd: string, options: SarifOptio
             message: { text: `[${e.stack}] ${expiryAnnouncement(e)}` },
             locations: [{
                 physicalLocation: {
-                    artifactLocation: { uri: relativeUri(cwd, file) },
+                    artifactLocation: { uri: uri(artifactPath(stack.program, file)) },
                     region: { startLine: e.declaredAt?.line ?? 1 },
                 },
                 logicalLocations: [{ fullyQualifiedName: `${e.stack}/${e.id}`, kind: "module" }],
@@ -128,17 +132,18 @@ function settingsFile(st: StackReport): string {
     return st.stackFile ? path.join(st.program, st.stackFile) : path.join(st.program, "Pulumi.yaml");
 }
 
-function relativeUri(cwd: string, file: string): string {
-    return path.relative(cwd, file).split(path.sep).map(encodeURIComponent).join("/");
+/** A relative path as a URI reference: each segment percent-encoded. */
+function uri(relative: string): string {
+    return relative.split("/").map(encodeURIComponent).join("/");
 }
 
-function location(st: StackReport, f: ReportFinding, cwd: string) {
+function location(st: StackReport, f: ReportFinding, artifactPath: ArtifactPath) {
     const physicalLocation = f.source
         ? {
-            artifactLocation: { uri: relativeUri(cwd, path.resolve(st.program, f.source.file)) },
+            artifactLocation: { uri: uri(artifactPath(st.program, path.resolve(st.program, f.source.file))) },
             region: { startLine: f.source.line, startColumn: f.source.column },
         }
-        : { artifactLocation: { uri: relativeUri(cwd, settingsFile(st)) }, region: { startLine: 1 } };
+        : { artifactLocation: { uri: uri(artifactPath(st.program, settingsFile(st))) }, region: { startLine: 1 } };
     return { physicalLocation, logicalLocations: [{ fullyQualifiedName: f.urn, kind: "resource" }] };
 }
 
@@ -151,4 +156,27 @@ export function pascalCase(id: string): string {
 function sentence(text: string): string {
     const t = text.trim();
     return /[.!?]$/.test(t) ? t : `${t}.`;
+}
+
+/**
+ * A run that reached no verdict: one run with no results and a failed invocation carrying the cause (SARIF 2.1.0
+ * §3.20 invocation: executionSuccessful, exitCode, toolExecutionNotifications), so code scanning shows the error
+ * instead of an empty, passing analysis.
+ */
+export function checkSarifFailure(failure: CheckFailure, options?: SarifOptions): string {
+    const log = {
+        $schema: "https://json.schemastore.org/sarif-2.1.0.json",
+        version: "2.1.0",
+        runs: [{
+            tool: { driver: { name: PROGRAM_NAME, ...(options ? { informationUri: options.informationUri, version: options.version } : {}), rules: [] } },
+            invocations: [{
+                executionSuccessful: false,
+                exitCode: failure.exitCode,
+                toolExecutionNotifications: [{ level: "error", message: { text: failure.message },
+                                               properties: { kind: failure.kind } }],
+            }],
+            results: [],
+        }],
+    };
+    return `${JSON.stringify(log, null, 2)}\n`;
 }

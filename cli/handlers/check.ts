@@ -1,4 +1,5 @@
-// `check`: plan and judge the stacks, optionally against a base commit, and write the report.
+// `check`: plan and judge the stacks (or a deployed stack's state), optionally against a base commit, and write the
+// reports.
 
 import * as fs from "fs";
 import * as path from "path";
@@ -10,22 +11,23 @@ import { CheckRun, CheckSelection, checkState, checkTargets, packPool } from "..
 import { listStacks, loadProject } from "../../engine/program/project";
 import { resolveTargets } from "../../engine/program/targets";
 import { EXIT, verdictExitCode } from "../errors";
-import { PACKAGE_ROOT } from "../paths";
-
-/** The CLI's version: the package's. */
-const TOOL_VERSION = (require("../../package.json") as { version: string }).version;
-import { ExternalError } from "../../engine/errors";
-import { checkJson } from "../formats/check-json";
+import { ExternalError, oneLine } from "../../engine/errors";
+import { checkJson, checkJsonFailure } from "../formats/check-json";
 import { checkText, verdictLine } from "../formats/check-text";
-import { checkJunit } from "../formats/junit";
-import { COMMENT_BUDGET, renderMarkdown } from "../formats/markdown";
-import { checkSarif } from "../formats/sarif";
+import { checkJunit, checkJunitFailure } from "../formats/junit";
+import { COMMENT_BUDGET, checkMarkdownFailure, renderMarkdown } from "../formats/markdown";
+import { ArtifactPath, SarifOptions, checkSarif, checkSarifFailure } from "../formats/sarif";
+import { PACKAGE_ROOT } from "../paths";
 import { stackReport } from "../report/build";
 import { compareWithBase } from "../report/compare";
 import { DEFAULT_EXPIRY_WINDOW_DAYS, expiringExemptions, utcDay } from "../report/expiry";
-import type { CheckReport } from "../report/model";
+import type { CheckFailure, CheckReport } from "../report/model";
 import { summarize } from "../report/model";
 import { ProgressLine, progressLine } from "../report/progress";
+import { pathInRepository } from "../report/repository";
+
+/** The CLI's version: the package's. */
+const TOOL_VERSION = (require("../../package.json") as { version: string }).version;
 
 export type CheckFormat = "text" | "json" | "sarif" | "junit" | "markdown";
 
@@ -54,20 +56,26 @@ export interface ReportOptions {
 export async function runCheck(options: CheckOptions, io: Io): Promise<number> {
     // On a terminal, a long check shows how far it is; piped and CI output stay as they are.
     const progress = io.interactive ? progressLine(io.err) : undefined;
+    let report: CheckReport;
     try {
-        return await check(options, io, progress);
-    } finally {
+        report = await checkReport(options, io, progress);
+    } catch (err) {
         progress?.stop();
+        // A CI job parses what it asked for even when there is no verdict: each machine-readable report carries the
+        // cause, then the error goes on to main (one line on stderr, exit 2).
+        writeFailure(options.reports, failureOf(err), io);
+        throw err;
     }
+    progress?.stop();
+    return writeReports(report, options, io);
 }
 
-async function check(options: CheckOptions, io: Io, progress?: ProgressLine): Promise<number> {
+async function checkReport(options: CheckOptions, io: Io, progress?: ProgressLine): Promise<CheckReport> {
     const selection: CheckSelection = { ...options, env: io.env, onProgress: progress?.update };
     const reportOptions: ReportOptions = { ...options, now: io.now?.() };
     if (options.state) {
         const run = await checkState({ ...selection, stateFile: options.state.file, compareWithProgram: options.state.compareWithProgram });
-        progress?.stop();
-        return writeReports(toReport(run, reportOptions), options, io);
+        return toReport(run, reportOptions);
     }
     if (options.base) resolveBase(options.base, options.programDir);
     const targets = resolveTargets(selection.programDir, selection.stacks, selection.config);
@@ -83,7 +91,7 @@ async function check(options: CheckOptions, io: Io, progress?: ProgressLine): Pr
                 const known = listStacks(loadProject(base.programDir));
                 const wanted = targets.map(t => t.stack).filter(s => known.includes(s) || known.length === 0);
                 const baseTargets = resolveTargets(base.programDir, wanted, selection.config);
-                const run = await checkTargets({ ...selection, programDir: base.programDir, policyPack: base.packDir },
+                const run = await checkTargets({ ...selection, onProgress: undefined, programDir: base.programDir, policyPack: base.packDir },
                     baseTargets, base.packChanged ? undefined : packs);
                 return { report: toReport(run, reportOptions), commit: base.commit };
             }).catch(err => {
@@ -95,25 +103,25 @@ async function check(options: CheckOptions, io: Io, progress?: ProgressLine): Pr
     } finally {
         await packs.stop();
     }
-    progress?.stop();
-    return writeReports(report, options, io);
+    return report;
+}
+
+function write(output: string, text: string): void {
+    try {
+        fs.writeFileSync(output, text);
+    } catch (err) {
+        throw new ExternalError(`--output ${output}: cannot be written (${(err as NodeJS.ErrnoException).code ?? err})`);
+    }
 }
 
 /** Writes each report asked for; returns the exit code of the verdict. */
 export function writeReports(report: CheckReport, options: Pick<CheckOptions, "reports">, io: Io): number {
     const written: string[] = [];
-    const write = (file: string, text: string) => {
-        try {
-            fs.writeFileSync(file, text);
-        } catch (err) {
-            throw new ExternalError(`--output ${file}: cannot be written (${(err as NodeJS.ErrnoException).code ?? err})`);
-        }
-    };
     for (const { format, output } of options.reports) {
         if (format === "markdown") {
             // The comment stays under its budget; when it had to be shortened, the whole report goes beside it.
             const full = output ? fullReportFile(output) : undefined;
-            const comment = renderMarkdown(report, { budget: COMMENT_BUDGET, fullReport: full && path.basename(full), cwd: io.cwd });
+            const comment = renderMarkdown(report, { budget: COMMENT_BUDGET, fullReport: full && path.basename(full), shown: pathInRepository });
             if (!output) {
                 io.out(comment.text);
                 continue;
@@ -121,12 +129,12 @@ export function writeReports(report: CheckReport, options: Pick<CheckOptions, "r
             write(output, comment.text);
             written.push(`markdown: ${output}`);
             if (comment.truncated && full) {
-                write(full, renderMarkdown(report, { budget: Infinity, cwd: io.cwd }).text);
+                write(full, renderMarkdown(report, { budget: Infinity, shown: pathInRepository }).text);
                 written.push(`full markdown: ${full}`);
             }
             continue;
         }
-        const rendered = render(report, format, io.cwd, io.env);
+        const rendered = render(report, format, pathInRepository, io.env);
         if (!output) {
             io.out(rendered);
             continue;
@@ -142,6 +150,33 @@ export function writeReports(report: CheckReport, options: Pick<CheckOptions, "r
 /** `report.md` -> `report.full.md`: the unshortened Markdown, for the CI artifact. */
 export function fullReportFile(output: string): string {
     return output.endsWith(".md") ? `${output.slice(0, -3)}.full.md` : `${output}.full.md`;
+}
+
+/** The failure as the reports carry it: the same line main prints on stderr. */
+export function failureOf(err: unknown): CheckFailure {
+    if (err instanceof ExternalError) return { message: oneLine(err.message), kind: "input", exitCode: EXIT.failed };
+    const message = err instanceof Error ? err.message : String(err);
+    return { message: `internal error: ${oneLine(message)}`, kind: "internal", exitCode: EXIT.failed };
+}
+
+/**
+ * Writes, for a run that reached no verdict, each machine-readable report it asked for (text has only the stderr
+ * line). A report that cannot be written is skipped: the run's own error is the one to show.
+ */
+function writeFailure(reports: CheckOptions["reports"], failure: CheckFailure, io: Io): void {
+    for (const { format, output } of reports) {
+        const rendered = renderFailure(failure, format, io.env);
+        if (rendered === undefined) continue;
+        if (!output) {
+            io.out(rendered);
+            continue;
+        }
+        try {
+            fs.writeFileSync(output, rendered);
+        } catch {
+            // reported through the run's own error
+        }
+    }
 }
 
 export function toReport(run: CheckRun, options: ReportOptions = {}): CheckReport {
@@ -176,14 +211,31 @@ export function documentationUri(env: NodeJS.ProcessEnv, doc = "docs/offline-che
     return pathToFileURL(path.join(PACKAGE_ROOT, doc)).href;
 }
 
-export function render(report: CheckReport, format: CheckFormat, cwd: string, env: NodeJS.ProcessEnv = {}): string {
+function sarifOptions(env: NodeJS.ProcessEnv): SarifOptions {
+    return { informationUri: documentationUri(env), rulesUri: documentationUri(env, "docs/policy-pack.md"), version: TOOL_VERSION };
+}
+
+/**
+ * A report in one format. Source files are shown relative to the program's own repository root (`artifactPath`),
+ * in SARIF and in the human formats alike.
+ */
+export function render(report: CheckReport, format: CheckFormat, artifactPath: ArtifactPath = pathInRepository,
+                       env: NodeJS.ProcessEnv = {}): string {
     switch (format) {
         case "json": return checkJson(report);
-        case "sarif": return checkSarif(report, cwd, {
-            informationUri: documentationUri(env), rulesUri: documentationUri(env, "docs/policy-pack.md"), version: TOOL_VERSION,
-        });
-        case "junit": return checkJunit(report, cwd);
-        case "markdown": return renderMarkdown(report, { cwd }).text;
-        case "text": return checkText(report, cwd);
+        case "sarif": return checkSarif(report, artifactPath, sarifOptions(env));
+        case "junit": return checkJunit(report, artifactPath);
+        case "markdown": return renderMarkdown(report, { shown: artifactPath }).text;
+        case "text": return checkText(report, artifactPath);
+    }
+}
+
+export function renderFailure(failure: CheckFailure, format: CheckFormat, env: NodeJS.ProcessEnv = {}): string | undefined {
+    switch (format) {
+        case "json": return checkJsonFailure(failure);
+        case "sarif": return checkSarifFailure(failure, sarifOptions(env));
+        case "junit": return checkJunitFailure(failure);
+        case "markdown": return checkMarkdownFailure(failure);
+        case "text": return undefined;
     }
 }

@@ -51,15 +51,18 @@ interface Located {
     readonly at: string;
 }
 
+/** How a program's file is shown: relative to a root (the program's repository, as SARIF paths are). */
+export type ShownPath = (programDir: string, file: string) => string;
+
 /**
- * Groups the findings of the given stacks (of one report). Source lines are shown relative to `base` (the directory
- * the check ran from) when given, else relative to each stack's program.
+ * Groups the findings of the given stacks (of one report). Source files are shown with `shown` when given (the
+ * reports use the program's repository root, as SARIF does), else relative to each stack's program.
  */
-export function groupFindings(stacks: readonly StackReport[], base?: string): GroupedFindings {
+export function groupFindings(stacks: readonly StackReport[], shown?: ShownPath): GroupedFindings {
     const located: Located[] = stacks.flatMap(st => {
         const names = new Map(st.resources.map(r => [r.urn, `${r.type} ${r.name}`]));
         return st.findings.map(f => ({ stack: st.stack, finding: f, resource: names.get(f.urn) ?? shortUrn(f.urn),
-            at: where(f.source, st.program, base) }));
+            at: where(f.source, st.program, shown) }));
     });
     return {
         mandatory: byPolicy(located.filter(l => !l.finding.exempt && l.finding.level === "mandatory"), "mandatory"),
@@ -70,9 +73,9 @@ export function groupFindings(stacks: readonly StackReport[], base?: string): Gr
 
 /** Groups findings that belong to different stacks of a comparison (`--base`), each carrying its stack. */
 export function groupStackFindings(findings: readonly (ReportFinding & { readonly stack: string })[], level: Level,
-                                   programs: ReadonlyMap<string, string> = new Map(), base?: string): PolicyGroup[] {
+                                   programs: ReadonlyMap<string, string> = new Map(), shown?: ShownPath): PolicyGroup[] {
     return byPolicy(findings.map(f => ({ stack: f.stack, finding: f, resource: shortUrn(f.urn),
-        at: where(f.source ?? null, programs.get(f.stack) ?? "", base) })), level);
+        at: where(f.source ?? null, programs.get(f.stack) ?? "", shown) })), level);
 }
 
 function byPolicy(found: readonly Located[], level: Level): PolicyGroup[] {
@@ -115,12 +118,10 @@ function byExemption(found: readonly Located[]): ExemptionGroup[] {
     }).sort((a, b) => a.expires.localeCompare(b.expires) || a.id.localeCompare(b.id));
 }
 
-/** `file:line` of a source location, the file relative to `base` when given (else to the program). */
-export function where(source: SourceLocation | null, programDir: string, base?: string): string {
+/** `file:line` of a source location, the file as `shown` shows it (else relative to the program). */
+export function where(source: SourceLocation | null, programDir: string, shown?: ShownPath): string {
     if (!source) return "";
-    const file = base && programDir
-        ? path.relative(base, path.resolve(programDir, source.file)).split(path.sep).join("/")
-        : source.file;
+    const file = shown && programDir ? shown(programDir, path.resolve(programDir, source.file)) : source.file;
     return `${file}:${source.line}`;
 }
 

@@ -85,6 +85,7 @@ export class DefaultProviders {
             dependencies: r.dependencies, propertyDependencies: r.propertyDependencies,
             inputs: r.inputs, outputs: r.outputs, origin: r.read ? "read" : "program", remote: r.remote || undefined,
             source: r.source, predicted: r.predicted, predictionPlaceholders: r.predictionPlaceholders,
+            unansweredInputs: r.unansweredInputs,
             options: {
                 protect: r.protect, ignoreChanges: r.ignoreChanges, replaceOnChanges: r.replaceOnChanges,
                 aliases: r.aliases, deleteBeforeReplace: r.deleteBeforeReplace,

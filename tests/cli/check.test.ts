@@ -11,22 +11,9 @@ import { resolveTargets } from "../../engine/program/targets";
 import { render, toReport } from "../../cli/handlers/check";
 import type { CheckReport } from "../../cli/report/model";
 import { COMMENT_MARKER } from "../../cli/formats/markdown";
-import { MINIMAL_PACK, ROOT, cli, program } from "./support";
+import { MINIMAL_PACK, ROOT, cli, program, sarifValidator } from "./support";
 
 const reportSchema = JSON.parse(fs.readFileSync(path.join(ROOT, "cli", "schema", "check-report.schema.json"), "utf8"));
-
-/** The official SARIF 2.1.0 schema, as shipped in an npm package; it is draft-04, which ajv 8 reads once `id` is `$id`. */
-function sarifValidator() {
-    const file = require.resolve("@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json");
-    const schema = JSON.parse(fs.readFileSync(file, "utf8"));
-    delete schema.$schema;
-    schema.$id = schema.id;
-    delete schema.id;
-    // Its patterns are written for JavaScript regular expressions without the `u` flag; the formats it uses are
-    // checked by shape (ajv ships no format implementations of its own).
-    const formats = { uri: /^[a-z][a-z0-9+.-]*:\S*$/i, "uri-reference": /^\S*$/, "date-time": /^\d{4}-\d\d-\d\dT\d\d:\d\d/ };
-    return new Ajv({ strict: false, allErrors: true, unicodeRegExp: false, formats }).compile(schema);
-}
 
 /** The day the tests run on, whatever the machine's clock says: the minimal pack's waiver ends on 2026-12-21. */
 const TODAY = new Date("2026-12-01T10:00:00Z");
@@ -105,19 +92,19 @@ describe("check against a small policy pack", () => {
     it("writes JSON that follows the documented schema", () => {
         const validate = new Ajv({ allErrors: true }).compile(reportSchema);
         for (const report of [open, exempted, compliant]) {
-            const parsed = JSON.parse(render(report, "json", ROOT));
+            const parsed = JSON.parse(render(report, "json"));
             expect(validate.errors ?? (validate(parsed) ? [] : validate.errors)).toEqual([]);
             expect(parsed.summary).toEqual(report.summary);
         }
         // The schema is not a formality: a finding with a level it does not know is refused.
-        const broken = JSON.parse(render(open, "json", ROOT));
+        const broken = JSON.parse(render(open, "json"));
         broken.stacks[0].findings[0].level = "warning";
         expect(validate(broken)).toBe(false);
     });
 
     it("writes SARIF 2.1.0 that the official schema accepts, errors for mandatory, suppressions for exempt", () => {
         const validate = sarifValidator();
-        const sarif = JSON.parse(render(exempted, "sarif", ROOT));
+        const sarif = JSON.parse(render(exempted, "sarif"));
         expect(validate(sarif) ? [] : validate.errors).toEqual([]);
         const results = sarif.runs[0].results;
         expect(results.filter((r: any) => r.level === "error").map((r: any) => r.ruleId)).toEqual(["storage-no-public-access"]);
@@ -130,7 +117,7 @@ describe("check against a small policy pack", () => {
     });
 
     it("locates each SARIF result at the line of the program that declared its resource", () => {
-        const sarif = JSON.parse(render(open, "sarif", ROOT));
+        const sarif = JSON.parse(render(open, "sarif"));
         const at = (name: string) => sarif.runs[0].results
             .find((r: any) => r.properties.urn.endsWith(`::${name}`)).locations[0].physicalLocation;
         // `export const account = new storage.StorageAccount("open-sa", {` is line 6, `new` at column 24.
@@ -153,23 +140,23 @@ describe("check against a small policy pack", () => {
         })]);
         expect(exempted.summary.expiring).toBe(1);
         const sentence = /test-waiver.*2026-12-21.*in 20 days.*2 findings/;
-        expect(render(exempted, "text", ROOT).split("\n").slice(0, 4).join("\n")).toMatch(sentence);
-        expect(render(exempted, "markdown", ROOT)).toMatch(/Exemption `test-waiver` of `dev` expires on 2026-12-21, in 20 days\*\*: 2 findings/);
-        expect(render(exempted, "junit", ROOT)).toMatch(/<testcase classname="dev" name="exemption test-waiver expires 2026-12-21" time="0">\n\s+<system-out>exemption test-waiver/);
-        const sarif = JSON.parse(render(exempted, "sarif", ROOT));
+        expect(render(exempted, "text").split("\n").slice(0, 4).join("\n")).toMatch(sentence);
+        expect(render(exempted, "markdown")).toMatch(/Exemption `test-waiver` of `dev` expires on 2026-12-21, in 20 days\*\*: 2 findings/);
+        expect(render(exempted, "junit")).toMatch(/<testcase classname="dev" name="exemption test-waiver expires 2026-12-21" time="0">\n\s+<system-out>exemption test-waiver/);
+        const sarif = JSON.parse(render(exempted, "sarif"));
         expect(sarif.runs[0].results.filter((r: any) => r.ruleId === "exemption-expiring").map((r: any) => [r.level, r.message.text]))
             .toEqual([["warning", expect.stringMatching(sentence)]]);
-        expect(JSON.parse(render(exempted, "json", ROOT)).expiring[0].daysLeft).toBe(20);
+        expect(JSON.parse(render(exempted, "json")).expiring[0].daysLeft).toBe(20);
         // Outside the window, nothing is announced.
         expect(farFromExpiry.expiring).toEqual([]);
-        expect(render(farFromExpiry, "text", ROOT)).not.toMatch(/expires on/);
+        expect(render(farFromExpiry, "text")).not.toMatch(/expires on/);
     });
 
     it("writes JUnit XML that the JUnit schema accepts, one failing case per policy with a mandatory finding", async () => {
         for (const report of [open, exempted, compliant]) {
-            expect(await junitSchemaErrors(render(report, "junit", ROOT))).toEqual([]);
+            expect(await junitSchemaErrors(render(report, "junit"))).toEqual([]);
         }
-        const xml = render(open, "junit", ROOT);
+        const xml = render(open, "junit");
         const doc = new XMLParser({ ignoreAttributes: false }).parse(xml);
         expect(doc.testsuites["@_tests"]).toBe("4");
         expect(doc.testsuites["@_failures"]).toBe("1");
@@ -184,18 +171,18 @@ describe("check against a small policy pack", () => {
     });
 
     it("writes a Markdown comment: the verdict and table first, mandatory findings with their source line", () => {
-        const md = render(exempted, "markdown", ROOT);
+        const md = render(exempted, "markdown");
         expect(md.startsWith(COMMENT_MARKER)).toBe(true);
         expect(md).toMatch(/Offline policy check: ❌ fails/);
         expect(md).toMatch(/\| `dev` \| 4 \| 1 \| 2 \| 2 \|/);
         expect(md).toMatch(/#### Mandatory findings \(1\)\n\n\*\*`storage-no-public-access`\*\* \(mandatory, 1\): Set allowBlobPublicAccess to false\.\n- Storage accounts must not allow public blob access\.\n  - `dev` `azure-native:storage:StorageAccount open-sa` at `tests\/fixtures\/programs\/public-storage\/index\.ts:6`/);
         expect(md).toMatch(/Exempt findings \(2, under 1 exemption\)[\s\S]*\| `test-waiver` \| `dev` \| 2 \| `allowed-locations` 2 \| 2026-12-21 \| TEST-1 \|/);
         expect(md.indexOf("Mandatory findings")).toBeLessThan(md.indexOf("Advisory findings"));
-        expect(render(compliant, "markdown", ROOT)).toMatch(/Offline policy check: ✅ passes/);
+        expect(render(compliant, "markdown")).toMatch(/Offline policy check: ✅ passes/);
     });
 
     it("writes text with the summary first, findings grouped by policy and message, each message once", () => {
-        const text = render(open, "text", ROOT);
+        const text = render(open, "text");
         const lines = text.split("\n");
         expect(lines[0]).toBe("FAIL: 1 stack, 4 resources: 1 mandatory, 4 advisory, 0 exempt");
         expect(lines[1]).toMatch(/^  dev\s+4 resources\s+1 mandatory\s+4 advisory\s+0 exempt  policy config: pack defaults$/);
@@ -208,11 +195,11 @@ describe("check against a small policy pack", () => {
         const messages = lines.filter(l => /^\s+- /.test(l));
         expect(new Set(messages).size).toBe(messages.length);
         expect(lines.filter(Boolean).pop()).toBe("FAIL: 1 stack, 4 resources: 1 mandatory, 4 advisory, 0 exempt");
-        expect(render(compliant, "text", ROOT)).toMatch(/remediated: azure-native:storage:StorageAccount logs: minimumTlsVersion: null -> "TLS1_2"/);
+        expect(render(compliant, "text")).toMatch(/remediated: azure-native:storage:StorageAccount logs: minimumTlsVersion: null -> "TLS1_2"/);
     });
 
     it("collapses exempt findings per exemption, with their count", () => {
-        const text = render(exempted, "text", ROOT);
+        const text = render(exempted, "text");
         expect(text).toMatch(/EXEMPT \(2 findings under 1 exemption\)\n  test-waiver: 2 findings on dev, until 2026-12-21 \(waiver\); ref TEST-1\n    allowed-locations 2\n    reason: test fixture/);
         // The exempt findings' text is not repeated: the one message left is the default provider's, not exempt.
         expect(text.match(/Location westus is not allowed/g)).toHaveLength(1);

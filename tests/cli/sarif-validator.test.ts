@@ -10,7 +10,7 @@ import { checkTargets, packPool } from "../../engine/run";
 import { resolveTargets } from "../../engine/program/targets";
 import { render, toReport } from "../../cli/handlers/check";
 import { compareWithBase } from "../../cli/report/compare";
-import { MINIMAL_PACK, ROOT, program } from "./support";
+import { MINIMAL_PACK, program } from "./support";
 
 /** The Multitool's own executable, as its npm package installs it for this platform. */
 function multitool(): string | undefined {
@@ -37,7 +37,7 @@ describe("SARIF against the SARIF Multitool's validator", () => {
             const compared = { ...exempted, base: compareWithBase(exempted, open, "origin/main", "a".repeat(40)) };
             const logs = [open, exempted, compared].map((report, i) => {
                 const file = path.join(dir, `report-${i}.sarif`);
-                fs.writeFileSync(file, render(report, "sarif", ROOT, {}));
+                fs.writeFileSync(file, render(report, "sarif"));
                 return file;
             });
             // Every kind of result is in there.

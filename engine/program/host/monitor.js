@@ -15,6 +15,7 @@ const path = require("path");
 const url = require("url");
 const { answerInvoke } = require("./invokes");
 const { mergeOutputs, predictOutputs } = require("./predictions");
+const { markerToken } = require("./unknown-invokes");
 
 const UNKNOWN_ID = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 const SIG = "4dabf18193072939515e22adb298388d";
@@ -125,8 +126,16 @@ function createMonitor(opts) {
             const urn = makeUrn(parent, type, name);
             if (byUrn.has(urn)) return fail(cb, `Duplicate resource URN '${urn}'; try giving it a unique name`);
             const inputs = req.getObject() ? req.getObject().toJavaScript() : {};
+            // Markers of unanswered invokes (unknown-invokes.js) are taken out: they say which inputs an invoke
+            // fed, and are no dependency the engine would see.
             const propertyDependencies = {};
-            req.getPropertydependenciesMap().forEach((v, k) => { propertyDependencies[k] = v.getUrnsList(); });
+            const unanswered = {};
+            req.getPropertydependenciesMap().forEach((v, k) => {
+                const urns = v.getUrnsList();
+                const tokens = urns.map(markerToken).filter(t => t !== undefined);
+                if (tokens.length) unanswered[k] = [...new Set(tokens)];
+                propertyDependencies[k] = urns.filter(u => markerToken(u) === undefined);
+            });
             const additionalSecretOutputs = req.getAdditionalsecretoutputsList();
             const isProvider = custom && type.startsWith("pulumi:providers:");
             let id = custom && opts.preview ? (isProvider ? UNKNOWN_ID : "") : custom ? `${name}-offline-id` : "";
@@ -150,8 +159,9 @@ function createMonitor(opts) {
                 providers,
                 version: req.getVersion(),
                 pluginDownloadURL: req.getPlugindownloadurl(),
-                dependencies: req.getDependenciesList(),
+                dependencies: req.getDependenciesList().filter(u => markerToken(u) === undefined),
                 propertyDependencies,
+                unansweredInputs: Object.keys(unanswered).length ? unanswered : undefined,
                 protect: req.hasProtect ? (req.hasProtect() ? req.getProtect() : undefined) : req.getProtect(),
                 ignoreChanges: req.getIgnorechangesList(),
                 replaceOnChanges: req.getReplaceonchangesList(),
@@ -199,7 +209,8 @@ function createMonitor(opts) {
             const record = {
                 urn, type, name, custom: true, parent, id: req.getId(), read: true, remote: false,
                 provider: req.getProvider(), providers: {}, version: req.getVersion(),
-                pluginDownloadURL: req.getPlugindownloadurl(), dependencies: req.getDependenciesList(),
+                pluginDownloadURL: req.getPlugindownloadurl(),
+                dependencies: req.getDependenciesList().filter(u => markerToken(u) === undefined),
                 propertyDependencies: {}, ignoreChanges: [], replaceOnChanges: [], aliases: [],
                 additionalSecretOutputs: req.getAdditionalsecretoutputsList(), source: sourcePosition(req),
                 inputs, outputs: inputs,
@@ -239,6 +250,8 @@ function createMonitor(opts) {
         monitor,
         invokes: () => invokes,
         isPredicted: urn => predictedUrns.has(urn),
+        /** Records an invoke answered before it reached the monitor (unknown-invokes.js). */
+        recordInvoke: (token, source) => { invokes.push({ token, source }); },
         error: () => engineError,
         onFailure: fn => { onFailure = fn; },
     };
