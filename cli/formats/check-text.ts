@@ -20,7 +20,10 @@ export function checkText(report: CheckReport, shown?: ShownPath): string {
                          ...groupStackFindings(b.introduced.filter(f => f.level === "advisory" || f.exempt), "advisory", programs, shown)]) {
             out.push(...policyLines(g, "  + "));
         }
-        for (const g of groupStackFindings(b.fixed, "advisory", programs, shown)) out.push(...policyLines(g, "  - ", false));
+        for (const g of [...groupStackFindings(b.fixed.filter(f => f.level === "mandatory" && !f.exempt), "mandatory", programs, shown),
+                         ...groupStackFindings(b.fixed.filter(f => f.level === "advisory" || f.exempt), "advisory", programs, shown)]) {
+            out.push(...policyLines(g, "  - ", false));
+        }
     }
     out.push(...findingLines(groupFindings(report.stacks, shown)));
     for (const stack of report.stacks) out.push(...stackDetails(stack));

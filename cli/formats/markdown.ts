@@ -123,7 +123,8 @@ function body(report: CheckReport, groups: GroupedFindings, limit: number, shown
             ...groupStackFindings(b.introduced.filter(f => f.exempt || f.level === "advisory"), "advisory", programs, shown),
         ];
         for (const g of introduced) blocks.push({ text: policyBlock(g, limit, "➕ introduced"), findings: g.count });
-        for (const g of groupStackFindings(b.fixed, "advisory", programs, shown)) {
+        for (const g of [...groupStackFindings(b.fixed.filter(f => !f.exempt && f.level === "mandatory"), "mandatory", programs, shown),
+                         ...groupStackFindings(b.fixed.filter(f => f.exempt || f.level === "advisory"), "advisory", programs, shown)]) {
             blocks.push({ text: policyBlock(g, limit, "➖ fixed", false), findings: g.count });
         }
     }
