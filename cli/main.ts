@@ -13,6 +13,7 @@ export function processIo(): Io {
         env: process.env,
         out: text => process.stdout.write(text),
         err: text => process.stderr.write(text),
+        interactive: process.stderr.isTTY === true && process.env.CI === undefined,
     };
 }
 

@@ -17,6 +17,7 @@ const path = require("path");
 const util = require("util");
 const { createMonitor } = require("./monitor");
 const { skipUnreadTraces } = require("./unread-traces");
+const { deferInvokesOnPredicted } = require("./predictions");
 const { collectMissingConfig, missingKey } = require("./missing-config");
 const { answerUnknownInvokes } = require("./unknown-invokes");
 const { answersOffline } = require("./invokes");
@@ -148,6 +149,7 @@ async function runJob(job) {
     const collecting = job.collectMissingConfig ? collectMissingConfig(runtimeDir) : undefined;
     const stream = collecting ? { resource() {}, outputs() {}, flush() {} } : eventStream();
     const recorder = createMonitor({ runtimeDir, project: job.project, stack: job.stack, preview: job.preview,
+                                     predict: job.predict,
                                      config: job.config, secretKeys: job.secretKeys,
                                      onRecord: stream.resource, onOutputs: stream.outputs });
     for (const method of ["registerResource", "registerResourceOutputs", "readResource", "invoke", "call"]) {
@@ -170,6 +172,7 @@ async function runJob(job) {
     answerUnknownInvokes(runtimeDir, { stack: job.stack, project: job.project, answered: answersOffline,
                                        onUnanswered: token => recorder.recordInvoke(token, "unknown") });
     skipUnreadTraces(runtimeDir);
+    if (job.preview && job.predict) deferInvokesOnPredicted(runtimeDir, recorder.isPredicted);
     const { run } = loadRunner(runtimeDir);
     const started = Date.now();
     try {
