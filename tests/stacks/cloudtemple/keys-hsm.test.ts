@@ -12,7 +12,8 @@ describe("Cloud Temple keys with the PKCS#11 (HSM) seal", () => {
             hsm: { cidrs: ["10.70.0.16/29"], port: 1792 },
         };
         run = await runWarehouse({ stack: "cloudtemple-rehearsal", config: {
-            "warehouse:cloudtemple": settings, "warehouse:cloudtempleHsmPin": "123456" } });
+            "warehouse:cloudtemple": settings, "warehouse:cloudtempleHsmPin": "123456" },
+            secrets: ["warehouse:cloudtempleHsmPin"] });
     });
 
     const server = () => run.one("kubernetes:helm.sh/v3:Release").inputs.values.server;
