@@ -57,7 +57,7 @@ describe("Cloud Temple with the PKCS#11 seal (defect 11)", () => {
 
     test("defect 11: the HSM's address is configuration, and the keys namespace's EgressFirewall lets OpenBao reach it", async () => {
         const run = await runWarehouse({ stack: "cloudtemple-rehearsal",
-            config: settings({ hsm: { cidrs: ["10.70.0.16/29"], port: 1792 } }) });
+            config: settings({ hsm: { cidrs: ["10.70.0.16/29"], port: 1792 } }), secrets: ["warehouse:cloudtempleHsmPin"] });
         const firewall = run.ofType("kubernetes:k8s.ovn.org/v1:EgressFirewall").find(f => f.inputs.metadata.namespace === "hdh-keys")!;
         const rules = firewall.inputs.spec.egress;
         const allow = rules.findIndex((r: any) => r.type === "Allow" && r.to.cidrSelector === "10.70.0.16/29" &&
@@ -67,7 +67,7 @@ describe("Cloud Temple with the PKCS#11 seal (defect 11)", () => {
     });
 
     test("defect 11: a PKCS#11 seal without the HSM's address is refused before any resource, naming the key", async () => {
-        await expect(runWarehouse({ stack: "cloudtemple-rehearsal", config: settings({}) }))
+        await expect(runWarehouse({ stack: "cloudtemple-rehearsal", config: settings({}), secrets: ["warehouse:cloudtempleHsmPin"] }))
             .rejects.toThrow(/cloudtemple\.openbao\.seal\.hsm/);
     });
 });
