@@ -4,7 +4,8 @@
 
 import * as pulumi from "@pulumi/pulumi";
 import {
-    Endpoint, Flow, FlowPort, Identity, INTENTS_OUTPUT, INTENTS_TYPE, INTENTS_VERSION, Intents, Permission,
+    CloudPrincipal, Endpoint, Flow, FlowPort, Identity, INTENTS_OUTPUT, INTENTS_TYPE, INTENTS_VERSION, Intents, Permission,
+    ProjectResource,
 } from "../policies/flows/intents";
 import { WarehouseSpec } from "./model";
 import { CatalogDatabase, Compute, KeyManagement, ServicePlace, Storage } from "./target";
@@ -34,6 +35,15 @@ export function warehouseIntents(spec: WarehouseSpec, target: string, blocks: In
     const endpoints: Endpoint[] = [];
     const flows: Flow[] = [];
     const identities: Identity[] = [];
+    // What each block grants in the cloud's IAM; services' and operators' identities come first in the report.
+    const iams = [keys, compute, storage, catalog].map(b => b.iam?.());
+    const projectResources: ProjectResource[] = [];
+    for (const i of iams) {
+        for (const other of i?.identities ?? []) {
+            identities.push({ id: other.id, description: other.description, role: other.role, needs: [],
+                cloud: mergePrincipals(other.principals) });
+        }
+    }
     const endpoint = (id: string, description: string, place: Endpoint["place"]) => {
         endpoints.push({ id, description, place });
         return id;
@@ -102,12 +112,17 @@ export function warehouseIntents(spec: WarehouseSpec, target: string, blocks: In
                 role: "researchers", kubernetes: { kind: "Group", name: group }, needs, ownNamespace: ns });
         }
         const login = keys.vaultLogin?.("workloads", project.id);
+        const cloud = mergePrincipals(iams.flatMap(i => i?.projects?.[project.id]?.principals ?? []));
         identities.push({
             id: `workloads:${project.id}`, description: `${ns}/${WORKLOAD_SERVICE_ACCOUNT}`, role: "workloads",
             kubernetes: { kind: "ServiceAccount", name: WORKLOAD_SERVICE_ACCOUNT, namespace: ns }, needs: [],
             ownNamespace: ns,
             ...(login ? { vault: { authPath: login.authPath, roles: [{ role: login.role, grants: login.grants }] } } : {}),
+            ...(cloud.length ? { cloud } : {}),
         });
+        for (const i of iams) {
+            for (const r of i?.projects?.[project.id]?.resources ?? []) projectResources.push({ project: project.id, ...r });
+        }
     }
 
     if (spec.migration) {
@@ -141,7 +156,23 @@ export function warehouseIntents(spec: WarehouseSpec, target: string, blocks: In
         });
     }
 
-    return { version: INTENTS_VERSION, target, endpoints, flows, identities, projectLabel: PROJECT_LABEL, facts: platform.facts };
+    return { version: INTENTS_VERSION, target, endpoints, flows, identities, projectLabel: PROJECT_LABEL, facts: platform.facts,
+        ...(projectResources.length ? { projectResources } : {}) };
+}
+
+/** One principal per resource or literal: blocks that grant the same identity (Azure: storage and keys) are merged. */
+function mergePrincipals(principals: readonly CloudPrincipal[]): CloudPrincipal[] {
+    const byKey = new Map<string, CloudPrincipal>();
+    for (const p of principals) {
+        const key = p.resource ? `${p.resource.type}::${p.resource.name}` : `literal:${p.literal}`;
+        const seen = byKey.get(key);
+        byKey.set(key, !seen ? p : {
+            ...seen, grants: [...seen.grants, ...p.grants],
+            ...(seen.federatedSubjects || p.federatedSubjects
+                ? { federatedSubjects: [...new Set([...(seen.federatedSubjects ?? []), ...(p.federatedSubjects ?? [])])] } : {}),
+        });
+    }
+    return [...byKey.values()];
 }
 
 /**

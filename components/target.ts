@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { ResearchProject, WarehouseSpec } from "./model";
 import { SubnetPlan } from "./cidr";
-import type { FlowPort, Place, PlatformFacts, VaultGrant } from "../policies/flows/intents";
+import type { CloudPrincipal, FlowPort, Place, PlatformFacts, StackRef, VaultGrant } from "../policies/flows/intents";
 
 export type { FlowPort, Place, PlatformFacts, VaultGrant } from "../policies/flows/intents";
 
@@ -57,6 +57,25 @@ export interface ServicePlace {
     readonly description: string;
     readonly place: Place;
     readonly ports: readonly FlowPort[];
+}
+
+/**
+ * What a block grants in the cloud's IAM, for the permission verifier: per research project, the principals its
+ * workloads act as (with the grants they need) and the project's data or key resources; and the identities of the
+ * platform (services' own) and of the operators that the block declares, with theirs. Read after every project is
+ * added.
+ */
+export interface BlockIam {
+    readonly projects?: Readonly<Record<string, {
+        readonly principals: readonly CloudPrincipal[];
+        readonly resources: readonly { readonly resource: StackRef; readonly what: string }[];
+    }>>;
+    readonly identities?: readonly {
+        readonly id: string;
+        readonly description: string;
+        readonly role: "platform" | "operator";
+        readonly principals: readonly CloudPrincipal[];
+    }[];
 }
 
 /** An OpenBao login a key block grants: the auth mount, the role, and what the role's policies must allow. */
@@ -132,6 +151,8 @@ export type EncryptionScheme = "customer-managed-key" | "envelope";
 
 /** Key management: one platform key and one key per research project. */
 export interface KeyManagement extends pulumi.ComponentResource, ProjectBlock {
+    /** What this block grants in the cloud's IAM (the permission verifier checks it against the grants declared). */
+    iam?(): BlockIam;
     readonly endpoint: Endpoint;
     readonly scheme: EncryptionScheme;
     readonly platformKeyId: pulumi.Output<string>;
@@ -151,6 +172,8 @@ export interface KeyManagement extends pulumi.ComponentResource, ProjectBlock {
 
 /** Storage: a bucket/container per data zone and per research project. */
 export interface Storage extends pulumi.ComponentResource, ProjectBlock {
+    /** What this block grants in the cloud's IAM (the permission verifier checks it against the grants declared). */
+    iam?(): BlockIam;
     readonly endpoint: Endpoint;
     readonly zoneBuckets: { readonly raw: pulumi.Output<string>; readonly curated: pulumi.Output<string> };
     readonly projectBuckets: Readonly<Record<string, pulumi.Output<string>>>;
@@ -162,6 +185,8 @@ export interface Storage extends pulumi.ComponentResource, ProjectBlock {
 
 /** Compute: a Kubernetes cluster with a system and an analytics pool, and a provider to deploy onto it. */
 export interface Compute extends pulumi.ComponentResource, Partial<ProjectBlock> {
+    /** What this block grants in the cloud's IAM (the permission verifier checks it against the grants declared). */
+    iam?(): BlockIam;
     readonly clusterName: pulumi.Output<string>;
     readonly apiEndpoint: Endpoint;
     /** "private": the API has no public address; "restricted": public, limited to the admin CIDRs. */
@@ -173,6 +198,8 @@ export interface Compute extends pulumi.ComponentResource, Partial<ProjectBlock>
 
 /** The warehouse catalogue: a PostgreSQL database reachable only from the warehouse network. */
 export interface CatalogDatabase extends pulumi.ComponentResource, Partial<ProjectBlock> {
+    /** What this block grants in the cloud's IAM (the permission verifier checks it against the grants declared). */
+    iam?(): BlockIam;
     readonly endpoint: Endpoint;
     readonly databaseName: pulumi.Output<string>;
     /** What workloads need to reach the catalogue (read access to dataset metadata). */

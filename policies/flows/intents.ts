@@ -93,8 +93,11 @@ export interface VaultGrant {
 export interface Identity {
     readonly id: string;
     readonly description: string;
-    /** researchers, workloads, mover, operator: what kind of actor, for the report. */
-    readonly role: "researchers" | "workloads" | "mover" | "operator";
+    /**
+     * researchers, workloads, mover, operator (who deploys or administers), platform (a service's own identity, such
+     * as the one a storage account encrypts with): what kind of actor, for the report.
+     */
+    readonly role: "researchers" | "workloads" | "mover" | "operator" | "platform";
     readonly kubernetes?: KubernetesSubject;
     /** What it must be able to do. */
     readonly needs: readonly Permission[];
@@ -105,8 +108,54 @@ export interface Identity {
         readonly authPath: string;
         readonly roles: readonly { readonly role: string; readonly grants: readonly VaultGrant[] }[];
     };
-    /** Names (keys, buckets) this identity may reach: anything of another project's it reaches is a finding. */
-    readonly mayReach?: readonly string[];
+    /** Its principals in the cloud's IAM (one per service where the cloud issues one per service), and their grants. */
+    readonly cloud?: readonly CloudPrincipal[];
+}
+
+/** A resource of the stack by its type token and logical name: ids are unknown at preview time, these are not. */
+export interface StackRef {
+    readonly type: string;
+    readonly name: string;
+}
+
+/**
+ * What a cloud grant lets its holder do, in classes the verifier derives from the provider's role or action list:
+ * read metadata; read or write data (objects, blobs); use a key (encrypt, decrypt, wrap, unwrap); write role
+ * assignments or policies (give rights away); write network rules (NSGs, subnets, routes, a vault's or an account's
+ * firewall, a bucket's policy): the last two can undo isolation.
+ */
+export type CloudAccess = "read" | "data" | "key-crypto" | "assign-roles" | "network-rules";
+
+/** A grant an identity needs: on exactly this resource, at least these classes; `why` says what for. */
+export interface CloudGrant {
+    readonly resource: StackRef;
+    readonly access: readonly CloudAccess[];
+    readonly why: string;
+}
+
+/**
+ * An identity in the cloud's IAM: the stack resource that is it (a managed identity, a Public Cloud user, an OAuth2
+ * client) or the principal string the stack's grants name (an Entra group's object id, an S3 account's principal).
+ * It must hold every grant listed, and no grant on any other resource nor any class that can undo isolation that
+ * its grants do not list.
+ */
+export interface CloudPrincipal {
+    readonly description: string;
+    readonly resource?: StackRef;
+    readonly literal?: string;
+    readonly grants: readonly CloudGrant[];
+    /**
+     * Azure workload identity: the Kubernetes service accounts (`system:serviceaccount:<ns>:<name>`) federated with
+     * it; each must be, and no other may.
+     */
+    readonly federatedSubjects?: readonly string[];
+}
+
+/** A research project's data or key: any grant on it to an identity whose intent does not list it is a finding. */
+export interface ProjectResource {
+    readonly project: string;
+    readonly resource: StackRef;
+    readonly what: string;
 }
 
 /** A platform fact a verdict relies on, with where it was read. */
@@ -136,5 +185,7 @@ export interface Intents {
     readonly identities: readonly Identity[];
     /** The label that marks a research project's namespace. */
     readonly projectLabel: string;
+    /** Each project's data and key in the cloud's IAM terms. */
+    readonly projectResources?: readonly ProjectResource[];
     readonly facts: PlatformFacts;
 }

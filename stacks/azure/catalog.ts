@@ -4,7 +4,7 @@
 
 import * as pulumi from "@pulumi/pulumi";
 import * as dbforpostgresql from "@pulumi/azure-native/dbforpostgresql";
-import { BlockContext, CatalogDatabase, Endpoint, Place, ServicePlace, WorkloadAccess } from "../../components/target";
+import { BlockContext, BlockIam, CatalogDatabase, Endpoint, Place, ServicePlace, WorkloadAccess } from "../../components/target";
 import { AzureNetwork, DATABASE_SUBNET } from "./network";
 import { AzureKeys } from "./keys";
 import { AzureNames } from "./naming";
@@ -29,6 +29,7 @@ export class AzureCatalog extends pulumi.ComponentResource implements CatalogDat
     readonly databaseName: pulumi.Output<string>;
     readonly host: pulumi.Output<string>;
     private readonly databaseCidr: string;
+    private readonly adminGroup: { readonly objectId: string; readonly displayName: string };
     private readonly serverName: string;
     private readonly dnsZone: string;
     /** The server calls the key vault itself (customer-managed key), from its delegated subnet. */
@@ -37,6 +38,7 @@ export class AzureCatalog extends pulumi.ComponentResource implements CatalogDat
     constructor(name: string, args: AzureCatalogArgs, opts?: pulumi.ComponentResourceOptions) {
         super("health-data:azure:Catalog", name, {}, opts);
         const { ctx, names, region, settings } = args;
+        this.adminGroup = settings.catalogAdminGroup;
         const { network, keys, spec } = ctx;
         const tags = { ...ctx.labels };
         const child = { parent: this };
@@ -99,6 +101,14 @@ export class AzureCatalog extends pulumi.ComponentResource implements CatalogDat
             private: true,
         };
         this.registerOutputs({ endpoint: this.endpoint.url, databaseName: this.databaseName });
+    }
+
+    /** The catalogue's administrators: its Entra ID administrator, with no Azure role on research data. */
+    iam(): BlockIam {
+        const group = this.adminGroup;
+        return { identities: [{ id: `operators:${group.objectId}`, role: "operator",
+            description: `catalogue administrators (Entra ID group ${group.displayName})`,
+            principals: [{ description: `Entra ID group ${group.displayName}`, literal: group.objectId, grants: [] }] }] };
     }
 
     place(): ServicePlace {

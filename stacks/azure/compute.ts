@@ -8,7 +8,8 @@ import * as k8s from "@pulumi/kubernetes";
 import * as compute from "@pulumi/azure-native/compute";
 import * as containerservice from "@pulumi/azure-native/containerservice";
 import * as managedidentity from "@pulumi/azure-native/managedidentity";
-import { BlockContext, ClusterDns, ClusterPlatform, Compute, Endpoint } from "../../components/target";
+import { BlockContext, BlockIam, ClusterDns, ClusterPlatform, Compute, Endpoint } from "../../components/target";
+import type { CloudGrant } from "../../policies/flows/intents";
 import { PoolSpec, ResearchProject } from "../../components/model";
 import { namespaceName } from "../../components/workspaces";
 import {
@@ -19,7 +20,7 @@ import { AzureNames } from "./naming";
 import { AzureRegion } from "./regions";
 import { AzureSettings } from "./settings";
 import { VM_SIZES } from "./sizing";
-import { grant } from "./roles";
+import { grant, stackRef } from "./roles";
 import { withCliLogin } from "./kubeconfig";
 
 export interface AzureComputeArgs {
@@ -93,6 +94,9 @@ export class AzureCompute extends pulumi.ComponentResource implements Compute {
     readonly platform: ClusterPlatform;
     readonly oidcIssuerUrl: pulumi.Output<string>;
     private readonly blockName: string;
+    /** What the cluster's identity and the administrators hold in Azure RBAC, for the permission verifier. */
+    private readonly declared: { readonly cluster: readonly CloudGrant[]; readonly adminGroups: readonly string[] };
+    private readonly federated: Record<string, string> = {};
     private readonly keys: AzureKeys;
     private readonly resourceGroupName: AzureNetwork["resourceGroupName"];
 
@@ -142,6 +146,25 @@ export class AzureCompute extends pulumi.ComponentResource implements Compute {
                     description: "KMS with a private vault: AKS reaches the vault through the VNet" }, child),
             ] : []),
         ];
+
+        // The same grants, as the permission verifier expects them: each on its one resource, each with its reason.
+        // Network Contributor writes network rules, and Key Vault Contributor the vault's firewall; AKS needs both
+        // (learn.microsoft.com/azure/aks/configure-azure-cni "Prerequisites" and use-kms-etcd-encryption "private key
+        // vault"), so they are declared here, on their own scopes and for this identity alone.
+        this.declared = {
+            adminGroups: settings.adminGroupObjectIds,
+            cluster: [
+                { resource: network.refs.clusterSubnet, access: ["network-rules"], why: "AKS joins nodes and load balancers to its subnet" },
+                { resource: network.refs.apiServerSubnet, access: ["network-rules"], why: "AKS places the API server in its delegated subnet" },
+                { resource: network.refs.routes, access: ["network-rules"], why: "userDefinedRouting: AKS checks and uses the route table" },
+                { resource: stackRef("diskEncryptionSet", `${name}-disk-encryption`), access: ["read"], why: "AKS reads its disk encryption set" },
+                ...(keys.keyService === "key-vault-premium" ? [
+                    { resource: keys.kmsKey.ref, access: ["key-crypto" as const], why: "KMS encrypts etcd's secrets with its key" },
+                    { resource: keys.serviceRef, access: ["network-rules" as const],
+                        why: "KMS with a private vault: AKS manages the vault's private access (Key Vault Contributor)" },
+                ] : []),
+            ],
+        };
 
         const pool = (poolName: string, p: PoolSpec) => ({
             vmSize: VM_SIZES[p.size],
@@ -230,9 +253,33 @@ export class AzureCompute extends pulumi.ComponentResource implements Compute {
         this.registerOutputs({ clusterName: this.clusterName, apiEndpoint: this.apiEndpoint.url });
     }
 
+    /**
+     * The cluster's identity holds the grants above and nothing else; the administrator groups administer the cluster
+     * through AKS (Entra ID integration) and hold no Azure role in this stack, least of all on research data. Each
+     * project's identity is federated with its namespace's service account alone.
+     */
+    iam(): BlockIam {
+        return {
+            projects: Object.fromEntries(Object.entries(this.federated).map(([id, subject]) => [id, {
+                principals: [{ description: `managed identity of project ${id}`, resource: this.keys.projectIdentities[id].ref,
+                    grants: [], federatedSubjects: [subject] }],
+                resources: [],
+            }])),
+            identities: [
+                { id: "platform:cluster", description: "the AKS cluster identity", role: "platform",
+                    principals: [{ description: "managed identity of the AKS control plane",
+                        resource: stackRef("identity", `${this.blockName}-cluster-identity`), grants: this.declared.cluster }] },
+                ...this.declared.adminGroups.map(group => ({ id: `operators:${group}`, role: "operator" as const,
+                    description: `cluster administrators (Entra ID group ${group})`,
+                    principals: [{ description: `Entra ID group ${group}`, literal: group, grants: [] }] })),
+            ],
+        };
+    }
+
     /** Federates the project's workload identity with its namespace's service account (workload identity). */
     addProject(project: ResearchProject): void {
         const identity = this.keys.projectIdentities[project.id];
+        this.federated[project.id] = `system:serviceaccount:${namespaceName(project.id)}:${WORKLOAD_SERVICE_ACCOUNT}`;
         new managedidentity.FederatedIdentityCredential(`${this.blockName}-${project.id}-federation`, {
             federatedIdentityCredentialResourceName: `aks-${namespaceName(project.id)}`,
             resourceName: identity.name, resourceGroupName: this.resourceGroupName,

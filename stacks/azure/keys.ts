@@ -7,12 +7,13 @@ import * as keyvault from "@pulumi/azure-native/keyvault";
 import * as resources from "@pulumi/azure-native/resources";
 import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import type { input } from "@pulumi/azure-native/types";
-import { BlockContext, Endpoint, KeyManagement, ServicePlace, WorkloadAccess } from "../../components/target";
+import { BlockContext, BlockIam, Endpoint, KeyManagement, ServicePlace, WorkloadAccess } from "../../components/target";
 import { KeySpec, ResearchProject } from "../../components/model";
 import { AzureNetwork, ENDPOINTS_SUBNET } from "./network";
 import { AzureNames, PLATFORM_KEY_NAME, projectKeyName } from "./naming";
 import { AzureSettings } from "./settings";
-import { grant } from "./roles";
+import { grant, stackRef } from "./roles";
+import type { StackRef } from "../../policies/flows/intents";
 
 export interface AzureKeysArgs {
     readonly ctx: BlockContext & { network: AzureNetwork };
@@ -29,6 +30,8 @@ export interface AzureKey {
     readonly uri: pulumi.Output<string>;
     /** With version: services that must be told the new version (disk encryption set, KMS, PostgreSQL). */
     readonly versionedUri: pulumi.Output<string>;
+    /** The key as the permission verifier names it. */
+    readonly ref: StackRef;
 }
 
 /** A research project's workload identity: federated with its service account by the compute block. */
@@ -37,6 +40,7 @@ export interface ProjectIdentity {
     readonly resourceId: pulumi.Output<string>;
     readonly principalId: pulumi.Output<string>;
     readonly clientId: pulumi.Output<string>;
+    readonly ref: StackRef;
 }
 
 /** Azure's rotation policy refuses to rotate sooner than 7 days after a version is created. */
@@ -86,6 +90,8 @@ export class AzureKeys extends pulumi.ComponentResource implements KeyManagement
     readonly serviceId: pulumi.Output<string>;
     /** `https://<vault>.vault.azure.net/` or `https://<hsm>.managedhsm.azure.net/`. */
     readonly serviceUri: pulumi.Output<string>;
+    /** The vault or HSM as the permission verifier names it. */
+    readonly serviceRef: StackRef;
     readonly platformKey: AzureKey;
     /** AKS KMS encrypts etcd's secrets with this key, pinned to a version; its versions never expire. */
     readonly kmsKey: AzureKey;
@@ -147,6 +153,7 @@ export class AzureKeys extends pulumi.ComponentResource implements KeyManagement
                 },
             }, stateful);
             this.serviceId = hsm.id;
+            this.serviceRef = { type: "azure-native:keyvault:ManagedHsm", name: `${name}-hsm` };
             this.serviceUri = hsm.properties.apply(p => p.hsmUri ?? "");
             network.privateEndpoint(`${name}-hsm`, hsm.id, "managedhsm", tags, child);
             // azure-native has no typed Managed HSM key; ARM's managedHSMs/keys resource is declared generically.
@@ -158,7 +165,7 @@ export class AzureKeys extends pulumi.ComponentResource implements KeyManagement
                 }, { ...stateful, dependsOn: [hsm] });
                 const props = key.properties as pulumi.Output<any>;
                 return {
-                    name: keyName, resourceId: key.id,
+                    name: keyName, resourceId: key.id, ref: stackRef("hsmKey", `${name}-${keyName}`),
                     uri: props.apply(p => String(p?.keyUri ?? "")),
                     versionedUri: props.apply(p => String(p?.keyUriWithVersion ?? "")),
                 };
@@ -176,6 +183,7 @@ export class AzureKeys extends pulumi.ComponentResource implements KeyManagement
                 },
             }, stateful);
             this.serviceId = vault.id;
+            this.serviceRef = stackRef("vault", `${name}-vault`);
             this.serviceUri = vault.properties.apply(p => p.vaultUri ?? "");
             network.privateEndpoint(`${name}-vault`, vault.id, "vault", tags, child);
             makeKey = (keyName, keyOps, keyTags, expiring) => {
@@ -183,7 +191,8 @@ export class AzureKeys extends pulumi.ComponentResource implements KeyManagement
                     keyName, vaultName: vault.name, resourceGroupName: rg, tags: keyTags,
                     properties: keyProperties(ctx.spec.keys, keyOps, expiring),
                 }, stateful);
-                return { name: keyName, resourceId: key.id, uri: key.keyUri, versionedUri: key.keyUriWithVersion };
+                return { name: keyName, resourceId: key.id, uri: key.keyUri, versionedUri: key.keyUriWithVersion,
+                    ref: stackRef("vaultKey", `${name}-${keyName}`) };
             };
         }
 
@@ -224,6 +233,7 @@ export class AzureKeys extends pulumi.ComponentResource implements KeyManagement
         this.added.keyIds[project.id] = key.uri;
         this.added.identities[project.id] = {
             name: identity.name, resourceId: identity.id, principalId: identity.principalId, clientId: identity.clientId,
+            ref: stackRef("identity", `${name}-${project.id}-identity`),
         };
         this.added.encryptionReady[project.id] = rbac ? [
             grant(`${name}-encryption-${project.id}`, {
@@ -238,6 +248,34 @@ export class AzureKeys extends pulumi.ComponentResource implements KeyManagement
                 description: `Workloads of project ${project.id} use its key, and no other`,
             }, child);
         }
+    }
+
+    /**
+     * Each project's identity uses its own key; the encryption identity wraps with the platform key and every project
+     * key (storage's encryption scopes, disks, the catalogue). With a Managed HSM, key rights are the HSM's local RBAC,
+     * granted after activation and outside the stack: no Azure role grant is expected then.
+     */
+    iam(): BlockIam {
+        const { name, rbac } = this.build;
+        const projects: Record<string, NonNullable<BlockIam["projects"]>[string]> = {};
+        for (const [id, key] of Object.entries(this.added.keys)) {
+            projects[id] = {
+                principals: [{ description: `managed identity of project ${id}`, resource: this.added.identities[id].ref,
+                    grants: rbac ? [{ resource: key.ref, access: ["key-crypto"], why: "workloads wrap their data keys with the project's key" }] : [] }],
+                resources: [{ resource: key.ref, what: `project ${id}'s key` }],
+            };
+        }
+        const wrapped = [this.platformKey, ...Object.values(this.added.keys)];
+        return {
+            projects,
+            identities: [{
+                id: "platform:encryption", description: "the encryption identity (storage, disks, catalogue)", role: "platform",
+                principals: [{ description: "managed identity of the encryption services",
+                    resource: stackRef("identity", `${name}-encryption-identity`),
+                    grants: rbac ? wrapped.map(k => ({ resource: k.ref, access: ["key-crypto" as const],
+                        why: `the storage account, disks and catalogue wrap their data keys with ${k.name}` })) : [] }],
+            }],
+        };
     }
 
     place(_projectId?: string): ServicePlace {

@@ -13,6 +13,8 @@ import { SubnetPlan, formatCidr, parseCidr, planSubnets, subnet } from "../../co
 import { AzureNames } from "./naming";
 import { AzureRegion } from "./regions";
 import { KeyService } from "./settings";
+import type { StackRef } from "../../policies/flows/intents";
+import { stackRef } from "./roles";
 
 export interface AzureNetworkArgs {
     readonly ctx: BlockContext;
@@ -96,6 +98,8 @@ export class AzureNetwork extends pulumi.ComponentResource implements NetworkIso
     readonly endpointsSubnetId: pulumi.Output<string>;
     readonly databaseSubnetId: pulumi.Output<string>;
     readonly routeTableId: pulumi.Output<string>;
+    /** The subnets and route table AKS's identity must manage, as the permission verifier names them. */
+    readonly refs: { readonly clusterSubnet: StackRef; readonly apiServerSubnet: StackRef; readonly routes: StackRef };
     /** Private DNS zone ids by private-link group. */
     readonly privateLinkZoneIds: Readonly<Partial<Record<PrivateLinkGroup, pulumi.Output<string>>>>;
     readonly catalogDnsZoneId: pulumi.Output<string>;
@@ -111,6 +115,8 @@ export class AzureNetwork extends pulumi.ComponentResource implements NetworkIso
         const admins = ctx.spec.network.adminCidrs;
         const egress = ctx.spec.network.allowedEgressCidrs;
         this.location = region.name;
+        this.refs = { clusterSubnet: stackRef("subnet", `${name}-subnet-cluster`),
+            apiServerSubnet: stackRef("subnet", `${name}-subnet-apiserver`), routes: stackRef("routeTable", `${name}-routes`) };
 
         // Deleting the group deletes everything in it: protected like the stores it holds.
         const group = new resources.ResourceGroup(`${name}-group`, {

@@ -3,6 +3,7 @@
 
 import * as pulumi from "@pulumi/pulumi";
 import * as authorization from "@pulumi/azure-native/authorization";
+import type { StackRef } from "../../policies/flows/intents";
 
 export const ROLES = {
     /** Wrap and unwrap with a key: what a service encrypting with a customer-managed key needs. */
@@ -33,6 +34,20 @@ export interface GrantArgs {
 export function subscriptionId(): pulumi.Output<string> {
     return authorization.getClientConfigOutput().subscriptionId;
 }
+
+/** Type tokens of the resources the permission verifier names as scopes and principals. */
+export const TYPES = {
+    identity: "azure-native:managedidentity:UserAssignedIdentity",
+    vaultKey: "azure-native:keyvault:Key",
+    hsmKey: "azure-native:resources:Resource",
+    vault: "azure-native:keyvault:Vault",
+    container: "azure-native:storage:BlobContainer",
+    subnet: "azure-native:network:Subnet",
+    routeTable: "azure-native:network:RouteTable",
+    diskEncryptionSet: "azure-native:compute:DiskEncryptionSet",
+} as const;
+
+export const stackRef = (type: keyof typeof TYPES, name: string): StackRef => ({ type: TYPES[type], name });
 
 /** A role assignment of a managed identity on exactly one scope. */
 export function grant(name: string, args: GrantArgs, opts: pulumi.CustomResourceOptions): authorization.RoleAssignment {

@@ -5,12 +5,12 @@
 
 import * as pulumi from "@pulumi/pulumi";
 import * as storage from "@pulumi/azure-native/storage";
-import { BlockContext, Endpoint, ServicePlace, Storage, WorkloadAccess } from "../../components/target";
+import { BlockContext, BlockIam, Endpoint, ServicePlace, Storage, WorkloadAccess } from "../../components/target";
 import { ResearchProject } from "../../components/model";
 import { AzureNetwork, ENDPOINTS_SUBNET } from "./network";
 import { AzureKeys } from "./keys";
 import { AzureNames, projectContainer } from "./naming";
-import { grant } from "./roles";
+import { grant, stackRef } from "./roles";
 
 export interface AzureStorageArgs {
     readonly ctx: BlockContext & { network: AzureNetwork; keys: AzureKeys };
@@ -157,6 +157,18 @@ export class AzureStorage extends pulumi.ComponentResource implements Storage {
             description: `Workloads of project ${project.id} read and write its container, and no other`,
         }, { parent: this });
         this.buckets[project.id] = projectBucket.name;
+    }
+
+    /** Each project's identity reads and writes its own container, on that container's scope alone. */
+    iam(): BlockIam {
+        return { projects: Object.fromEntries(Object.keys(this.buckets).map(id => {
+            const container = stackRef("container", `${this.blockName}-${id}`);
+            return [id, {
+                principals: [{ description: `managed identity of project ${id}`, resource: this.keys.projectIdentities[id].ref,
+                    grants: [{ resource: container, access: ["data" as const], why: "workloads read and write the project's data" }] }],
+                resources: [{ resource: container, what: `project ${id}'s container` }],
+            }];
+        })) };
     }
 
     place(_projectId?: string): ServicePlace {
