@@ -5,7 +5,7 @@
 
 import * as pulumi from "@pulumi/pulumi";
 import * as minio from "@pulumi/minio";
-import { BlockContext, Endpoint, ServicePlace, Storage, WorkloadAccess } from "../../components/target";
+import { BlockContext, BlockIam, Endpoint, ServicePlace, Storage, WorkloadAccess } from "../../components/target";
 import { ResearchProject, WarehouseSpec } from "../../components/model";
 import { CloudTempleNetwork } from "./network";
 import { CloudTempleSettings, projectSecretKey } from "./settings";
@@ -26,6 +26,7 @@ export class CloudTempleStorage extends pulumi.ComponentResource implements Stor
     readonly projectBuckets: Readonly<Record<string, pulumi.Output<string>>> = this.buckets;
     private readonly settings: CloudTempleSettings;
     private readonly spec: WarehouseSpec;
+    private readonly blockName: string;
     private readonly bucket: (suffix: string, extra?: { objectLocking?: boolean; policy?: string }) => VersionedBucket;
 
     constructor(name: string, args: CloudTempleStorageArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -35,6 +36,7 @@ export class CloudTempleStorage extends pulumi.ComponentResource implements Stor
         const prefix = ctx.network.names.bucketPrefix;
         this.settings = settings;
         this.spec = spec;
+        this.blockName = name;
         const provider = objectStorageProvider(`${name}-s3`, settings, { parent: this });
         const bucket = (suffix: string, extra: { objectLocking?: boolean; policy?: string } = {}) =>
             new VersionedBucket(`${name}-${suffix}`, { ...extra, bucket: `${prefix}-${suffix}`, provider,
@@ -64,6 +66,28 @@ export class CloudTempleStorage extends pulumi.ComponentResource implements Stor
         const account = this.settings.objectStorage.projectAccounts[project.id];
         const name = projectBucketName(this.spec, project.id);
         this.buckets[project.id] = this.bucket(`rp-${project.id}`, { policy: bucketPolicy(name, account.principal) }).bucket;
+    }
+
+    /**
+     * Each project's storage account reaches its own bucket through that bucket's policy. The platform account owns
+     * every bucket (S3 gives an owner full control whatever the policy says): it is the operators' storage identity,
+     * and no bucket policy may name it on research data beyond what ownership already gives (docs/flows.md).
+     */
+    iam(): BlockIam {
+        const accounts = this.settings.objectStorage.projectAccounts;
+        const platform = this.settings.objectStorage.platformAccount.principal;
+        return {
+            projects: Object.fromEntries(Object.keys(this.buckets).map(id => {
+                const bucket = { type: "minio:index/s3Bucket:S3Bucket", name: `${this.blockName}-rp-${id}` };
+                return [id, {
+                    principals: [{ description: `storage account ${accounts[id].principal}`, literal: accounts[id].principal,
+                        grants: [{ resource: bucket, access: ["data" as const], why: "workloads read and write the project's data" }] }],
+                    resources: [{ resource: bucket, what: `project ${id}'s bucket` }],
+                }];
+            })),
+            identities: [{ id: "operators:storage", role: "operator", description: `the platform storage account ${platform}`,
+                principals: [{ description: `storage account ${platform}`, literal: platform, grants: [] }] }],
+        };
     }
 
     place(_projectId?: string): ServicePlace {

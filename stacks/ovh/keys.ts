@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as okms from "@ovhcloud/pulumi-ovh/okms";
 import * as iam from "@ovhcloud/pulumi-ovh/iam";
 import * as me from "@ovhcloud/pulumi-ovh/me";
-import { Endpoint, KeyManagement, ServicePlace, WorkloadAccess } from "../../components/target";
+import { BlockIam, Endpoint, KeyManagement, ServicePlace, WorkloadAccess } from "../../components/target";
 import { KeySpec, ResearchProject } from "../../components/model";
 import { OvhRegion } from "./regions";
 
@@ -128,6 +128,19 @@ export class OvhKeys extends pulumi.ComponentResource implements KeyManagement {
         }, { ...child, dependsOn: [policy] });
         this.projectKeys.set(project.id, { key, credential });
         this.keyIds[project.id] = key.id;
+    }
+
+    /** Each project's OAuth2 identity may use its own OKMS key alone, through its IAM policy. */
+    iam(): BlockIam {
+        return { projects: Object.fromEntries([...this.projectKeys.keys()].map(id => {
+            const key = { type: "ovh:Okms/serviceKey:ServiceKey", name: `${this.blockName}-${id}` };
+            return [id, {
+                principals: [{ description: `OKMS identity of project ${id}`,
+                    resource: { type: "ovh:Me/aPIOAuth2Client:APIOAuth2Client", name: `${this.blockName}-${id}-identity` },
+                    grants: [{ resource: key, access: ["key-crypto" as const], why: "workloads create and unwrap data keys with the project's key" }] }],
+                resources: [{ resource: key, what: `project ${id}'s key` }],
+            }];
+        })) };
     }
 
     place(_projectId?: string): ServicePlace {

@@ -9,7 +9,7 @@ import * as cloudproject from "@ovhcloud/pulumi-ovh/cloudproject";
 import {
     CloudProjectStorageObjectBucketLifecycleConfiguration as BucketLifecycle,
 } from "@ovhcloud/pulumi-ovh/cloudProjectStorageObjectBucketLifecycleConfiguration";
-import { Endpoint, ServicePlace, Storage, WorkloadAccess } from "../../components/target";
+import { BlockIam, Endpoint, ServicePlace, Storage, WorkloadAccess } from "../../components/target";
 import { ResearchProject, WarehouseSpec } from "../../components/model";
 import { OvhRegion } from "./regions";
 
@@ -185,6 +185,19 @@ export class OvhStorage extends pulumi.ComponentResource implements Storage {
             userId: user.id,
         }, { ...child, dependsOn: [policy] });
         return { bucket: store.name, credential };
+    }
+
+    /** Each project's S3 user reaches its own bucket alone, through its S3 policy. */
+    iam(): BlockIam {
+        return { projects: Object.fromEntries([...this.stores.keys()].map(id => {
+            const bucket = { type: "ovh:CloudProject/storage:Storage", name: `${this.blockName}-rp-${id}` };
+            return [id, {
+                principals: [{ description: `Public Cloud user of project ${id}`,
+                    resource: { type: "ovh:CloudProject/user:User", name: `${this.blockName}-${id}-user` },
+                    grants: [{ resource: bucket, access: ["data" as const], why: "workloads read and write the project's data" }] }],
+                resources: [{ resource: bucket, what: `project ${id}'s bucket` }],
+            }];
+        })) };
     }
 
     place(_projectId?: string): ServicePlace {
