@@ -68,7 +68,7 @@ export interface ServicePlace {
 export interface BlockIam {
     readonly projects?: Readonly<Record<string, {
         readonly principals: readonly CloudPrincipal[];
-        readonly resources: readonly { readonly resource: StackRef; readonly what: string }[];
+        readonly resources: readonly { readonly resource: StackRef; readonly what: string; readonly kind: "data" | "key" }[];
     }>>;
     readonly identities?: readonly {
         readonly id: string;

@@ -156,6 +156,8 @@ export interface ProjectResource {
     readonly project: string;
     readonly resource: StackRef;
     readonly what: string;
+    /** Data (a bucket, a container) or a key: which grants reach it (data access, or key use). */
+    readonly kind: "data" | "key";
 }
 
 /** A platform fact a verdict relies on, with where it was read. */

@@ -10,6 +10,7 @@
 import { Identity, Intents, Permission } from "./intents";
 import { FlowFinding } from "./verify";
 import { FlowResource, safe } from "./stack-index";
+import { verifyCloudPermissions } from "./cloud-permissions";
 
 interface Rule {
     readonly apiGroups: readonly string[];
@@ -96,6 +97,7 @@ export function verifyPermissions(resources: readonly FlowResource[], intents: I
         if (id.kubernetes) findings.push(...rbac(id, bindings, roles, clusterRoles, intentsUrn));
         if (id.vault) findings.push(...vault(id, resources, intentsUrn));
     }
+    findings.push(...verifyCloudPermissions(resources, intents, intentsUrn));
     return findings;
 }
 

@@ -262,7 +262,7 @@ export class AzureKeys extends pulumi.ComponentResource implements KeyManagement
             projects[id] = {
                 principals: [{ description: `managed identity of project ${id}`, resource: this.added.identities[id].ref,
                     grants: rbac ? [{ resource: key.ref, access: ["key-crypto"], why: "workloads wrap their data keys with the project's key" }] : [] }],
-                resources: [{ resource: key.ref, what: `project ${id}'s key` }],
+                resources: [{ resource: key.ref, what: `project ${id}'s key`, kind: "key" as const }],
             };
         }
         const wrapped = [this.platformKey, ...Object.values(this.added.keys)];

@@ -166,7 +166,7 @@ export class AzureStorage extends pulumi.ComponentResource implements Storage {
             return [id, {
                 principals: [{ description: `managed identity of project ${id}`, resource: this.keys.projectIdentities[id].ref,
                     grants: [{ resource: container, access: ["data" as const], why: "workloads read and write the project's data" }] }],
-                resources: [{ resource: container, what: `project ${id}'s container` }],
+                resources: [{ resource: container, what: `project ${id}'s container`, kind: "data" as const }],
             }];
         })) };
     }

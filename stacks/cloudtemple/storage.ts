@@ -82,7 +82,7 @@ export class CloudTempleStorage extends pulumi.ComponentResource implements Stor
                 return [id, {
                     principals: [{ description: `storage account ${accounts[id].principal}`, literal: accounts[id].principal,
                         grants: [{ resource: bucket, access: ["data" as const], why: "workloads read and write the project's data" }] }],
-                    resources: [{ resource: bucket, what: `project ${id}'s bucket` }],
+                    resources: [{ resource: bucket, what: `project ${id}'s bucket`, kind: "data" as const }],
                 }];
             })),
             identities: [{ id: "operators:storage", role: "operator", description: `the platform storage account ${platform}`,

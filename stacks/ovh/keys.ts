@@ -138,7 +138,7 @@ export class OvhKeys extends pulumi.ComponentResource implements KeyManagement {
                 principals: [{ description: `OKMS identity of project ${id}`,
                     resource: { type: "ovh:Me/aPIOAuth2Client:APIOAuth2Client", name: `${this.blockName}-${id}-identity` },
                     grants: [{ resource: key, access: ["key-crypto" as const], why: "workloads create and unwrap data keys with the project's key" }] }],
-                resources: [{ resource: key, what: `project ${id}'s key` }],
+                resources: [{ resource: key, what: `project ${id}'s key`, kind: "key" as const }],
             }];
         })) };
     }

@@ -195,7 +195,7 @@ export class OvhStorage extends pulumi.ComponentResource implements Storage {
                 principals: [{ description: `Public Cloud user of project ${id}`,
                     resource: { type: "ovh:CloudProject/user:User", name: `${this.blockName}-${id}-user` },
                     grants: [{ resource: bucket, access: ["data" as const], why: "workloads read and write the project's data" }] }],
-                resources: [{ resource: bucket, what: `project ${id}'s bucket` }],
+                resources: [{ resource: bucket, what: `project ${id}'s bucket`, kind: "data" as const }],
             }];
         })) };
     }

@@ -50,9 +50,7 @@ describe("Azure role assignments", () => {
             r.props.scope = "hdh-storage-account-id";
             r.propertyDependencies.scope = [account];
         }), azure);
-        expect(found).toContainEqual(expect.stringMatching(/^violation: rp-oncoprev\/research-workloads \(managed identity of project oncoprev\) holds Storage Blob Data Contributor on azure-native:storage:StorageAccount hdh-storage-account \(RoleAssignment hdh-storage-oncoprev-container\).*reaches project covidlong's container/));
-        // and its own container is no longer granted as such
-        expect(found).toContainEqual(expect.stringContaining("cannot read and write data on azure-native:storage:BlobContainer hdh-storage-oncoprev"));
+        expect(found).toContainEqual(expect.stringMatching(/^violation: rp-oncoprev\/research-workloads \(managed identity of project oncoprev\) holds Storage Blob Data Contributor on azure-native:storage:StorageAccount hdh-storage-account \(RoleAssignment hdh-storage-oncoprev-container\).*reaches .*project covidlong's container/));
     });
 
     test("a project's identity given another project's key: a finding naming that key", () => {
@@ -66,7 +64,7 @@ describe("Azure role assignments", () => {
         const found = findings(mutated(azure, "hdh-storage-oncoprev-container", r => {
             r.props.roleDefinitionId = ROLE("8e3af657-a8ff-443c-a75c-2fe8c4bcb635");
         }), azure);
-        expect(found).toContainEqual(expect.stringMatching(/rp-oncoprev\/research-workloads .* may write role assignments on azure-native:storage:BlobContainer hdh-storage-oncoprev \(RoleAssignment hdh-storage-oncoprev-container, Owner\)/));
+        expect(found).toContainEqual(expect.stringMatching(/rp-oncoprev\/research-workloads .* may write role assignments on azure-native:storage:BlobContainer hdh-storage-oncoprev through Owner \(RoleAssignment hdh-storage-oncoprev-container\)/));
         expect(found).toContainEqual(expect.stringMatching(/may write network rules on azure-native:storage:BlobContainer hdh-storage-oncoprev/));
     });
 
@@ -75,7 +73,7 @@ describe("Azure role assignments", () => {
             principalId: "4b9e2d71-8c3f-4a56-b1d0-9f7e6c5a4b32", roleDefinitionId: ROLE("2a2b9908-6ea1-4ae2-8e65-a410df84e7d1"),
             scope: "hdh-storage-oncoprev-id",
         }, { scope: [urnOf(azure, "hdh-storage-oncoprev")] }), azure);
-        expect(found).toContainEqual(expect.stringMatching(/^violation: cluster administrators \(Entra ID group 4b9e2d71-8c3f-4a56-b1d0-9f7e6c5a4b32\) .* holds Storage Blob Data Reader on azure-native:storage:BlobContainer hdh-storage-oncoprev \(RoleAssignment ops-blob-reader\).*reaches project oncoprev's container/));
+        expect(found).toContainEqual(expect.stringMatching(/^violation: cluster administrators \(Entra ID group 4b9e2d71-8c3f-4a56-b1d0-9f7e6c5a4b32\) holds Storage Blob Data Reader on azure-native:storage:BlobContainer hdh-storage-oncoprev \(RoleAssignment ops-blob-reader\).*reaches project oncoprev's container/));
     });
 
     test("a principal no intent declares, with data on a project's container through the resource group: a finding", () => {
@@ -83,7 +81,7 @@ describe("Azure role assignments", () => {
             principalId: "0f0f0f0f-0000-4000-8000-000000000000", roleDefinitionId: ROLE("ba92f5b4-2d11-453d-a403-e96b0029c9fe"),
             scope: "/subscriptions/5e7b1c2d-3f4a-4b5c-8d6e-7f8a9b0c1d2e/resourceGroups/rg-hdh-prod",
         }, { scope: [urnOf(azure, "hdh-network-group")] }), azure);
-        expect(found).toContainEqual(expect.stringMatching(/^violation: principal 0f0f0f0f-0000-4000-8000-000000000000, which no intent declares, holds Storage Blob Data Contributor on azure-native:resources:ResourceGroup hdh-network-group \(RoleAssignment stranger\), which reaches project oncoprev's container/));
+        expect(found).toContainEqual(expect.stringMatching(/^violation: principal 0f0f0f0f-0000-4000-8000-000000000000, which no intent declares, holds Storage Blob Data Contributor on azure-native:resources:ResourceGroup hdh-network-group \(RoleAssignment stranger\), which reaches .*project oncoprev's container/));
     });
 
     test("another namespace's service account federated with a project's identity: a finding", () => {
@@ -116,7 +114,7 @@ describe("OVHcloud S3 user policies and IAM policies", () => {
             doc.Statement[0].Resource = ["arn:aws:s3:::*"];
             r.props.policy = JSON.stringify(doc);
         }), ovh);
-        expect(found).toContainEqual(expect.stringMatching(/^violation: rp-oncoprev\/research-workloads \(Public Cloud user of project oncoprev\) holds S3 policy ProjectBucketOnly on every bucket of the project \(S3Policy hdh-storage-oncoprev-policy\).*reaches project covidlong's bucket/));
+        expect(found).toContainEqual(expect.stringMatching(/^violation: rp-oncoprev\/research-workloads \(Public Cloud user of project oncoprev\) holds S3 policy ProjectBucketOnly on every bucket of the project \(S3Policy hdh-storage-oncoprev-policy\).*reaches .*project covidlong's bucket/));
     });
 
     test("a project user without an S3 policy reaches every bucket through its role", () => {
@@ -139,7 +137,7 @@ describe("OVHcloud S3 user policies and IAM policies", () => {
             r.props.resources = ["urn:v1:eu:resource:okms:hdh-keys-okms-id"];
             r.propertyDependencies.resources = [okms];
         }), ovh);
-        expect(found).toContainEqual(expect.stringMatching(/^violation: rp-oncoprev\/research-workloads \(OKMS identity of project oncoprev\) holds IAM policy hdh-rehearsal-oncoprev-kms on ovh:Okms\/okms:Okms hdh-keys-okms .*reaches project covidlong's key/));
+        expect(found).toContainEqual(expect.stringMatching(/^violation: rp-oncoprev\/research-workloads \(OKMS identity of project oncoprev\) holds IAM policy hdh-rehearsal-oncoprev-kms on ovh:Okms\/okms:Okms hdh-keys-okms .*reaches .*project covidlong's key/));
     });
 
     test("an IAM policy that lets a project issue OKMS credentials: a finding", () => {
