@@ -17,6 +17,8 @@ export interface FoundGrant {
     readonly everyType?: string;
     readonly scopeLabel: string;
     readonly access: ReadonlySet<CloudAccess>;
+    /** Its document is unknown at preview time: its scope comes from its dependencies, its access is not known. */
+    readonly unknownAccess?: boolean;
     /** The role or policy, as a reviewer finds it: "Storage Blob Data Contributor", "S3 policy ProjectBucketOnly". */
     readonly what: string;
     /** The resource that declares it: "RoleAssignment hdh-storage-oncoprev-container". */
@@ -100,8 +102,15 @@ export function cloudGrants(resources: readonly FlowResource[]): { grants: Found
         for (const p of policies) {
             const text = safe(p.props, "policy");
             if (typeof text !== "string") {
-                problems.push({ urn: p.urn, message: `S3Policy ${p.name} of ${user.name}: its document is unknown at preview time (it names ` +
-                    "a bucket created with the stack), so what it reaches cannot be judged before that bucket exists." });
+                // The document names a bucket whose name is only known once it exists (a random suffix): until then,
+                // its dependencies say which buckets it can name, not what it allows on them.
+                const named = depsOf(p, "policy", TYPES.ovhBucket);
+                problems.push({ urn: p.urn, message: `S3Policy ${p.name} of ${user.name}: its document is unknown until ` +
+                    `${named.map(b => b.name).join(", ") || "its bucket"} exists (a random suffix names it); it can name no other bucket of ` +
+                    "this stack, but the actions it allows are judged only once the bucket exists (the next preview)." });
+                grants.push({ principal: { urn: user.urn }, scopes: named.map(b => b.urn), scopeLabel: named.map(label).join(", ") || "an unknown bucket",
+                    access: new Set(["read", "data"]), unknownAccess: true, what: "an S3 policy (document unknown until its bucket exists)",
+                    via: `S3Policy ${p.name}`, urn: p.urn });
                 continue;
             }
             for (const st of statements(text, p.urn, `S3Policy ${p.name}`, problems)) {

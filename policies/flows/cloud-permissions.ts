@@ -79,7 +79,8 @@ export function verifyCloudPermissions(resources: readonly FlowResource[], inten
                         "which this stack does not declare." });
                     continue;
                 }
-                const missing = need.access.filter(a => !mine.some(g => g.access.has(a) && covers(g, need.urn!)));
+                // A grant whose document is unknown until deployment was reported as such; it may well hold the need.
+                const missing = need.access.filter(a => !mine.some(g => (g.access.has(a) || g.unknownAccess) && covers(g, need.urn!)));
                 if (missing.length) {
                     findings.push({ kind: "violation", urn: intentsUrn, message: `${who} cannot ${missing.map(a => DOING[a]).join(", ")} on ` +
                         `${need.resource.type} ${need.resource.name}, which its work needs (${need.why}).` });

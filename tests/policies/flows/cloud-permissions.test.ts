@@ -4,7 +4,7 @@
 
 import { verifyPermissions } from "../../../policies/flows/permissions";
 import { FlowResource } from "../../../policies/flows/stack-index";
-import { runWarehouse } from "../../support/program";
+import { runWarehouse, stackConfig } from "../../support/program";
 import { flowResources, intentsOf } from "./support";
 import { Intents } from "../../../policies/flows/intents";
 
@@ -100,6 +100,19 @@ describe("Azure role assignments", () => {
     });
 });
 
+describe("Azure with a Managed HSM", () => {
+    test("key rights are the HSM's local RBAC, outside the stack: no Azure role on keys is expected, and none is found", async () => {
+        const settings = JSON.parse(stackConfig("azure-prod")["warehouse:azure"]);
+        const run = await runWarehouse({ stack: "azure-prod", config: {
+            "warehouse:azure": { ...settings, keyService: "managed-hsm", managedHsmAdminObjectIds: ["2f6c9a1b-7d3e-4b8f-a5c2-6e1d9b4f7a30"] },
+        } });
+        const planned = { resources: flowResources(run), intents: intentsOf(run) };
+        expect(findings(planned.resources, planned)).toEqual([]);
+        const cluster = planned.intents.identities.find(i => i.id === "platform:cluster")!;
+        expect(cluster.cloud![0].grants.map(g => g.resource.type)).not.toContain("azure-native:keyvault:Vault");
+    });
+});
+
 describe("OVHcloud S3 user policies and IAM policies", () => {
     let ovh: Planned;
     beforeAll(async () => { ovh = await plan("ovh-rehearsal"); });
@@ -115,6 +128,17 @@ describe("OVHcloud S3 user policies and IAM policies", () => {
             r.props.policy = JSON.stringify(doc);
         }), ovh);
         expect(found).toContainEqual(expect.stringMatching(/^violation: rp-oncoprev\/research-workloads \(Public Cloud user of project oncoprev\) holds S3 policy ProjectBucketOnly on every bucket of the project \(S3Policy hdh-storage-oncoprev-policy\).*reaches .*project covidlong's bucket/));
+    });
+
+    test("a document unknown until its bucket exists (a real first preview) is judged by the bucket it depends on", () => {
+        const unknown = (bucket: string) => mutated(ovh, "hdh-storage-oncoprev-policy", r => {
+            delete r.props.policy;
+            r.propertyDependencies.policy = [urnOf(ovh, bucket)];
+        });
+        const own = findings(unknown("hdh-storage-rp-oncoprev"), ovh);
+        expect(own).toEqual([expect.stringMatching(/^cannot-verify: S3Policy hdh-storage-oncoprev-policy of hdh-storage-oncoprev-user: its document is unknown until hdh-storage-rp-oncoprev exists/)]);
+        expect(findings(unknown("hdh-storage-rp-covidlong"), ovh)).toContainEqual(expect.stringMatching(
+            /^violation: rp-oncoprev\/research-workloads \(Public Cloud user of project oncoprev\) holds an S3 policy \(document unknown until its bucket exists\) on ovh:CloudProject\/storage:Storage hdh-storage-rp-covidlong .*reaches project covidlong's bucket/));
     });
 
     test("a project user without an S3 policy reaches every bucket through its role", () => {
