@@ -80,4 +80,14 @@ describe("the verifiers catch a broken flow or permission in `npm start`", () =>
         expect(messages).toContainEqual(expect.stringContaining(
             "group rp-oncoprev-researchers (project oncoprev) may create/delete/deletecollection/patch/update networking.k8s.io/networkpolicies in rp-oncoprev"));
     }, 240000);
+
+    test("a project's role assignment widened from its container to the storage account fails the permission check", async () => {
+        const dir = copy();
+        mutate(dir, "stacks/azure/storage.ts", "this.accountName = account.name;", "this.accountName = account.name; (this as any).accountId = account.id;");
+        mutate(dir, "stacks/azure/storage.ts", "scope: projectBucket.id,", "scope: (this as any).accountId,");
+        const { code, mandatory } = await check(dir, "azure-prod");
+        expect(code).toBe(1);
+        const messages = mandatory.filter((f: any) => f.policy === "identity-permissions").map((f: any) => f.message);
+        expect(messages).toContainEqual(expect.stringMatching(/^rp-oncoprev\/research-workloads \(managed identity of project oncoprev\) holds Storage Blob Data Contributor on azure-native:storage:StorageAccount hdh-storage-account \(RoleAssignment hdh-storage-oncoprev-container\): beyond what its intent grants .*; it reaches project covidlong's container/));
+    }, 240000);
 });
