@@ -178,11 +178,14 @@ export const POLICY_METADATA: readonly PolicyMetadata[] = [
     },
     {
         name: "identity-permissions", concern: "isolation", scope: "stack", severity: "critical", enforcementLevel: "mandatory",
-        description: "Checks whether each identity of the intents (researcher groups, workload service accounts, the data mover) " +
-            "holds what it needs and nothing that undoes isolation or reaches another project's namespace or key.",
+        description: "Checks whether each identity of the intents (researcher groups, workload service accounts, the data mover, " +
+            "platform service identities, operators) holds what it needs and nothing that undoes isolation or reaches another " +
+            "project's namespace, data or key: Kubernetes RBAC, OpenBao logins, Azure role assignments, OVHcloud users, S3 and " +
+            "IAM policies, S3 bucket policies.",
         remediationSteps: "Bind researchers to a role without write access to NetworkPolicies, RBAC, quotas or policy objects; " +
             "bind service accounts in their own namespace only; give each OpenBao login a role bound to its own service " +
-            "account with policies on its own keys.",
+            "account with policies on its own keys; grant cloud roles and policies on the project's own container, bucket or " +
+            "key alone, never a role that writes role assignments or network rules, and to no identity the intents do not name.",
         framework: { hds: "HDS v2: access control and partitioning", secNumCloud: "SecNumCloud 3.2: access control, least privilege",
             cnil: "CNIL: separation of research projects" },
     },
