@@ -80,13 +80,20 @@ const allowed = (granted: readonly string[] = [], denied: readonly string[] = []
     granted.some(p => matches(p, operation)) && !denied.some(p => matches(p, operation));
 
 /** The classes a role confers ("read" always), or undefined for a role this table does not know. */
+const derived = new Map<string, { readonly name: string; readonly access: ReadonlySet<CloudAccess> }>();
+
 export function azureRoleAccess(roleId: string): { readonly name: string; readonly access: ReadonlySet<CloudAccess> } | undefined {
-    const role = AZURE_BUILT_IN_ROLES[roleId.toLowerCase()];
+    const id = roleId.toLowerCase();
+    const role = AZURE_BUILT_IN_ROLES[id];
     if (!role) return undefined;
+    const known = derived.get(id);
+    if (known) return known;
     const access = new Set<CloudAccess>(["read"]);
     for (const c of CLASSES) {
         if ((c.actions ?? []).some(op => allowed(role.actions, role.notActions, op)) ||
             (c.dataActions ?? []).some(op => allowed(role.dataActions, [], op))) access.add(c.access);
     }
-    return { name: role.name, access };
+    const result = { name: role.name, access };
+    derived.set(id, result);
+    return result;
 }

@@ -188,8 +188,14 @@ function statements(text: string, urn: string, via: string, problems: GrantProbl
 }
 
 /** S3 policy wildcards: `*` any run of characters, `?` one (AWS IAM policy elements reference, Resource and Action). */
+const compiled = new Map<string, RegExp>();
 function s3Matches(pattern: string, value: string): boolean {
-    return new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\/]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, "i").test(value);
+    let re = compiled.get(pattern);
+    if (!re) {
+        re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\/]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, "i");
+        compiled.set(pattern, re);
+    }
+    return re.test(value);
 }
 
 /**
