@@ -60,8 +60,11 @@ export const AZURE_BUILT_IN_ROLES: Readonly<Record<string, RoleDefinition>> = {
  * and the firewalls of the storage account and the vault, which are properties of the account and vault themselves).
  * Shared-key listing is data access: with a key, a caller reads every blob of the account.
  */
-const CLASSES: readonly { readonly access: CloudAccess; readonly actions?: readonly string[]; readonly dataActions?: readonly string[] }[] = [
-    { access: "data", dataActions: [`${BLOBS}/read`, `${BLOBS}/write`], actions: ["Microsoft.Storage/storageAccounts/listKeys/action"] },
+const CLASSES: readonly { readonly access: CloudAccess; readonly actions?: readonly string[]; readonly dataActions?: readonly string[];
+    readonly allData?: boolean }[] = [
+    { access: "data-read", dataActions: [`${BLOBS}/read`], actions: ["Microsoft.Storage/storageAccounts/listKeys/action"] },
+    // Read and write: both data actions, or the account key.
+    { access: "data", dataActions: [`${BLOBS}/read`, `${BLOBS}/write`], allData: true, actions: ["Microsoft.Storage/storageAccounts/listKeys/action"] },
     { access: "key-crypto", dataActions: [`${KEYS}/wrap/action`, `${KEYS}/unwrap/action`, `${KEYS}/encrypt/action`, `${KEYS}/decrypt/action`] },
     { access: "assign-roles", actions: ["Microsoft.Authorization/roleAssignments/write"] },
     { access: "network-rules", actions: ["Microsoft.Network/networkSecurityGroups/write", "Microsoft.Network/networkSecurityGroups/securityRules/write",
@@ -89,9 +92,10 @@ export function azureRoleAccess(roleId: string): { readonly name: string; readon
     const known = derived.get(id);
     if (known) return known;
     const access = new Set<CloudAccess>(["read"]);
+    const dataGranted = (op: string) => allowed(role.dataActions, [], op);
     for (const c of CLASSES) {
-        if ((c.actions ?? []).some(op => allowed(role.actions, role.notActions, op)) ||
-            (c.dataActions ?? []).some(op => allowed(role.dataActions, [], op))) access.add(c.access);
+        const data = c.dataActions?.length ? (c.allData ? c.dataActions.every(dataGranted) : c.dataActions.some(dataGranted)) : false;
+        if (data || (c.actions ?? []).some(op => allowed(role.actions, role.notActions, op))) access.add(c.access);
     }
     const result = { name: role.name, access };
     derived.set(id, result);

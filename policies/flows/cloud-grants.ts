@@ -109,7 +109,7 @@ export function cloudGrants(resources: readonly FlowResource[]): { grants: Found
                     `${named.map(b => b.name).join(", ") || "its bucket"} exists (a random suffix names it); it can name no other bucket of ` +
                     "this stack, but the actions it allows are judged only once the bucket exists (the next preview)." });
                 grants.push({ principal: { urn: user.urn }, scopes: named.map(b => b.urn), scopeLabel: named.map(label).join(", ") || "an unknown bucket",
-                    access: new Set(["read", "data"]), unknownAccess: true, what: "an S3 policy (document unknown until its bucket exists)",
+                    access: new Set(["read", "data-read", "data"]), unknownAccess: true, what: "an S3 policy (document unknown until its bucket exists)",
                     via: `S3Policy ${p.name}`, urn: p.urn });
                 continue;
             }
@@ -167,8 +167,8 @@ export function cloudGrants(resources: readonly FlowResource[]): { grants: Found
 
 /** Public Cloud user roles (OVHcloud, "Users and roles of a Public Cloud project"): what each reaches project-wide. */
 const OVH_USER_ROLES: Readonly<Record<string, readonly CloudAccess[]>> = {
-    objectstore_operator: ["read", "data"],
-    administrator: ["read", "data", "assign-roles", "network-rules"],
+    objectstore_operator: ["read", "data-read", "data"],
+    administrator: ["read", "data-read", "data", "assign-roles", "network-rules"],
     network_operator: ["read", "network-rules"],
     network_security_operator: ["read", "network-rules"],
     compute_operator: ["read"],
@@ -203,15 +203,18 @@ function s3Matches(pattern: string, value: string): boolean {
  * are data, and so is listing a bucket, whose object keys name health-data files (the OVH stack keeps them out of
  * the state for that reason); writing a bucket's policy or ACLs gives rights away.
  */
-const S3_CLASSES: readonly { readonly access: CloudAccess; readonly actions: readonly string[] }[] = [
-    { access: "data", actions: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:GetObjectVersion", "s3:DeleteObjectVersion",
-        "s3:ListBucket", "s3:ListBucketVersions"] },
+const S3_CLASSES: readonly { readonly access: CloudAccess; readonly actions: readonly string[]; readonly all?: boolean }[] = [
+    { access: "data-read", actions: ["s3:GetObject", "s3:GetObjectVersion", "s3:ListBucket", "s3:ListBucketVersions"] },
+    { access: "data", actions: ["s3:GetObject", "s3:PutObject"], all: true },
     { access: "assign-roles", actions: ["s3:PutBucketPolicy", "s3:DeleteBucketPolicy", "s3:PutBucketAcl", "s3:PutObjectAcl"] },
 ];
 
 function s3Access(actions: readonly string[]): Set<CloudAccess> {
     const access = new Set<CloudAccess>(["read"]);
-    for (const c of S3_CLASSES) if (c.actions.some(a => actions.some(p => s3Matches(String(p), a)))) access.add(c.access);
+    for (const c of S3_CLASSES) {
+        const granted = (a: string) => actions.some(p => s3Matches(String(p), a));
+        if (c.all ? c.actions.every(granted) : c.actions.some(granted)) access.add(c.access);
+    }
     return access;
 }
 

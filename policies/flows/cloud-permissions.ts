@@ -14,7 +14,7 @@ const FEDERATED = "azure-native:managedidentity:FederatedIdentityCredential";
 const PARENT_KEYS = ["accountName", "vaultName", "resourceGroupName", "parentResourcePath", "okmsId"];
 
 const DOING: Readonly<Record<CloudAccess, string>> = {
-    "read": "read", "data": "read and write data", "key-crypto": "use the key",
+    "read": "read", "data-read": "read data", "data": "read and write data", "key-crypto": "use the key",
     "assign-roles": "write role assignments", "network-rules": "write network rules",
 };
 const UNDOING: readonly CloudAccess[] = ["assign-roles", "network-rules"];
@@ -53,7 +53,7 @@ export function verifyCloudPermissions(resources: readonly FlowResource[], inten
     }
     // A grant reaches a project's data with data access, its key with key use, and either by giving itself rights.
     const reaches = (g: FoundGrant, kind: "data" | "key") =>
-        g.access.has(kind === "data" ? "data" : "key-crypto") || g.access.has("assign-roles");
+        (kind === "data" ? g.access.has("data-read") : g.access.has("key-crypto")) || g.access.has("assign-roles");
     const reached = (g: FoundGrant, except: ReadonlySet<string>) => protectedResources
         .filter(p => p.urn && !except.has(p.urn) && reaches(g, p.kind) && covers(g, p.urn)).map(p => p.what);
 

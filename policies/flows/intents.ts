@@ -120,11 +120,12 @@ export interface StackRef {
 
 /**
  * What a cloud grant lets its holder do, in classes the verifier derives from the provider's role or action list:
- * read metadata; read or write data (objects, blobs); use a key (encrypt, decrypt, wrap, unwrap); write role
+ * read metadata; read data (get or list objects, blobs); read and write data; use a key (encrypt, decrypt, wrap,
+ * unwrap); write role
  * assignments or policies (give rights away); write network rules (NSGs, subnets, routes, a vault's or an account's
  * firewall, a bucket's policy): the last two can undo isolation.
  */
-export type CloudAccess = "read" | "data" | "key-crypto" | "assign-roles" | "network-rules";
+export type CloudAccess = "read" | "data-read" | "data" | "key-crypto" | "assign-roles" | "network-rules";
 
 /** A grant an identity needs: on exactly this resource, at least these classes; `why` says what for. */
 export interface CloudGrant {

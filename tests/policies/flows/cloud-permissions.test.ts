@@ -53,6 +53,13 @@ describe("Azure role assignments", () => {
         expect(found).toContainEqual(expect.stringMatching(/^violation: rp-oncoprev\/research-workloads \(managed identity of project oncoprev\) holds Storage Blob Data Contributor on azure-native:storage:StorageAccount hdh-storage-account \(RoleAssignment hdh-storage-oncoprev-container\).*reaches .*project covidlong's container/));
     });
 
+    test("a read-only data role where the project must write: it lacks what its work needs", () => {
+        const found = findings(mutated(azure, "hdh-storage-oncoprev-container", r => {
+            r.props.roleDefinitionId = ROLE("2a2b9908-6ea1-4ae2-8e65-a410df84e7d1");
+        }), azure);
+        expect(found).toEqual([expect.stringMatching(/^violation: rp-oncoprev\/research-workloads \(managed identity of project oncoprev\) cannot read and write data on azure-native:storage:BlobContainer hdh-storage-oncoprev, which its work needs/)]);
+    });
+
     test("a project's identity given another project's key: a finding naming that key", () => {
         const found = findings(mutated(azure, "hdh-keys-oncoprev-key-user", r => {
             r.propertyDependencies.scope = [urnOf(azure, "hdh-keys-project-covidlong")];
@@ -139,6 +146,15 @@ describe("OVHcloud S3 user policies and IAM policies", () => {
         expect(own).toEqual([expect.stringMatching(/^cannot-verify: S3Policy hdh-storage-oncoprev-policy of hdh-storage-oncoprev-user: its document is unknown until hdh-storage-rp-oncoprev exists/)]);
         expect(findings(unknown("hdh-storage-rp-covidlong"), ovh)).toContainEqual(expect.stringMatching(
             /^violation: rp-oncoprev\/research-workloads \(Public Cloud user of project oncoprev\) holds an S3 policy \(document unknown until its bucket exists\) on ovh:CloudProject\/storage:Storage hdh-storage-rp-covidlong .*reaches project covidlong's bucket/));
+    });
+
+    test("an S3 policy without PutObject: the project cannot write its data", () => {
+        const found = findings(mutated(ovh, "hdh-storage-oncoprev-policy", r => {
+            const doc = JSON.parse(r.props.policy);
+            doc.Statement[0].Action = doc.Statement[0].Action.filter((a: string) => a !== "s3:PutObject");
+            r.props.policy = JSON.stringify(doc);
+        }), ovh);
+        expect(found).toContainEqual(expect.stringContaining("(Public Cloud user of project oncoprev) cannot read and write data on ovh:CloudProject/storage:Storage hdh-storage-rp-oncoprev"));
     });
 
     test("a project user without an S3 policy reaches every bucket through its role", () => {
