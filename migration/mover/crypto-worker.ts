@@ -1,0 +1,69 @@
+// A crypto worker thread (crypto-pool.ts): hashes and encrypts the batches of plaintext it is sent, one sealer per
+// object, and sends the ciphertext back in order. It holds object keys only; it never sees a key service.
+
+import { performance } from "perf_hooks";
+import { parentPort } from "worker_threads";
+import { SegmentSealer } from "./envelope";
+
+export type WorkerRequest =
+    | { readonly t: "open"; readonly id: number; readonly objectKey: Uint8Array; readonly segmentSize: number }
+    | { readonly t: "data"; readonly id: number; readonly bytes: Uint8Array }
+    | { readonly t: "end"; readonly id: number }
+    | { readonly t: "drop"; readonly id: number }
+    /** How long the worker has been busy since the last ask (for the benchmark's CPU split by thread). */
+    | { readonly t: "busy"; readonly id: number };
+
+export type WorkerReply =
+    | { readonly t: "out"; readonly id: number; readonly bytes: Uint8Array }
+    | { readonly t: "done"; readonly id: number; readonly bytes: Uint8Array; readonly size: number; readonly sha256: string }
+    | { readonly t: "error"; readonly id: number; readonly message: string }
+    | { readonly t: "busy"; readonly id: number; readonly ms: number };
+
+const sealers = new Map<number, SegmentSealer>();
+let busyMs = 0;
+
+function joined(pieces: Buffer[]): Uint8Array {
+    const total = pieces.reduce((n, p) => n + p.length, 0);
+    const out = new Uint8Array(total);
+    let at = 0;
+    for (const p of pieces) {
+        out.set(p, at);
+        at += p.length;
+    }
+    return out;
+}
+
+parentPort!.on("message", (m: WorkerRequest) => {
+    const started = performance.now();
+    try {
+        switch (m.t) {
+            case "open":
+                sealers.set(m.id, new SegmentSealer(Buffer.from(m.objectKey), m.segmentSize));
+                return;
+            case "data": {
+                const out = joined(sealers.get(m.id)!.write(Buffer.from(m.bytes.buffer, m.bytes.byteOffset, m.bytes.byteLength)));
+                parentPort!.postMessage({ t: "out", id: m.id, bytes: out } satisfies WorkerReply, [out.buffer as ArrayBuffer]);
+                return;
+            }
+            case "end": {
+                const finished = sealers.get(m.id)!.finish();
+                sealers.delete(m.id);
+                const out = joined(finished.pieces);
+                parentPort!.postMessage({ t: "done", id: m.id, bytes: out, size: finished.size, sha256: finished.sha256 } satisfies WorkerReply, [out.buffer as ArrayBuffer]);
+                return;
+            }
+            case "drop":
+                sealers.delete(m.id);
+                return;
+            case "busy":
+                parentPort!.postMessage({ t: "busy", id: 0, ms: busyMs } satisfies WorkerReply);
+                busyMs = 0;
+                return;
+        }
+    } catch (e) {
+        sealers.delete(m.id);
+        parentPort!.postMessage({ t: "error", id: m.id, message: (e as Error).message } satisfies WorkerReply);
+    } finally {
+        if (m.t !== "busy") busyMs += performance.now() - started;
+    }
+});
