@@ -4,7 +4,7 @@
 // rules), honours conditional writes, and agrees on the migration's shard count. Every problem found is listed in
 // one error, then the run stops (exit 2): none of them is fixed by retrying.
 
-import { KeyServiceAuthError } from "../keys/key-errors";
+import { KeyServiceAuthError, isTransientKeyError } from "../keys/key-errors";
 import { ControlError, claimShardCount } from "./control";
 import { MoverContext } from "./context";
 import { BucketProtectionsExpected, CONTROL_PREFIX, Route } from "./plan";
@@ -23,12 +23,14 @@ export async function preflight(ctx: MoverContext): Promise<void> {
     const note = (e: unknown) => {
         // Refused credentials stop at once: trying the next route with the same token could lock it.
         if (e instanceof KeyServiceAuthError || (e instanceof EndpointError && e.kind === "auth")) throw e;
+        // An endpoint that stalls or is down is not a configuration problem: the pod fails and is retried later.
+        if ((e instanceof EndpointError && e.kind === "transient") || isTransientKeyError(e)) throw e;
         problems.push((e as Error).message);
     };
 
     // Keys first: no side effect, and the most likely to be wrong.
     for (const keyId of [...new Set(ctx.routes.map(r => r.keyId))]) {
-        await ctx.keys.forWriting(keyId).catch(e => note(e instanceof KeyServiceAuthError ? e : new Error(`key "${keyId}": ${(e as Error).message}`)));
+        await ctx.keys.forWriting(keyId).catch(e => note(e instanceof KeyServiceAuthError || isTransientKeyError(e) ? e : new Error(`key "${keyId}": ${(e as Error).message}`)));
     }
     for (const route of ctx.routes) {
         try {

@@ -57,6 +57,13 @@ export interface S3TargetOptions {
 
 export const DEFAULT_PART_SIZE = 16 * 1024 * 1024;
 
+/**
+ * The SDK's own log: it dumps every failed command (with its input) and warns that a streamed body cannot be
+ * retried. The mover retries itself, with a fresh body, and logs each failure once, named (requests.ts): the
+ * SDK's copies would only repeat it, unstructured, on stderr.
+ */
+const QUIET_RETRIES = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+
 export class S3Target implements TargetStore {
     readonly client: S3Client;
     readonly partSize: number;
@@ -80,6 +87,7 @@ export class S3Target implements TargetStore {
             maxAttempts: 1,
             // A connection that cannot be made, or goes silent, fails instead of hanging.
             requestHandler: { connectionTimeout: this.timeouts.requestSeconds * 1000, requestTimeout: this.timeouts.idleSeconds * 1000 },
+            logger: QUIET_RETRIES,
         });
     }
 

@@ -42,7 +42,7 @@ describe("defect 5: stalled endpoints and network failures", () => {
     test("a stalled target fails within its timeouts, naming the endpoint and the cause", async () => {
         const stall = await stallServer();
         const target = new S3Target({ endpoint: stall.url, region: "us-east-1", accessKeyId: "a", secretAccessKey: "b", timeouts: TIMEOUTS } as any);
-        const error = await within(15_000, target.put("bucket", "key", Readable.from([Buffer.from("x")]), 1, {})).then(() => undefined, e => e as Error);
+        const error = await within(15_000, target.put("bucket", "key", Readable.from([Buffer.from("x")]), 1, { ifNoneMatch: "*" })).then(() => undefined, e => e as Error);
         target.destroy();
         await stall.close();
         expect(error?.message).toMatch(new RegExp(`${stall.url.replace("http://", "")}.*(no answer|timed out|stalled)`));
