@@ -87,6 +87,10 @@ function isConfigurationError(e: unknown): boolean {
 
 export async function runMover(argv: readonly string[], io: CommandIo): Promise<number> {
     const env = io.env ?? process.env;
+    if (argv[0] === "--help" || argv[0] === "-h") {
+        io.stdout.write(`${USAGE}\n`);
+        return EXIT.ok;
+    }
     let parsed: Parsed;
     let plan;
     try {
