@@ -20,4 +20,6 @@ export interface MoverContext {
     readonly shard: Shard;
     readonly progress: Progress;
     readonly timeouts: Timeouts;
+    /** Whose credentials read the buckets' configuration (preflight.ts); each route's own when unset. */
+    readonly protectionsScope?: string;
 }

@@ -14,8 +14,8 @@ export type SourceEncryption = typeof SOURCE_ENCRYPTIONS[number];
 export interface BucketProtectionsExpected {
     /** Versioning enabled: overwritten and deleted objects stay recoverable. */
     readonly versioning: boolean;
-    /** Object Lock with a default retention of at least `days` in `mode`. */
-    readonly objectLock?: { readonly mode: "COMPLIANCE" | "GOVERNANCE"; readonly days: number };
+    /** Object Lock with a default retention of at least `days` (in `mode`, when the stack fixes one). */
+    readonly objectLock?: { readonly mode?: "COMPLIANCE" | "GOVERNANCE"; readonly days: number };
     /** A lifecycle rule expiring noncurrent versions after this many days. */
     readonly noncurrentVersionExpirationDays?: number;
     /** A lifecycle rule aborting incomplete multipart uploads after this many days. */

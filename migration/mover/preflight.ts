@@ -53,7 +53,8 @@ export async function preflight(ctx: MoverContext): Promise<void> {
                 problems.push(`target bucket ${route.bucket} does not exist at ${target.endpoint.host}`);
                 continue;
             }
-            if (route.protections) problems.push(...protectionProblems(route, await target.protections(route.bucket)));
+            const auditor = ctx.targetFor(ctx.protectionsScope ?? route.scope);
+            if (route.protections) problems.push(...protectionProblems(route, await auditor.protections(route.bucket)));
         } catch (e) {
             note(e);
         }
@@ -79,10 +80,10 @@ export function protectionProblems(route: Route, found: BucketProtections): stri
     if (expected.versioning && found.versioning !== "Enabled") problems.push(`${where}: versioning is ${found.versioning}, the stack declares it Enabled`);
     if (expected.objectLock) {
         const lock = found.objectLock;
-        if (!lock) problems.push(`${where}: no Object Lock, the stack declares ${expected.objectLock.mode} for ${expected.objectLock.days} days`);
-        else if (lock.mode !== expected.objectLock.mode || (lock.days ?? 0) < expected.objectLock.days) {
-            problems.push(`${where}: Object Lock default retention is ${lock.mode ?? "none"} for ${lock.days ?? 0} days, ` +
-                `the stack declares ${expected.objectLock.mode} for ${expected.objectLock.days} days`);
+        const declared = `${expected.objectLock.mode ?? "a default retention"} for ${expected.objectLock.days} days`;
+        if (!lock) problems.push(`${where}: no Object Lock, the stack declares ${declared}`);
+        else if ((expected.objectLock.mode && lock.mode !== expected.objectLock.mode) || (lock.days ?? 0) < expected.objectLock.days) {
+            problems.push(`${where}: Object Lock default retention is ${lock.mode ?? "none"} for ${lock.days ?? 0} days, the stack declares ${declared}`);
         }
     }
     const rules = found.lifecycle.filter(r => r.enabled);

@@ -22,7 +22,7 @@ const count = (min: number, max: number) => z.number().int(`a whole number from 
 
 const protections = z.strictObject({
     versioning: z.boolean({ error: "required: true when the stack enables versioning on the bucket" }),
-    objectLock: z.strictObject({ mode: z.enum(["COMPLIANCE", "GOVERNANCE"]), days: count(1, 36500) }).optional(),
+    objectLock: z.strictObject({ mode: z.enum(["COMPLIANCE", "GOVERNANCE"]).optional(), days: count(1, 36500) }).optional(),
     noncurrentVersionExpirationDays: count(1, 36500).optional(),
     abortIncompleteMultipartUploadDays: count(1, 365).optional(),
 });
@@ -62,6 +62,12 @@ export const planSchema = z.strictObject({
         attempts: count(1, 20).default(DEFAULT_TIMEOUTS.attempts),
         backoffSeconds: z.number().min(0.01).max(600).default(DEFAULT_TIMEOUTS.backoffSeconds),
     }).default(DEFAULT_TIMEOUTS),
+    /**
+     * Whose credentials read the buckets' configuration in the pre-flight (versioning, Object Lock, lifecycle): a
+     * scope of accessDir. Defaults to each route's own; the Job uses the operator's platform access, as research
+     * projects' credentials may not read their bucket's configuration.
+     */
+    protectionsScope: name("the scope whose credentials read the buckets' configuration").optional(),
     keyService: z.strictObject({
         /** Calls per second this process may make to its key services. */
         callsPerSecond: count(1, 10_000).default(20),
@@ -172,7 +178,7 @@ export function openContext(plan: MoverPlan, shard: Shard, progress: Progress): 
         : undefined;
     const keys = new DataKeys(targetKeys, { callsPerSecond: plan.keyService.callsPerSecond, attempts: plan.timeouts.attempts, backoffMs: plan.timeouts.backoffSeconds * 1000 });
     return {
-        ctx: { source, targetFor, keys, sourceKeys, routes: plan.routes, shard, progress, timeouts: plan.timeouts },
+        ctx: { source, targetFor, keys, sourceKeys, routes: plan.routes, shard, progress, timeouts: plan.timeouts, protectionsScope: plan.protectionsScope },
         close() {
             for (const t of targets.values()) t.destroy();
             services.close();
