@@ -1,6 +1,7 @@
 // The mover's command line, as the container image runs it:
 //   data-mover move   --plan plan.json [--shard-index I --shard-count N] [--manifest FILE] [--no-delta-pass]
 //   data-mover verify --plan plan.json [--shard-index I --shard-count N] [--read-source]
+//   data-mover inventory --plan plan.json          (the source's figures for the projection, from listings)
 // In an indexed Job the shard index comes from JOB_COMPLETION_INDEX and the count from SHARD_COUNT.
 // Exit codes: 0 done and proven; 1 verification found problems; 2 bad usage, plan or configuration, refused
 // credentials or a failed pre-flight (retrying cannot help: the Job stops); 3 objects failed to copy, or the mover
@@ -11,6 +12,7 @@ import { Writable } from "stream";
 import { KeyServiceAuthError } from "../keys/key-errors";
 import { ControlError } from "./control";
 import { cryptoEncryptor, CryptoPool } from "./crypto-pool";
+import { inventory } from "./inventory";
 import { Manifest, ManifestError } from "./manifest";
 import { FatalError, MoveSummary, move } from "./mover";
 import { PreflightError } from "./preflight";
@@ -33,7 +35,7 @@ export const EXIT = { ok: 0, problems: 1, usage: 2, failure: 3 } as const;
 export class UsageError extends Error {}
 
 interface Parsed {
-    command: "move" | "verify";
+    command: "move" | "verify" | "inventory";
     plan: string;
     shardIndex: number;
     shardCount: number;
@@ -44,7 +46,9 @@ interface Parsed {
 
 export function parseMoverArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): Parsed {
     const [command, ...rest] = argv;
-    if (command !== "move" && command !== "verify") throw new UsageError(`expected "move" or "verify", got ${command === undefined ? "nothing" : `"${command}"`}`);
+    if (command !== "move" && command !== "verify" && command !== "inventory") {
+        throw new UsageError(`expected "move", "verify" or "inventory", got ${command === undefined ? "nothing" : `"${command}"`}`);
+    }
     const flags = new Map<string, string>();
     const switches = new Set<string>();
     for (let i = 0; i < rest.length; i++) {
@@ -74,6 +78,7 @@ export function parseMoverArgs(argv: readonly string[], env: Readonly<Record<str
 
 export const USAGE = `usage: data-mover move   --plan FILE [--shard-index I --shard-count N] [--manifest FILE] [--no-delta-pass]
        data-mover verify --plan FILE [--shard-index I --shard-count N] [--read-source]
+       data-mover inventory --plan FILE   (objects, bytes, share without Content-MD5: the projection's inputs)
   In an indexed Job, I and N come from JOB_COMPLETION_INDEX and SHARD_COUNT, the plan from MOVER_PLAN.
   --read-source   verify re-reads every source object (default: only those without a Content-MD5)
 exit status: 0 done and proven; 1 verification found problems; 2 bad plan or configuration, refused credentials,
@@ -110,6 +115,11 @@ export async function runMover(argv: readonly string[], io: CommandIo): Promise<
     let pool: CryptoPool | undefined;
     try {
         opened = openContext(plan, shard, progress);
+        if (parsed.command === "inventory") {
+            const found = await inventory(opened.ctx);
+            progress.log("info", "inventory", { total: found.total, histogram: found.histogram });
+            return EXIT.ok;
+        }
         if (parsed.command === "move") {
             manifest = Manifest.open(parsed.manifest);
             pool = plan.workers > 0 ? new CryptoPool(plan.workers) : undefined;

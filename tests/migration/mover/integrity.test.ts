@@ -135,3 +135,31 @@ describe("defect 6: re-running the mover repairs what verify reported", () => {
         l.cleanup();
     });
 });
+
+describe("the verification's comparison with the source", () => {
+    test("uses the source's Content-MD5 where it has one, re-reads the others, and --read-source re-reads all", async () => {
+        const l = lab();
+        l.source.put("raw", "small.csv", bytes(3000, "s"));
+        l.source.put("raw", "big.parquet", bytes(30_000, "b"), false);
+        await l.move("pod-1");
+        const readsBefore = l.source.reads;
+        const auto = await l.verify("pod-1");
+        expect(auto.checkedAgainst).toEqual({ contentMd5: 1, reread: 1 });
+        expect(l.source.reads - readsBefore).toBe(Math.ceil(30_000 / (4 * 1024 * 1024)));
+        const all = await l.verify("pod-1", true);
+        expect(all.checkedAgainst).toEqual({ contentMd5: 0, reread: 2 });
+        l.cleanup();
+    });
+
+    test("the inventory gives the projection's figures from listings alone", async () => {
+        const { inventory } = await import("../../../migration/mover/inventory");
+        const l = lab();
+        l.source.put("raw", "a/small.csv", bytes(3000, "s"));
+        l.source.put("curated", "big.parquet", bytes(30_000, "b"), false);
+        const found = await inventory(l.context());
+        expect(found.total).toMatchObject({ objects: 2, bytes: 33_000, unchecksummedBytes: 30_000, largest: 30_000 });
+        expect(found.total.unchecksummedShare).toBeCloseTo(30 / 33, 5);
+        expect(l.source.reads).toBe(0);
+        l.cleanup();
+    });
+});

@@ -82,7 +82,7 @@ describe("the mover's command line and plan", () => {
         expect(parseMoverArgs(["move", "--plan", "p.json"], { JOB_COMPLETION_INDEX: "3", SHARD_COUNT: "8", MANIFEST_DIR: "/var/lib/mover" }))
             .toMatchObject({ command: "move", shardIndex: 3, shardCount: 8, manifest: "/var/lib/mover/shard-003-of-8.jsonl" });
         expect(() => parseMoverArgs(["move", "--plan", "p.json"], { JOB_COMPLETION_INDEX: "8", SHARD_COUNT: "8" })).toThrow(/shard 8 of 8 does not exist/);
-        expect(() => parseMoverArgs(["copy"], {})).toThrow(/expected "move" or "verify"/);
+        expect(() => parseMoverArgs(["copy"], {})).toThrow(/expected "move", "verify" or "inventory"/);
         expect(() => parseMoverArgs(["verify"], {})).toThrow(/--plan FILE is required/);
     });
 
