@@ -95,29 +95,39 @@ export function backoff(timeouts: Timeouts, attempt: number): Promise<void> {
     return new Promise(r => setTimeout(r, Math.min(ms, 60_000)));
 }
 
-/** Passes bytes through, failing the stream when none arrive for `idleSeconds`: a body that stalls mid-way. */
+/**
+ * Passes bytes through, failing the stream when none arrive for `idleSeconds` while its reader is waiting for them:
+ * a body that stalls mid-way. Time the reader itself is busy (a part uploading, a rate limit) does not count.
+ */
 export function idleGuard(endpoint: Endpoint, operation: string, timeouts: Timeouts): Transform {
     let timer: NodeJS.Timeout | undefined;
+    const disarm = () => {
+        if (timer) clearTimeout(timer);
+        timer = undefined;
+    };
     const guard: Transform = new Transform({
         transform(chunk: Buffer, _enc, done: TransformCallback) {
-            arm();
+            disarm();
             done(null, chunk);
         },
         flush(done: TransformCallback) {
-            if (timer) clearTimeout(timer);
+            disarm();
             done();
         },
         destroy(err, done) {
-            if (timer) clearTimeout(timer);
+            disarm();
             done(err);
         },
     });
-    const arm = () => {
-        if (timer) clearTimeout(timer);
-        timer = setTimeout(() => guard.destroy(new EndpointError(endpoint, operation,
-            `no byte for ${timeouts.idleSeconds} s (the body stalled)`, "transient")), timeouts.idleSeconds * 1000);
+    const read = guard._read.bind(guard);
+    // The reader asks for more: from now on, silence is the endpoint's.
+    guard._read = (size: number) => {
+        if (!timer && !guard.writableFinished) {
+            timer = setTimeout(() => guard.destroy(new EndpointError(endpoint, operation,
+                `no byte for ${timeouts.idleSeconds} s (the body stalled)`, "transient")), timeouts.idleSeconds * 1000);
+        }
+        read(size);
     };
-    arm();
     return guard;
 }
 

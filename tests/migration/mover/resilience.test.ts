@@ -6,6 +6,7 @@ import * as path from "path";
 import { PassThrough, Readable } from "stream";
 import { runMover } from "../../../migration/mover/command";
 import { AzureBlobSource } from "../../../migration/mover/source";
+import { idleGuard } from "../../../migration/mover/requests";
 import { S3Target } from "../../../migration/mover/target";
 
 // Defect 5: a stalled endpoint must not hang the mover, and a network failure must name the endpoint and its cause.
@@ -73,5 +74,24 @@ describe("defect 5: stalled endpoints and network failures", () => {
         expect(code).not.toBe(0);
         expect(text).not.toMatch(/the mover failed: "|UnknownError/);
         expect(text).toMatch(new RegExp(`${closed.url.replace("http://", "")}.*connection refused`));
+    });
+
+    test("a body that goes silent while its reader waits fails; a reader that is busy itself does not count as silence", async () => {
+        const endpoint = { role: "source" as const, host: "source.test:443" };
+        const quick = { ...TIMEOUTS, idleSeconds: 0.3 };
+        const stalled = new PassThrough();
+        stalled.write(Buffer.alloc(10));
+        const guarded = stalled.pipe(idleGuard(endpoint, "GET raw/a", quick));
+        const failure = await new Promise<Error>(resolve => { guarded.on("error", resolve); guarded.resume(); });
+        expect(failure.message).toBe("source source.test:443: GET raw/a: no byte for 0.3 s (the body stalled)");
+        // The reader takes a second per chunk (a part uploading): the body itself never stalls, so nothing fails.
+        const big = () => Buffer.alloc(64 * 1024);
+        const slowReader = Readable.from([big(), big(), big(), big()]).pipe(idleGuard(endpoint, "GET raw/b", quick));
+        let received = 0;
+        for await (const chunk of slowReader) {
+            received += (chunk as Buffer).length;
+            await new Promise(r => setTimeout(r, 1000));
+        }
+        expect(received).toBe(4 * 64 * 1024);
     });
 });
