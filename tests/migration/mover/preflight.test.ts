@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { readPlan } from "../../../migration/mover/settings";
-import { lab } from "../support/lab";
+import { ROUTES, lab } from "../support/lab";
 
 // Defect 8: the plan is schema-validated, and failures are listed once.
 
@@ -38,6 +38,32 @@ describe("defect 8: the plan and the run's failures", () => {
         const summary = await l.move("pod-1");
         expect(summary.failed.map(f => f.blob)).toEqual(["extract/a.csv"]);
         expect(l.logs.filter(e => e.msg === "object failed")).toHaveLength(1);
+        l.cleanup();
+    });
+
+    test("before the first object: a bucket without its declared protections, a missing bucket and a key that fails stop the run, all named at once", async () => {
+        const l = lab();
+        l.source.put("raw", "a.csv", Buffer.from("a\n"));
+        l.setRoutes(ROUTES.map(r => (r.container === "raw" ? { ...r, protections: { versioning: true, objectLock: { mode: "COMPLIANCE" as const, days: 365 } } }
+            : r.container === "curated" ? { ...r, bucket: "t-nowhere" } : r)));
+        l.target.protectionsOf.set("t-raw", { versioning: "Suspended", lifecycle: [] });
+        l.keks["k-a"].destroyed = true;
+        const error = await l.move("pod-1").then(() => undefined, e => e as Error);
+        expect(error?.name).toBe("PreflightError");
+        expect(error?.message).toMatch(/key "k-a": key k-a was destroyed/);
+        expect(error?.message).toMatch(/target bucket t-raw: versioning is Suspended, the stack declares it Enabled/);
+        expect(error?.message).toMatch(/target bucket t-raw: no Object Lock, the stack declares COMPLIANCE for 365 days/);
+        expect(error?.message).toMatch(/target bucket t-nowhere does not exist/);
+        expect(l.target.stores).toEqual([]);
+        l.cleanup();
+    });
+
+    test("a target that ignores conditional writes is refused before any object is written", async () => {
+        const l = lab();
+        l.source.put("raw", "a.csv", Buffer.from("a\n"));
+        l.target.conditional = false;
+        await expect(l.move("pod-1")).rejects.toThrow(/ignores conditional writes/);
+        expect(l.target.stores.filter(k => !k.includes(".hdw-mover/"))).toEqual([]);
         l.cleanup();
     });
 });
