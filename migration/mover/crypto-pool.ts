@@ -145,8 +145,8 @@ export class PooledEncryptor extends Transform {
     }
 
     private sendBatch(): void {
-        // One contiguous buffer of its own, so that it can be transferred instead of copied.
-        const bytes = new Uint8Array(this.batchBytes);
+        // One contiguous buffer of its own (not zero-filled: every byte is written next), transferred, not copied again.
+        const bytes: Uint8Array = Buffer.allocUnsafeSlow(this.batchBytes);
         let at = 0;
         for (const b of this.batch) {
             bytes.set(b, at);
@@ -167,7 +167,7 @@ export class PooledEncryptor extends Transform {
             else this.destroy(this.error);
             return;
         }
-        this.push(Buffer.from(reply.bytes.buffer, reply.bytes.byteOffset, reply.bytes.byteLength));
+        for (const piece of reply.pieces) this.push(Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength));
         if (reply.t === "out") {
             this.inFlight--;
             this.release();

@@ -14,23 +14,28 @@ export type WorkerRequest =
     | { readonly t: "busy"; readonly id: number };
 
 export type WorkerReply =
-    | { readonly t: "out"; readonly id: number; readonly bytes: Uint8Array }
-    | { readonly t: "done"; readonly id: number; readonly bytes: Uint8Array; readonly size: number; readonly sha256: string }
+    | { readonly t: "out"; readonly id: number; readonly pieces: Uint8Array[] }
+    | { readonly t: "done"; readonly id: number; readonly pieces: Uint8Array[]; readonly size: number; readonly sha256: string }
     | { readonly t: "error"; readonly id: number; readonly message: string }
     | { readonly t: "busy"; readonly id: number; readonly ms: number };
 
 const sealers = new Map<number, SegmentSealer>();
 let busyMs = 0;
 
-function joined(pieces: Buffer[]): Uint8Array {
-    const total = pieces.reduce((n, p) => n + p.length, 0);
-    const out = new Uint8Array(total);
-    let at = 0;
+/**
+ * The ciphertext pieces as they are, each moved (transferred) to the main thread rather than copied: a piece that
+ * owns its whole memory goes as it is, one that shares it (a slice) is copied first, a transfer would take the rest.
+ */
+function movable(pieces: Buffer[]): { pieces: Uint8Array[]; transfer: ArrayBuffer[] } {
+    const out: Uint8Array[] = [];
+    const transfer: ArrayBuffer[] = [];
     for (const p of pieces) {
-        out.set(p, at);
-        at += p.length;
+        const own = p.byteOffset === 0 && p.byteLength === p.buffer.byteLength && !transfer.includes(p.buffer as ArrayBuffer);
+        const piece = own ? p : new Uint8Array(p); // a copy with memory of its own
+        out.push(piece);
+        transfer.push(piece.buffer as ArrayBuffer);
     }
-    return out;
+    return { pieces: out, transfer };
 }
 
 parentPort!.on("message", (m: WorkerRequest) => {
@@ -41,15 +46,15 @@ parentPort!.on("message", (m: WorkerRequest) => {
                 sealers.set(m.id, new SegmentSealer(Buffer.from(m.objectKey), m.segmentSize));
                 return;
             case "data": {
-                const out = joined(sealers.get(m.id)!.write(Buffer.from(m.bytes.buffer, m.bytes.byteOffset, m.bytes.byteLength)));
-                parentPort!.postMessage({ t: "out", id: m.id, bytes: out } satisfies WorkerReply, [out.buffer as ArrayBuffer]);
+                const out = movable(sealers.get(m.id)!.write(Buffer.from(m.bytes.buffer, m.bytes.byteOffset, m.bytes.byteLength)));
+                parentPort!.postMessage({ t: "out", id: m.id, pieces: out.pieces } satisfies WorkerReply, out.transfer);
                 return;
             }
             case "end": {
                 const finished = sealers.get(m.id)!.finish();
                 sealers.delete(m.id);
-                const out = joined(finished.pieces);
-                parentPort!.postMessage({ t: "done", id: m.id, bytes: out, size: finished.size, sha256: finished.sha256 } satisfies WorkerReply, [out.buffer as ArrayBuffer]);
+                const out = movable(finished.pieces);
+                parentPort!.postMessage({ t: "done", id: m.id, pieces: out.pieces, size: finished.size, sha256: finished.sha256 } satisfies WorkerReply, out.transfer);
                 return;
             }
             case "drop":

@@ -10,7 +10,7 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { PassThrough } from "stream";
+import { PassThrough, Writable } from "stream";
 import { pipeline } from "stream/promises";
 import { Pkcs11Token } from "../keys/pkcs11";
 import { runMover } from "../mover/command";
@@ -244,7 +244,10 @@ export class Lab {
             if (h.keyId !== keyId) throw new Error(`wrapped under ${h.keyId}, expected ${keyId}`);
             return this.token.key(keyId).unwrap(h.wrappedKey);
         });
-        return readAll(object.body.pipe(dec));
+        const chunks: Buffer[] = [];
+        // pipeline, not pipe: a refused key must close the object's stream too, not leave it open to fail later.
+        await pipeline(object.body, dec, new Writable({ write(c, _e, done) { chunks.push(c); done(); } }));
+        return Buffer.concat(chunks);
     }
 
     /** Puts raw bytes on the target, bypassing the mover and its front (someone with write access to the bucket). */
