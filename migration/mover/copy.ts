@@ -3,8 +3,8 @@
 // condition (create only, or replace exactly the object inspected). The upload completes only after the last source
 // byte has passed its check; otherwise it is aborted and nothing appears on the target.
 
-import { Readable, Transform, pipeline } from "stream";
-import { EnvelopeEncryptor, EnvelopeHeader, newNonce, storedSize } from "./envelope";
+import { Readable, pipeline } from "stream";
+import { EnvelopeEncryptor, EnvelopeHeader, EnvelopeWriter, newNonce, storedSize } from "./envelope";
 import { MANIFEST_VERSION, ObjectEntry } from "./manifest";
 import { MoverContext } from "./context";
 import { openChecked } from "./checked-read";
@@ -17,7 +17,7 @@ export interface CopyOptions {
     readonly segmentSize: number;
     readonly limiter?: RateLimiter;
     /** Builds the encryption stage: inline by default, or a worker thread's (crypto-pool.ts). */
-    readonly encryptor?: (dataKey: Buffer, header: EnvelopeHeader) => Transform & { digest(): { size: number; sha256: string } };
+    readonly encryptor?: (dataKey: Buffer, header: EnvelopeHeader) => EnvelopeWriter;
 }
 
 export async function copyObject(ctx: MoverContext, route: Route, blob: SourceBlob, condition: WriteCondition,

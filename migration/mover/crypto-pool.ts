@@ -5,10 +5,10 @@
 // EnvelopeEncryptor's (the same SegmentSealer runs in the worker).
 
 import * as path from "path";
-import { Transform, TransformCallback } from "stream";
+import { TransformCallback } from "stream";
 import { Worker } from "worker_threads";
 import type { WorkerReply, WorkerRequest } from "./crypto-worker";
-import { EnvelopeError, EnvelopeHeader, deriveKeys, encodeHeaderPrefixAndBody } from "./envelope";
+import { EnvelopeHeader, EnvelopeWriter } from "./envelope";
 
 const BATCH = 1024 * 1024;
 const IN_FLIGHT = 3;
@@ -89,24 +89,18 @@ export class CryptoPool {
 }
 
 /** An encryptor stage backed by the pool: same interface and output as EnvelopeEncryptor. */
-export class PooledEncryptor extends Transform {
-    private readonly region: Buffer;
+export class PooledEncryptor extends EnvelopeWriter {
     private readonly channel: Channel;
     private batch: Buffer[] = [];
     private batchBytes = 0;
     private inFlight = 0;
     private waiting?: () => void;
     private finishing?: TransformCallback;
-    private started = false;
-    private result?: { size: number; sha256: string };
     private error?: Error;
 
-    constructor(pool: CryptoPool, dataKey: Buffer, readonly header: EnvelopeHeader) {
-        super({ readableHighWaterMark: 4 * BATCH, writableHighWaterMark: BATCH });
-        const prefixAndHeader = encodeHeaderPrefixAndBody(header);
-        const keys = deriveKeys(dataKey, header.nonce, prefixAndHeader);
-        this.region = Buffer.concat([prefixAndHeader, keys.commitment]);
-        this.channel = pool.open(keys.objectKey, header.segmentSize, { onReply: r => this.onReply(r) });
+    constructor(pool: CryptoPool, dataKey: Buffer, header: EnvelopeHeader) {
+        super(dataKey, header, { readable: 4 * BATCH, writable: BATCH });
+        this.channel = pool.open(this.objectKey, header.segmentSize, { onReply: r => this.onReply(r) });
     }
 
     _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
@@ -131,17 +125,6 @@ export class PooledEncryptor extends Transform {
     _destroy(err: Error | null, done: (error: Error | null) => void): void {
         this.channel.close();
         done(err);
-    }
-
-    digest(): { size: number; sha256: string } {
-        if (!this.result) throw new Error("the encryptor has not finished");
-        return this.result;
-    }
-
-    private start(): void {
-        if (this.started) return;
-        this.started = true;
-        this.push(this.region);
     }
 
     private sendBatch(): void {
@@ -174,13 +157,7 @@ export class PooledEncryptor extends Transform {
             return;
         }
         this.channel.close();
-        const done = this.finishing!;
-        if (reply.size !== this.header.size) {
-            done(new EnvelopeError(`read ${reply.size} bytes, the source announced ${this.header.size}`, "truncated"));
-            return;
-        }
-        this.result = { size: reply.size, sha256: reply.sha256 };
-        done();
+        this.finishing!(this.finished(reply.size, reply.sha256));
     }
 
     private release(): void {

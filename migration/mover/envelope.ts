@@ -435,19 +435,48 @@ export function openTrailer(objectKey: Buffer, header: EnvelopeHeader, trailer: 
     return { size, sha256: plain.subarray(8).toString("hex") };
 }
 
-/** The encryption as a stream: header region first, then segments, then the trailer. */
-export class EnvelopeEncryptor extends Transform {
-    private readonly sealer: SegmentSealer;
-    private readonly region: Buffer;
+/** What every encryption stage shares: the header region goes out first; the size read is checked at the end. */
+export abstract class EnvelopeWriter extends Transform {
+    protected readonly region: Buffer;
+    protected readonly objectKey: Buffer;
     private started = false;
     private result?: { size: number; sha256: string };
 
-    constructor(dataKey: Buffer, readonly header: EnvelopeHeader) {
-        super({ readableHighWaterMark: 4 * PIECE, writableHighWaterMark: 4 * PIECE });
+    protected constructor(dataKey: Buffer, readonly header: EnvelopeHeader, highWaterMarks: { readable: number; writable: number }) {
+        super({ readableHighWaterMark: highWaterMarks.readable, writableHighWaterMark: highWaterMarks.writable });
         const prefixAndHeader = encodeHeaderPrefixAndBody(header);
         const keys = deriveKeys(dataKey, header.nonce, prefixAndHeader);
         this.region = Buffer.concat([prefixAndHeader, keys.commitment]);
-        this.sealer = new SegmentSealer(keys.objectKey, header.segmentSize);
+        this.objectKey = keys.objectKey;
+    }
+
+    /** The plaintext's size and SHA-256, once the stream has ended. */
+    digest(): { size: number; sha256: string } {
+        if (!this.result) throw new Error("the encryptor has not finished");
+        return this.result;
+    }
+
+    protected start(): void {
+        if (this.started) return;
+        this.started = true;
+        this.push(this.region);
+    }
+
+    /** Records the digest, or the error when fewer or more bytes were read than the source announced. */
+    protected finished(size: number, sha256: string): Error | undefined {
+        if (size !== this.header.size) return new EnvelopeError(`read ${size} bytes, the source announced ${this.header.size}`, "truncated");
+        this.result = { size, sha256 };
+        return undefined;
+    }
+}
+
+/** The encryption as a stream on this thread: header region first, then segments, then the trailer. */
+export class EnvelopeEncryptor extends EnvelopeWriter {
+    private readonly sealer: SegmentSealer;
+
+    constructor(dataKey: Buffer, header: EnvelopeHeader) {
+        super(dataKey, header, { readable: 4 * PIECE, writable: 4 * PIECE });
+        this.sealer = new SegmentSealer(this.objectKey, header.segmentSize);
     }
 
     _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
@@ -458,25 +487,9 @@ export class EnvelopeEncryptor extends Transform {
 
     _flush(done: TransformCallback): void {
         this.start();
-        const finished = this.sealer.finish();
-        for (const piece of finished.pieces) this.push(piece);
-        if (finished.size !== this.header.size) {
-            done(new EnvelopeError(`read ${finished.size} bytes, the source announced ${this.header.size}`, "truncated"));
-            return;
-        }
-        this.result = { size: finished.size, sha256: finished.sha256 };
-        done();
-    }
-
-    digest(): { size: number; sha256: string } {
-        if (!this.result) throw new Error("the encryptor has not finished");
-        return this.result;
-    }
-
-    private start(): void {
-        if (this.started) return;
-        this.started = true;
-        this.push(this.region);
+        const result = this.sealer.finish();
+        for (const piece of result.pieces) this.push(piece);
+        done(this.finished(result.size, result.sha256));
     }
 }
 

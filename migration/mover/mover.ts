@@ -181,14 +181,14 @@ async function settleOnce(ctx: MoverContext, manifest: Manifest, item: WorkItem,
     const current = item.target;
     const recorded = manifest.get(route.container, blob.name);
     if (!current) {
-        return copyOrAdopt(ctx, manifest, item, options, { ifNoneMatch: "*" }, recorded !== undefined, undefined);
+        return copyOrAdopt(ctx, item, options, { ifNoneMatch: "*" }, recorded !== undefined, undefined);
     }
     if (recorded && sameVersion(recorded.source, blob) && recorded.targetEtag === current.etag && recorded.keyId === route.keyId && recorded.bucket === route.bucket) {
         return { result: "skipped", moved: false };
     }
     if (recorded && recorded.targetEtag !== current.etag && sameVersion(recorded.source, blob)) {
         // We wrote this object and someone rewrote it since: whatever it holds now is not ours to trust.
-        return copyOrAdopt(ctx, manifest, item, options, { ifMatch: current.etag }, true, "rewritten on the target since this mover wrote it");
+        return copyOrAdopt(ctx, item, options, { ifMatch: current.etag }, true, "rewritten on the target since this mover wrote it");
     }
     try {
         const found = await inspect({ keys: ctx.keys, account: ctx.source.account }, target, route, blob, current);
@@ -198,7 +198,7 @@ async function settleOnce(ctx: MoverContext, manifest: Manifest, item: WorkItem,
         if (!verdict) throw e;
         let replaced: { versionId?: string } | undefined;
         if (verdict === "wrong-key") replaced = await target.head(route.bucket, blob.name);
-        const outcome = await copyOrAdopt(ctx, manifest, item, options, { ifMatch: current.etag }, true, `${verdict}: ${(e as Error).message}`);
+        const outcome = await copyOrAdopt(ctx, item, options, { ifMatch: current.etag }, true, `${verdict}: ${(e as Error).message}`);
         // The version under the wrong key must go too, or destroying the route's key would not destroy it.
         const retained = replaced?.versionId ? await dropVersion(ctx, route, blob.name, replaced.versionId) : undefined;
         return { ...outcome, retained };
@@ -206,7 +206,7 @@ async function settleOnce(ctx: MoverContext, manifest: Manifest, item: WorkItem,
 }
 
 /** Copies; when the condition fails (another mover wrote meanwhile), inspects what it wrote and adopts it if valid. */
-async function copyOrAdopt(ctx: MoverContext, _manifest: Manifest, item: WorkItem, options: CopyOptions, condition: WriteCondition,
+async function copyOrAdopt(ctx: MoverContext, item: WorkItem, options: CopyOptions, condition: WriteCondition,
                            recopy: boolean, why: string | undefined): Promise<Outcome> {
     try {
         const entry = await copyObject(ctx, item.route, item.blob, condition, options, { recopy });

@@ -51,7 +51,8 @@ export function describe(endpoint: Endpoint, operation: string, e: unknown, time
     const code: string = err?.Code ?? err?.code ?? err?.details?.errorCode ?? err?.name ?? "";
     const nested = err?.errors?.[0] ?? err?.cause;
     const errno: string = err?.code && NETWORK_CAUSES[err.code] ? err.code : nested?.code ?? "";
-    if (err?.name === "AbortError" || err?.name === "TimeoutError" || code === "REQUEST_SEND_ERROR" && /aborted/i.test(err?.message ?? "") || /timed? ?out|aborted/i.test(err?.message ?? "") && status === undefined && !errno) {
+    // Our deadline (an abort), or the HTTP client's socket timeout: the endpoint did not answer in time.
+    if (err?.name === "AbortError" || err?.name === "TimeoutError") {
         const within = timeouts ? `no answer in ${timeouts.requestSeconds} s` : "no answer in time";
         return new EndpointError(endpoint, operation, `${within} (the endpoint stalled or is unreachable)`, "transient");
     }
