@@ -38,16 +38,12 @@ export class CryptoPool {
     private readonly load: number[];
     private nextId = 1;
     private failure?: Error;
-    private busyWaiters: ((ms: number) => void)[] = [];
 
     constructor(readonly size: number) {
         this.workers = Array.from({ length: size }, () => startWorker());
         this.load = this.workers.map(() => 0);
         this.workers.forEach((w, i) => {
-            w.on("message", (reply: WorkerReply) => {
-                if (reply.t === "busy") this.busyWaiters.shift()?.(reply.ms);
-                else this.sessions.get(reply.id)?.onReply(reply);
-            });
+            w.on("message", (reply: WorkerReply) => this.sessions.get(reply.id)?.onReply(reply));
             w.on("error", e => {
                 this.failure = e;
                 for (const s of this.sessions.values()) s.onReply({ t: "error", id: 0, message: `crypto worker ${i} failed: ${e.message}` });
@@ -72,15 +68,6 @@ export class CryptoPool {
                 worker.postMessage({ t: "drop", id } satisfies WorkerRequest);
             },
         };
-    }
-
-    /** Milliseconds the workers have been busy since the last call, summed (the benchmark's CPU split by thread). */
-    async drainBusy(): Promise<number> {
-        const answers = this.workers.map(w => new Promise<number>(resolve => {
-            this.busyWaiters.push(resolve);
-            w.postMessage({ t: "busy", id: 0 } satisfies WorkerRequest);
-        }));
-        return (await Promise.all(answers)).reduce((a, b) => a + b, 0);
     }
 
     async close(): Promise<void> {
@@ -142,7 +129,6 @@ export class PooledEncryptor extends EnvelopeWriter {
     }
 
     private onReply(reply: WorkerReply): void {
-        if (reply.t === "busy") return;
         if (reply.t === "error") {
             this.error = new Error(reply.message);
             this.release();

@@ -1,7 +1,6 @@
 // A crypto worker thread (crypto-pool.ts): hashes and encrypts the batches of plaintext it is sent, one sealer per
 // object, and sends the ciphertext back in order. It holds object keys only; it never sees a key service.
 
-import { performance } from "perf_hooks";
 import { parentPort } from "worker_threads";
 import { SegmentSealer } from "./envelope";
 
@@ -9,18 +8,14 @@ export type WorkerRequest =
     | { readonly t: "open"; readonly id: number; readonly objectKey: Uint8Array; readonly segmentSize: number }
     | { readonly t: "data"; readonly id: number; readonly bytes: Uint8Array }
     | { readonly t: "end"; readonly id: number }
-    | { readonly t: "drop"; readonly id: number }
-    /** How long the worker has been busy since the last ask (for the benchmark's CPU split by thread). */
-    | { readonly t: "busy"; readonly id: number };
+    | { readonly t: "drop"; readonly id: number };
 
 export type WorkerReply =
     | { readonly t: "out"; readonly id: number; readonly pieces: Uint8Array[] }
     | { readonly t: "done"; readonly id: number; readonly pieces: Uint8Array[]; readonly size: number; readonly sha256: string }
-    | { readonly t: "error"; readonly id: number; readonly message: string }
-    | { readonly t: "busy"; readonly id: number; readonly ms: number };
+    | { readonly t: "error"; readonly id: number; readonly message: string };
 
 const sealers = new Map<number, SegmentSealer>();
-let busyMs = 0;
 
 /**
  * The ciphertext pieces as they are, each moved (transferred) to the main thread rather than copied: a piece that
@@ -39,7 +34,6 @@ function movable(pieces: Buffer[]): { pieces: Uint8Array[]; transfer: ArrayBuffe
 }
 
 parentPort!.on("message", (m: WorkerRequest) => {
-    const started = performance.now();
     try {
         switch (m.t) {
             case "open":
@@ -60,15 +54,9 @@ parentPort!.on("message", (m: WorkerRequest) => {
             case "drop":
                 sealers.delete(m.id);
                 return;
-            case "busy":
-                parentPort!.postMessage({ t: "busy", id: 0, ms: busyMs } satisfies WorkerReply);
-                busyMs = 0;
-                return;
         }
     } catch (e) {
         sealers.delete(m.id);
         parentPort!.postMessage({ t: "error", id: m.id, message: (e as Error).message } satisfies WorkerReply);
-    } finally {
-        if (m.t !== "busy") busyMs += performance.now() - started;
     }
 });

@@ -38,7 +38,7 @@ export interface CeilingResult extends CeilingCase {
     readonly wallSeconds: number;
     /** CPU of the whole process (every thread). */
     readonly cpuSeconds: number;
-    /** CPU of the main thread alone (the process's, less the workers' busy time). */
+    /** CPU of the main thread alone (Linux per-thread accounting; the whole process elsewhere). */
     readonly mainThreadSeconds: number;
     /** Bytes per CPU-second: what one core does. */
     readonly perCoreBytesPerSecond: number;

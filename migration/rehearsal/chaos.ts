@@ -10,7 +10,7 @@ import { DeleteObjectCommand } from "@aws-sdk/client-s3";
 import * as path from "path";
 import { formatBytes } from "../mover/progress";
 import { PREFIX_SIZE, parseHeader } from "../mover/envelope";
-import { Lab, ROUTES, bucketOf, objectKey, routeOf } from "./lab";
+import { Lab, ROUTES, bucketOf, objectKey } from "./lab";
 import { logLines } from "./mover-process";
 import { SeededObject, rewrite } from "./seed";
 
@@ -393,4 +393,3 @@ function escape(text: string): string {
     return text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
 }
 
-export { routeOf };

@@ -15,7 +15,7 @@ import { pipeline } from "stream/promises";
 import { Pkcs11Token } from "../keys/pkcs11";
 import { runMover } from "../mover/command";
 import { EnvelopeDecryptor, EnvelopeHeader } from "../mover/envelope";
-import { drain, readAll } from "../mover/inspect";
+import { readAll } from "../mover/inspect";
 import { Manifest } from "../mover/manifest";
 import { Route } from "../mover/plan";
 import { S3Target } from "../mover/target";
@@ -269,12 +269,6 @@ export class Lab {
         } catch {
             return 0;
         }
-    }
-
-    /** Decrypts an object fully without keeping it (used to time reads). */
-    async drainTarget(bucket: string, key: string, keyId: string): Promise<void> {
-        const object = await this.target.get(bucket, key);
-        await pipeline(object.body, new EnvelopeDecryptor(async h => this.token.key(keyId).unwrap(h.wrappedKey)), drain());
     }
 
     async close(): Promise<void> {
