@@ -10,7 +10,7 @@
 
 import * as crypto from "crypto";
 import { KeyEncryptionKey, KeyResolver } from "./key-encryption-key";
-import { KeyServiceAuthError, isTransientKeyError } from "./key-errors";
+import { KeyServiceAuthError, UnwrapRefusedError, isTransientKeyError } from "./key-errors";
 
 export interface WritingKey {
     readonly keyId: string;
@@ -61,8 +61,12 @@ export class DataKeys {
         let k = this.reading.get(id);
         if (!k) {
             k = this.call(keyId, "unwrap", kek => kek.unwrap(wrappedKey)).then(key => {
-                if (key.length !== 32) throw new Error(`key "${keyId}" unwrapped a ${key.length}-byte data key, expected 32`);
+                if (key.length !== 32) throw new UnwrapRefusedError(keyId, `it gives ${key.length} bytes, a data key has 32`);
                 return key;
+            }, e => {
+                // Refused credentials and outages are not about this object; anything else the key said is.
+                if (e instanceof KeyServiceAuthError || isTransientKeyError(e)) throw e;
+                throw new UnwrapRefusedError(keyId, (e as Error).message);
             });
             this.reading.set(id, k);
             // A failure is not cached, except an authentication failure: that one stops the run (see call).

@@ -28,3 +28,14 @@ export function isTransientKeyError(e: unknown): boolean {
     const code = (e as NodeJS.ErrnoException)?.code;
     return code !== undefined && ["ECONNRESET", "ECONNREFUSED", "ETIMEDOUT", "EPIPE", "EAI_AGAIN", "ENOTFOUND"].includes(code);
 }
+
+/**
+ * The route's key refused to unwrap a data key (its integrity check failed, or the service answered that the
+ * ciphertext is not its own): the object was not written under this key. A verdict on the object, not an outage.
+ */
+export class UnwrapRefusedError extends Error {
+    constructor(keyId: string, cause: string) {
+        super(`the wrapped data key does not unwrap under key "${keyId}" (${cause})`);
+        this.name = "UnwrapRefusedError";
+    }
+}

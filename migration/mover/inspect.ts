@@ -7,6 +7,7 @@
 import { Writable } from "stream";
 import { pipeline } from "stream/promises";
 import { DataKeys } from "../keys/data-keys";
+import { UnwrapRefusedError } from "../keys/key-errors";
 import {
     EnvelopeDecryptor, EnvelopeError, EnvelopeHeader, MAX_HEADER_REGION, OpenedDigest, TRAILER_SIZE, authenticate, openTrailer,
     parseHeader, storedSize,
@@ -51,6 +52,7 @@ export function checkBindings(header: EnvelopeHeader, route: Route, blob: Source
 
 export function verdictOf(e: unknown): Verdict | undefined {
     if (e instanceof BindingError) return e.verdict;
+    if (e instanceof UnwrapRefusedError) return "forged";
     if (e instanceof EnvelopeError) return e.kind === "format" ? "not-envelope" : e.kind;
     return undefined;
 }

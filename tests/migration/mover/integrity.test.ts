@@ -74,6 +74,33 @@ describe("defect 2: everything verification trusts is authenticated", () => {
     });
 });
 
+describe("a header whose wrapped key is not the route's", () => {
+    test("is reported forged and replaced, whether the key refuses it or it unwraps to another data key", async () => {
+        const l = lab();
+        l.source.put("raw", "a.csv", bytes(5000, "a"));
+        l.source.put("raw", "b.csv", bytes(5000, "b"));
+        await l.move("pod-1");
+        const edit = (key: string, wrappedKey: string) => {
+            const o = l.target.bucket("t-raw").get(key)!;
+            const length = o.bytes.readUInt16BE(6);
+            const json = JSON.parse(o.bytes.subarray(8, 8 + length).toString());
+            json.wrappedKey = wrappedKey;
+            const text = Buffer.from(JSON.stringify(json));
+            const prefix = Buffer.from(o.bytes.subarray(0, 8));
+            prefix.writeUInt16BE(text.length, 6);
+            l.target.bucket("t-raw").set(key, { bytes: Buffer.concat([prefix, text, o.bytes.subarray(8 + length)]) });
+        };
+        edit("a.csv", Buffer.alloc(40, 1).toString("base64"));
+        edit("b.csv", await l.keks["k-platform"].wrap(crypto.randomBytes(32)));
+        const report = await l.verify("pod-1");
+        expect(Object.fromEntries(report.problems.map(p => [p.key, p.kind]))).toEqual({ "a.csv": "forged", "b.csv": "forged" });
+        const repaired = await l.move("pod-1");
+        expect(repaired.recopied).toBe(2);
+        expect((await l.verify("pod-1")).ok).toBe(true);
+        l.cleanup();
+    });
+});
+
 describe("defect 3: the wrapping key is checked against the route's key", () => {
     test("objects a wrong plan put under the platform key are reported, then re-keyed, so shredding the project key destroys them", async () => {
         const l = lab();
