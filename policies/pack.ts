@@ -9,11 +9,12 @@ import { JURISDICTION } from "./rules/jurisdiction";
 import { KEYS } from "./rules/keys";
 import { ISOLATION } from "./rules/isolation";
 import { STACK } from "./rules/stack";
+import { FLOWS } from "./rules/flows";
 
 export const PACK_NAME = "health-data-sovereignty";
 export const PACK_ENFORCEMENT_LEVEL: EnforcementLevel = "mandatory";
 
-export const PREDICATES: Readonly<Record<string, Predicate>> = { ...RESIDENCY, ...JURISDICTION, ...KEYS, ...ISOLATION, ...STACK };
+export const PREDICATES: Readonly<Record<string, Predicate>> = { ...RESIDENCY, ...JURISDICTION, ...KEYS, ...ISOLATION, ...STACK, ...FLOWS };
 
 function join(): Policies {
     const missing = POLICY_METADATA.filter(m => !PREDICATES[m.name]).map(m => m.name);
