@@ -77,6 +77,11 @@ export async function verify(ctx: MoverContext, options: VerifyOptions): Promise
     const checkedAgainst = { contentMd5: 0, reread: 0 };
     await forEachLimited(pairs, options.concurrency, async ({ route, blob, object }) => {
         const report = (kind: ProblemKind, detail: string, repair: Problem["repair"] = "next move") => { problems.push({ kind, bucket: route.bucket, key: blob.name, detail, repair }); };
+        /** Removes exactly the object checked (not one written since), so that the next move copies it again. */
+        const removeThenReport = async (kind: ProblemKind, detail: string) => {
+            const removed = await ctx.targetFor(route.scope).delete(route.bucket, blob.name, { ifMatch: object.etag }).then(() => true, () => false);
+            report(kind, `${detail}${removed ? "; removed, the next move copies it again" : ""}`);
+        };
         try {
             const md5Comparable = blob.contentMd5 !== undefined && options.sourceCheck === "auto";
             let digest;
@@ -85,22 +90,20 @@ export async function verify(ctx: MoverContext, options: VerifyOptions): Promise
             } catch (e) {
                 const verdict = verdictOf(e);
                 if (!verdict) throw e;
-                if (verdict === "corrupt") {
-                    // The header authenticated under the route's key, the body did not: nobody can read it. Remove
-                    // exactly that object (not one written since) so that the next move copies it again.
-                    const removed = await ctx.targetFor(route.scope).delete(route.bucket, blob.name, { ifMatch: object.etag }).then(() => true, () => false);
-                    return report(verdict, `${(e as Error).message}${removed ? "; removed, the next move copies it again" : ""}`);
-                }
+                // The header authenticated under the route's key, the body did not: nobody can read it.
+                if (verdict === "corrupt") return removeThenReport(verdict, (e as Error).message);
                 return report(verdict, (e as Error).message);
             }
             plaintextBytes += digest.size;
+            // An authentic copy of this very source version whose plaintext is not the source's: the move's
+            // inspection (header and trailer) would adopt it again, so it goes like a corrupt one.
             if (md5Comparable && digest.header.source.encryption === "service-side") {
                 checkedAgainst.contentMd5++;
-                if (digest.md5 !== blob.contentMd5) return report("checksum-mismatch", "the plaintext's MD5 differs from the source's Content-MD5");
+                if (digest.md5 !== blob.contentMd5) return removeThenReport("checksum-mismatch", "the plaintext's MD5 differs from the source's Content-MD5");
             } else {
                 checkedAgainst.reread++;
                 const sha256 = await reread(ctx, route, blob);
-                if (sha256 !== digest.sha256) return report("checksum-mismatch", "the plaintext's SHA-256 differs from the source's, read again now");
+                if (sha256 !== digest.sha256) return removeThenReport("checksum-mismatch", "the plaintext's SHA-256 differs from the source's, read again now");
             }
             verified++;
         } catch (e) {

@@ -153,12 +153,37 @@ describe("defect 6: re-running the mover repairs what verify reported", () => {
         bucket.set("extract/c.csv", { ...c, bytes: flipped });
         const broken = await l.verify("pod-1");
         expect(broken.problems.map(p => p.key).sort()).toEqual(["extract/a.csv", "extract/b.csv", "extract/c.csv"]);
-        await l.move("pod-1");
-        const repaired = await l.verify("pod-1");
+        // The Job re-runs the shard in a new pod: its manifest is empty, so only what the target holds can decide.
+        const rerun = await l.move("pod-2");
+        // The missing one and the corrupted one (removed by the verification) are copied, the truncated one replaced.
+        expect(rerun).toMatchObject({ copied: 2, recopied: 1, adopted: 1 });
+        const repaired = await l.verify("pod-2");
         expect(repaired.problems).toEqual([]);
         for (const n of ["a", "b", "c", "d"]) {
             expect((await l.read("t-raw", `extract/${n}.csv`, Object.values(l.keks))).equals(bytes(20_000, n))).toBe(true);
         }
+        l.cleanup();
+    });
+});
+
+describe("an authentic copy whose plaintext is not the source's", () => {
+    test("is reported, removed by the verification, and copied again by the next pod instead of adopted", async () => {
+        const l = lab();
+        l.source.put("raw", "ranges.parquet", bytes(30_000, "r"), false);
+        l.source.put("raw", "fine.csv", bytes(3000, "f"));
+        // What a mover defect would leave: a copy authentic and bound to this very source version, whose plaintext is
+        // not the source's (here the source's bytes differ during the copy under an identical listing).
+        const blob = l.source.containers.get("raw")!.get("ranges.parquet")!;
+        const honest = blob.bytes;
+        blob.bytes = bytes(30_000, "other");
+        await l.move("pod-1");
+        blob.bytes = honest;
+        const verdicts = Object.fromEntries((await l.verify("pod-2")).problems.map(p => [p.key, p.kind]));
+        expect(verdicts).toEqual({ "ranges.parquet": "checksum-mismatch" });
+        const rerun = await l.move("pod-3");
+        expect(rerun).toMatchObject({ copied: 1, adopted: 1 });
+        expect((await l.verify("pod-3")).ok).toBe(true);
+        expect((await l.read("t-raw", "ranges.parquet", Object.values(l.keks))).equals(honest)).toBe(true);
         l.cleanup();
     });
 });
