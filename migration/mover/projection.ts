@@ -5,8 +5,11 @@
 //     verifies at its decryption ceiling;
 //   - round trips: requests per object (list, source GETs of at most 4 MiB when checked by range, target PUT or
 //     multipart parts), each costing a round trip, with `concurrency` objects in flight per pod;
-//   - the key services: one wrap and one unwrap per route and pod run, plus the verification's unwraps, at the rate
-//     the key service allows.
+//   - the target's key services: one wrap and one unwrap per route and pod run, plus the verification's unwraps, at
+//     the rate the key service allows;
+//   - the source's key service: a blob written with Azure client-side encryption carries its own content key, which
+//     the source's key (Key Vault) unwraps at the copy and again at the verification's re-read: one call per object
+//     there, at Key Vault's documented rate.
 // The result names the bottleneck, and whether the move fits in the window.
 
 export interface ProjectionInput {
@@ -36,6 +39,10 @@ export interface ProjectionInput {
     readonly roundTripMs: number;
     /** Key-service calls per second the migration may make (the service's limit, or what its operator grants). */
     readonly keyServiceCallsPerSecond: number;
+    /** Share of the objects written with Azure client-side encryption (each has its own content key). */
+    readonly clientSideShare: number;
+    /** Unwraps per second the source's key service allows (Key Vault: per vault and region). */
+    readonly sourceKeyCallsPerSecond: number;
     /** Runs of every shard (the first move, and the cutover's final run). */
     readonly runs: number;
     /** The window the move must fit in, seconds. */
@@ -44,7 +51,7 @@ export interface ProjectionInput {
     readonly rangeSize: number;
 }
 
-export type Bottleneck = "link bandwidth" | "mover CPU" | "per-object round trips" | "key service";
+export type Bottleneck = "link bandwidth" | "mover CPU" | "per-object round trips" | "key service" | "source key service";
 
 export interface Projection {
     readonly seconds: number;
@@ -57,11 +64,14 @@ export interface Projection {
         readonly cpuSeconds: number;
         readonly requestSeconds: number;
         readonly keyServiceSeconds: number;
+        readonly sourceKeySeconds: number;
     };
     readonly linkBytes: number;
     readonly effectiveLinkBytesPerSecond: number;
     readonly requests: number;
     readonly keyServiceCalls: { readonly wrap: number; readonly unwrap: number; readonly total: number };
+    /** Unwraps of client-side blobs' content keys by the source's key service (copy and verification). */
+    readonly sourceKeyCalls: number;
     /** What one wrap per object (the design this replaces) would have cost at the same rate. */
     readonly perObjectKeyCalls: { readonly calls: number; readonly seconds: number };
 }
@@ -83,9 +93,12 @@ export function project(p: ProjectionInput): Projection {
     const wrap = p.shards * p.routes * p.runs;
     const unwrap = p.shards * p.routes * p.runs /* the pre-flight's proof */ + p.shards * p.routes * p.runs /* the verification's */;
     const keyServiceSeconds = (wrap + unwrap) / p.keyServiceCallsPerSecond;
-    const limits = { linkSeconds, cpuSeconds, requestSeconds, keyServiceSeconds };
+    const sourceKeyCalls = Math.ceil(p.objects * p.clientSideShare) * 2;
+    const sourceKeySeconds = sourceKeyCalls / p.sourceKeyCallsPerSecond;
+    const limits = { linkSeconds, cpuSeconds, requestSeconds, keyServiceSeconds, sourceKeySeconds };
     const ranked: [Bottleneck, number][] = [
         ["link bandwidth", linkSeconds], ["mover CPU", cpuSeconds], ["per-object round trips", requestSeconds], ["key service", keyServiceSeconds],
+        ["source key service", sourceKeySeconds],
     ];
     const [bottleneck, seconds] = ranked.reduce((a, b) => (b[1] > a[1] ? b : a));
     const fitsWindow = seconds <= p.windowSeconds;
@@ -93,7 +106,7 @@ export function project(p: ProjectionInput): Projection {
     return {
         seconds, bottleneck, fitsWindow, limits, linkBytes, effectiveLinkBytesPerSecond: link, requests,
         prevents: fitsWindow ? undefined : prevents(bottleneck, seconds, p),
-        keyServiceCalls: { wrap, unwrap, total: wrap + unwrap },
+        keyServiceCalls: { wrap, unwrap, total: wrap + unwrap }, sourceKeyCalls,
         perObjectKeyCalls: { calls: perObjectCalls, seconds: perObjectCalls / p.keyServiceCallsPerSecond },
     };
 }
@@ -111,6 +124,9 @@ function prevents(bottleneck: Bottleneck, seconds: number, p: ProjectionInput): 
             return `round trips: ${need("raise the objects in flight per pod (concurrency) or the pods")}`;
         case "key service":
             return `the key service: ${need("raise its allowed rate")}`;
+        case "source key service":
+            return `the source's key service: ${Math.round(p.clientSideShare * 100)}% of the objects are client-side encrypted, one unwrap each ` +
+                `at copy and at verification; ${need("raise its rate (spread the keys over more vaults, or software-protected keys)")}`;
     }
 }
 

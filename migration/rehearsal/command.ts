@@ -32,6 +32,9 @@ options:
   --unchecksummed PCT share of the volume in blobs without a Content-MD5, re-read by the verification, percent
                       (default ${DEFAULT_OPTIONS.production.unchecksummedShare * 100}: an assumption; measure it with data-mover inventory)
   --key-rate N        key-service calls per second allowed (default ${DEFAULT_OPTIONS.production.keyServiceCallsPerSecond})
+  --client-side PCT   share of the objects written with Azure client-side encryption, percent: one source Key Vault
+                      unwrap each at copy and at verification (default ${DEFAULT_OPTIONS.production.clientSideShare * 100})
+  --source-key-rate N the source Key Vault's unwraps per second (default ${DEFAULT_OPTIONS.production.sourceKeyCallsPerSecond}: 2,000 per 10 s, HSM key)
   --window-days N     the window the move must fit in (default ${DEFAULT_OPTIONS.production.windowDays})
   --work-dir DIR      work here and keep it (default: a temporary directory, removed)
   --json              print the result as JSON on stdout
@@ -46,6 +49,11 @@ export function parseRehearsalArgs(argv: readonly string[]): { options: Rehearsa
         const n = Number(v);
         if (v === undefined || !Number.isInteger(n) || n < 1) throw new UsageError(`${flag} needs a whole number of at least 1, got ${v === undefined ? "nothing" : `"${v}"`}`);
         return n;
+    };
+    const percent = (flag: string, v: string | undefined) => {
+        const n = Number(v);
+        if (v === undefined || v === "" || !Number.isFinite(n) || n < 0 || n > 100) throw new UsageError(`${flag} needs a percentage from 0 to 100, got ${v === undefined ? "nothing" : `"${v}"`}`);
+        return n / 100;
     };
     for (let i = 0; i < argv.length; i++) {
         const flag = argv[i];
@@ -62,13 +70,13 @@ export function parseRehearsalArgs(argv: readonly string[]): { options: Rehearsa
             case "--routes": options = { ...options, production: { ...options.production, routes: positive(flag, value()) } }; break;
             case "--key-rate": options = { ...options, production: { ...options.production, keyServiceCallsPerSecond: positive(flag, value()) } }; break;
             case "--window-days": options = { ...options, production: { ...options.production, windowDays: positive(flag, value()) } }; break;
-            case "--unchecksummed": {
-                const v = value();
-                const n = Number(v);
-                if (v === undefined || v === "" || !Number.isFinite(n) || n < 0 || n > 100) throw new UsageError(`--unchecksummed needs a percentage from 0 to 100, got ${v === undefined ? "nothing" : `"${v}"`}`);
-                options = { ...options, production: { ...options.production, unchecksummedShare: n / 100 } };
+            case "--source-key-rate": options = { ...options, production: { ...options.production, sourceKeyCallsPerSecond: positive(flag, value()) } }; break;
+            case "--unchecksummed":
+                options = { ...options, production: { ...options.production, unchecksummedShare: percent(flag, value()) } };
                 break;
-            }
+            case "--client-side":
+                options = { ...options, production: { ...options.production, clientSideShare: percent(flag, value()) } };
+                break;
             case "--volume": {
                 const v = value() ?? "";
                 try { parseSize(v); } catch (e) { throw new UsageError(`--volume: ${(e as Error).message}`); }

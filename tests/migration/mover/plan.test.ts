@@ -41,7 +41,7 @@ describe("projection of the production move", () => {
     const defaults = {
         volumeBytes: parseSize("250TiB"), objects: 40_000_000, unchecksummedShare: 0.25, bandwidthBitsPerSecond: parseBandwidth("10Gbit/s"),
         utilisation: 0.7, pods: 16, shards: 64, routes: 102, concurrency: 8, podCopyBytesPerSecond: 250 * MiB, podVerifyBytesPerSecond: 400 * MiB,
-        roundTripMs: 12, keyServiceCallsPerSecond: 10, runs: 2, windowSeconds: 5 * 86400, partSize: 16 * MiB, rangeSize: 4 * MiB,
+        roundTripMs: 12, keyServiceCallsPerSecond: 10, clientSideShare: 0, sourceKeyCallsPerSecond: 200, runs: 2, windowSeconds: 5 * 86400, partSize: 16 * MiB, rangeSize: 4 * MiB,
     };
     test("at the issue's defaults and a 250 MiB/s pod the move is bound by the link and fits in 5 days", () => {
         const p = project(defaults);
@@ -56,6 +56,20 @@ describe("projection of the production move", () => {
         expect(p.keyServiceCalls).toEqual({ wrap: 64 * 102 * 2, unwrap: 2 * 64 * 102 * 2, total: 3 * 64 * 102 * 2 });
         expect(p.limits.keyServiceSeconds).toBeCloseTo(39_168 / 10, 3);
         expect(p.perObjectKeyCalls.calls).toBe(160_000_000);
+    });
+    test("client-side encrypted sources cost one Key Vault unwrap per object at copy and at verification, at the vault's rate", () => {
+        const some = project({ ...defaults, clientSideShare: 0.1 });
+        expect(some.sourceKeyCalls).toBe(8_000_000);
+        expect(some.limits.sourceKeySeconds).toBeCloseTo(8_000_000 / 200, 3);
+        expect(some.bottleneck).toBe("link bandwidth");
+        // Every object client-side under an HSM-protected RSA 2048 key (200/s): 80 million unwraps, 4 d 15 h.
+        const all = project({ ...defaults, clientSideShare: 1 });
+        expect(all.bottleneck).toBe("source key service");
+        expect(formatDuration(all.seconds)).toBe("4 d 15 h");
+        // Under an RSA 3072 HSM key (500 per 10 s) it no longer fits, and says why.
+        const slower = project({ ...defaults, clientSideShare: 1, sourceKeyCallsPerSecond: 50 });
+        expect(slower.fitsWindow).toBe(false);
+        expect(slower.prevents).toMatch(/the source's key service: 100% of the objects are client-side encrypted/);
     });
     test("slow pods, many small objects or a throttled key service change the bottleneck, and the result says what prevents the window", () => {
         const slow = project({ ...defaults, podCopyBytesPerSecond: 20 * MiB, podVerifyBytesPerSecond: 20 * MiB });
