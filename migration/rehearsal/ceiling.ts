@@ -147,8 +147,8 @@ export async function measureCeiling(c: CeilingCase): Promise<CeilingResult> {
     const pool = c.workers > 0 ? new CryptoPool(c.workers) : undefined;
     const sourceKeys = staticResolver([{ ...kek, keyId: "src" }]);
     try {
-        // Warm up once (JIT, the workers' start) before counting.
-        await copyOne(source, 0, route, writing, sourceKeys, pool);
+        // Warm up (JIT, every worker's start and first objects) before counting: as many objects as will be in flight.
+        await Promise.all(Array.from({ length: c.concurrency }, (_, i) => copyOne(source, i, route, writing, sourceKeys, pool)));
         const cpu0 = process.cpuUsage();
         const main0 = mainThreadCpuSeconds();
         const wall0 = performance.now();
@@ -196,6 +196,8 @@ export async function measureVerifyCeiling(objectBytes: number, objects: number)
     const chunks: Buffer[] = [];
     await pipeline(Readable.from(slices(plain)), new EnvelopeEncryptor(dataKey, header), new Writable({ write(c, _e, d) { chunks.push(c); d(); } }));
     const stored = Buffer.concat(chunks);
+    const decrypt = () => pipeline(Readable.from(slices(stored)), new EnvelopeDecryptor(async () => dataKey, { storedSize: stored.length, md5: true }), new Writable({ write(_c, _e, d) { d(); } }));
+    await decrypt(); // warm-up: JIT
     const cpu0 = process.cpuUsage();
     for (let i = 0; i < objects; i++) {
         await pipeline(Readable.from(slices(stored)), new EnvelopeDecryptor(async () => dataKey, { storedSize: stored.length, md5: true }), new Writable({ write(_c, _e, d) { d(); } }));

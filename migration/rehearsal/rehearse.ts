@@ -250,7 +250,7 @@ export async function rehearse(options: RehearsalOptions, io: RehearsalIo): Prom
         // The mover's own ceiling, in memory, by thread; then the projection of the production move from it.
         say("measuring the mover's ceiling in memory (check, decrypt, hash, encrypt; 2 worker threads)");
         const copy = await measureCeiling({ source: "range-md5", workers: 2, objectBytes: 32 * 1024 * 1024, objects: 4, concurrency: 4 });
-        const verifyCeiling = await measureVerifyCeiling(32 * 1024 * 1024, 2);
+        const verifyCeiling = await measureVerifyCeiling(32 * 1024 * 1024, 4);
         // The verification decrypts on the main thread: one core's worth, whatever the pod has.
         const ceiling: Ceiling = {
             copy, verify: verifyCeiling, podCopyBytesPerSecond: copy.podBytesPerSecond(2), podVerifyBytesPerSecond: verifyCeiling.perCoreBytesPerSecond,
