@@ -96,19 +96,41 @@ export function backoff(timeouts: Timeouts, attempt: number): Promise<void> {
     return new Promise(r => setTimeout(r, Math.min(ms, 60_000)));
 }
 
+/** The slowest body accepted, counted over the time the reader waited: below it, a body is stalled in all but name. */
+export const MIN_BODY_BYTES_PER_SECOND = 16 * 1024;
+
 /**
- * Passes bytes through, failing the stream when none arrive for `idleSeconds` while its reader is waiting for them:
- * a body that stalls mid-way. Time the reader itself is busy (a part uploading, a rate limit) does not count.
+ * Passes bytes through, failing the stream when none arrive for `idleSeconds` while its reader is waiting for them
+ * (a body that stalls mid-way), or when, over `idleSeconds` of such waiting, they arrive slower than
+ * MIN_BODY_BYTES_PER_SECOND (a body that trickles a byte now and then, which no idle timer would catch). Time the
+ * reader itself is busy (a part uploading, a rate limit) does not count.
  */
 export function idleGuard(endpoint: Endpoint, operation: string, timeouts: Timeouts): Transform {
     let timer: NodeJS.Timeout | undefined;
+    let armedAt = 0;
+    // The current window of waiting: how long the reader has waited, and what arrived meanwhile.
+    let waitedMs = 0;
+    let bytes = 0;
     const disarm = () => {
         if (timer) clearTimeout(timer);
         timer = undefined;
     };
     const guard: Transform = new Transform({
         transform(chunk: Buffer, _enc, done: TransformCallback) {
+            if (timer) {
+                waitedMs += Date.now() - armedAt;
+                bytes += chunk.length;
+            }
             disarm();
+            if (waitedMs >= timeouts.idleSeconds * 1000) {
+                const seconds = waitedMs / 1000;
+                if (bytes / seconds < MIN_BODY_BYTES_PER_SECOND) {
+                    return done(new EndpointError(endpoint, operation, `${bytes} bytes in ${seconds.toFixed(1)} s of waiting, under ` +
+                        `${MIN_BODY_BYTES_PER_SECOND / 1024} KiB/s (the body trickles)`, "transient"));
+                }
+                waitedMs = 0;
+                bytes = 0;
+            }
             done(null, chunk);
         },
         flush(done: TransformCallback) {
@@ -124,6 +146,7 @@ export function idleGuard(endpoint: Endpoint, operation: string, timeouts: Timeo
     // The reader asks for more: from now on, silence is the endpoint's.
     guard._read = (size: number) => {
         if (!timer && !guard.writableFinished) {
+            armedAt = Date.now();
             timer = setTimeout(() => guard.destroy(new EndpointError(endpoint, operation,
                 `no byte for ${timeouts.idleSeconds} s (the body stalled)`, "transient")), timeouts.idleSeconds * 1000);
         }

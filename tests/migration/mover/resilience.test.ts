@@ -94,4 +94,16 @@ describe("defect 5: stalled endpoints and network failures", () => {
         }
         expect(received).toBe(4 * 64 * 1024);
     });
+
+    test("a body that trickles (a byte now and then, never silent for long) fails once the reader has waited its idle time", async () => {
+        const endpoint = { role: "source" as const, host: "source.test:443" };
+        const trickle = new PassThrough();
+        const feeding = setInterval(() => trickle.write(Buffer.alloc(1)), 100);
+        const started = Date.now();
+        const guarded = trickle.pipe(idleGuard(endpoint, "GET raw/slow", { ...TIMEOUTS, idleSeconds: 0.5 }));
+        const failure = await within(5_000, new Promise<Error>(resolve => { guarded.on("error", resolve); guarded.resume(); }))
+            .finally(() => { clearInterval(feeding); trickle.destroy(); });
+        expect(failure.message).toMatch(/^source source\.test:443: GET raw\/slow: \d+ bytes in [\d.]+ s of waiting, under 16 KiB\/s \(the body trickles\)$/);
+        expect(Date.now() - started).toBeLessThan(3000);
+    });
 });
