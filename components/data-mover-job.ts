@@ -17,6 +17,12 @@ export interface DataMoverRoute {
     /** Whose access (a research project id, or "platform" for the zones) writes the bucket and uses the key. */
     readonly scope: string;
     readonly sourceEncryption: "service-side" | "client-side-v2";
+    /** What the target stack declares for the bucket; the mover's pre-flight refuses a bucket without it. */
+    readonly protections?: {
+        readonly versioning: boolean;
+        readonly objectLock?: { readonly days: number };
+        readonly noncurrentVersionExpirationDays?: number;
+    };
 }
 
 export interface DataMoverJobArgs {
@@ -58,6 +64,11 @@ export interface DataMoverJobArgs {
     readonly namespace?: string;
     /** Defaults to 1 CPU / 1 GiB requested, 2 CPU / 2 GiB limit: decrypt, hash and re-encrypt are CPU-bound. */
     readonly resources?: { readonly requests: Record<string, string>; readonly limits: Record<string, string> };
+    /**
+     * The Job's deadline (activeDeadlineSeconds), after which Kubernetes stops every pod and fails the Job: a move
+     * that stalls somewhere the mover's own request deadlines do not reach still ends. Defaults to 7 days.
+     */
+    readonly deadlineSeconds?: number;
 }
 
 export const DATA_MOVER_NAMESPACE = "data-migration";
@@ -67,6 +78,9 @@ export const DATA_MOVER_LABELS = { "app.kubernetes.io/name": "data-mover" } as c
 /** The image's user and group (migration/Dockerfile: USER 65532:65532). */
 export const DATA_MOVER_UID = 65532;
 const PLAN_DIR = "/etc/data-mover";
+/** The mover's crypto worker threads: one per vCPU of the pod's limit (migration/mover/crypto-pool.ts). */
+const MOVER_WORKERS = 2;
+const DEFAULT_DEADLINE_SECONDS = 7 * 24 * 3600;
 const SOURCE_DIR = "/var/run/health-data/source";
 const SOURCE_KEYS_DIR = "/var/run/health-data/source-keys";
 const ACCESS_DIR = "/var/run/health-data/access";
@@ -105,6 +119,9 @@ export class DataMoverJob extends pulumi.ComponentResource {
             routes,
             concurrency: args.concurrency,
             maxBytesPerSecond: Math.max(1, Math.floor(args.bytesPerSecond / args.parallelism)),
+            workers: MOVER_WORKERS,
+            // Research projects' credentials may not read their bucket's configuration: the operator's access does.
+            protectionsScope: PLATFORM_SCOPE,
         }, null, 2));
         const planMap = new k8s.core.v1.ConfigMap(`${name}-plan`, { metadata: meta("data-mover-plan"), data: { "plan.json": plan } }, inNs);
 
@@ -216,6 +233,7 @@ export class DataMoverJob extends pulumi.ComponentResource {
             spec: {
                 completionMode: "Indexed",
                 completions: args.shards,
+                activeDeadlineSeconds: args.deadlineSeconds ?? DEFAULT_DEADLINE_SECONDS,
                 parallelism: args.parallelism,
                 // Retries are per shard: one shard's trouble neither stops nor repeats the others.
                 backoffLimitPerIndex: 3,
@@ -267,12 +285,17 @@ export function dataMoverArgs(spec: WarehouseSpec, migration: MigrationSpec, key
                               labels: Readonly<Record<string, string>>,
                               cluster: { readonly dns: ClusterDns; readonly assignsPodIds: boolean }): DataMoverJobArgs {
     const encryption = migration.source.encryption;
+    // What every target declares for its buckets (stacks/*/storage.ts): versioning everywhere, the raw zone locked for
+    // its retention (the mode is the target's), the curated zone's noncurrent versions expiring.
     const routes: DataMoverRoute[] = [
-        { container: migration.containers.raw, bucket: storage.zoneBuckets.raw, keyId: keys.platformKeyId, scope: PLATFORM_SCOPE, sourceEncryption: encryption },
-        { container: migration.containers.curated, bucket: storage.zoneBuckets.curated, keyId: keys.platformKeyId, scope: PLATFORM_SCOPE, sourceEncryption: encryption },
+        { container: migration.containers.raw, bucket: storage.zoneBuckets.raw, keyId: keys.platformKeyId, scope: PLATFORM_SCOPE, sourceEncryption: encryption,
+            protections: { versioning: true, objectLock: { days: spec.zones.raw.retentionDays } } },
+        { container: migration.containers.curated, bucket: storage.zoneBuckets.curated, keyId: keys.platformKeyId, scope: PLATFORM_SCOPE, sourceEncryption: encryption,
+            protections: { versioning: true, noncurrentVersionExpirationDays: spec.zones.curated.noncurrentVersionDays } },
         ...spec.projects.map(p => ({
             container: migration.containers.projects[p.id] ?? `project-${p.id}`,
             bucket: storage.projectBuckets[p.id], keyId: keys.projectKeyIds[p.id], scope: p.id, sourceEncryption: encryption,
+            protections: { versioning: true },
         })),
     ];
     const parallelism = migration.parallelism ?? migration.shards;

@@ -13,7 +13,7 @@ const DEFAULT_ROLLBACK_DAYS = 30;
 
 /** The data rehearsal's flags (migration/rehearsal/command.ts parses them; declared here for the dispatcher). */
 const DATA_VALUE_FLAGS = ["small", "large", "large-mib", "concurrency", "volume", "objects", "bandwidth", "pods",
-    "rtt-ms", "work-dir"] as const;
+    "shards", "routes", "rtt-ms", "unchecksummed", "key-rate", "client-side", "source-key-rate", "window-days", "work-dir"] as const;
 
 const data: Command = {
     name: "data",

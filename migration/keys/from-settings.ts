@@ -35,6 +35,8 @@ export function keyServiceOf(settings: Settings, where: string): KeyService {
 /** Opened PKCS#11 tokens, shared by every key on them and closed together. */
 export class KeyServices {
     private readonly tokens = new Map<string, Pkcs11Token>();
+    /** Tokens whose login failed: never logged into again by this process (a real HSM locks after a few). */
+    private readonly refused = new Map<string, Error>();
 
     kek(settings: Settings, keyId: string, context: string, where: string, pkcs11Wrapping: Pkcs11Wrapping = "aes-key-wrap-pad"): KeyEncryptionKey {
         switch (keyServiceOf(settings, where)) {
@@ -56,9 +58,16 @@ export class KeyServices {
             }
             case "pkcs11": {
                 const id = `${settings.PKCS11_MODULE}\n${settings.PKCS11_TOKEN_LABEL}`;
+                const refused = this.refused.get(id);
+                if (refused) throw refused;
                 let token = this.tokens.get(id);
                 if (!token) {
-                    token = new Pkcs11Token({ module: settings.PKCS11_MODULE!, tokenLabel: settings.PKCS11_TOKEN_LABEL!, pin: settings.PKCS11_PIN! });
+                    try {
+                        token = new Pkcs11Token({ module: settings.PKCS11_MODULE!, tokenLabel: settings.PKCS11_TOKEN_LABEL!, pin: settings.PKCS11_PIN! });
+                    } catch (e) {
+                        this.refused.set(id, e as Error);
+                        throw e;
+                    }
                     this.tokens.set(id, token);
                 }
                 if (!token.hasKey(keyId)) throw new Error(`${where}: no key "${keyId}" on PKCS#11 token "${settings.PKCS11_TOKEN_LABEL}"`);

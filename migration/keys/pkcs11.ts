@@ -6,6 +6,7 @@
 import * as fs from "fs";
 import * as pkcs11js from "pkcs11js";
 import { KeyEncryptionKey } from "./key-encryption-key";
+import { KeyServiceAuthError, PKCS11_AUTH_ERRORS } from "./key-errors";
 
 export type Pkcs11Wrapping = "aes-key-wrap-pad" | "aes-key-wrap";
 
@@ -71,7 +72,7 @@ export class Pkcs11Token {
                 this.lib.C_Login(this.session, pkcs11js.CKU_USER, options.pin);
             } catch (e) {
                 // Login is per application, not per session: another session of this process already logged in.
-                if (!/CKR_USER_ALREADY_LOGGED_IN/.test((e as Error).message)) throw e;
+                if (!/CKR_USER_ALREADY_LOGGED_IN/.test((e as Error).message)) throw loginError(options.tokenLabel, e as Error);
             }
         } catch (e) {
             releaseModule(options.module);
@@ -184,6 +185,14 @@ export class Pkcs11Token {
             this.lib.C_FindObjectsFinal(this.session);
         }
     }
+}
+
+/** A refused PIN is an authentication error: the caller must stop, not try again (the token would lock). */
+function loginError(label: string, e: Error): Error {
+    const code = PKCS11_AUTH_ERRORS.find(c => e.message.includes(c));
+    if (!code) return new Error(`PKCS#11 token "${label}": login failed (${e.message})`);
+    return new KeyServiceAuthError(`PKCS#11 token "${label}": the PIN was refused (${code}); ` +
+        "stopping before a second attempt, which could lock the token");
 }
 
 function mechanismOf(wrapping: Pkcs11Wrapping): number {

@@ -15,6 +15,8 @@ export const ENCRYPTION_METADATA = "encryptiondata";
 const PROTOCOLS = ["2.0", "2.1"];
 const NONCE = 12;
 const TAG = 16;
+/** The SDKs write regions of 4 MiB; a larger announced region is refused so a forged one cannot make us hold a blob. */
+export const MAX_REGION = 64 * 1024 * 1024;
 
 export interface ClientSideEncryption {
     readonly protocol: string;
@@ -42,7 +44,9 @@ export function parseClientSideEncryption(metadata: Record<string, string> | und
     if (data?.EncryptionAgent?.EncryptionAlgorithm !== "AES_GCM_256") throw new Error("client-side encryption v2 must use AES_GCM_256");
     const regionSize = Number(data?.EncryptedRegionInfo?.DataLength);
     const nonceLength = Number(data?.EncryptedRegionInfo?.NonceLength);
-    if (!Number.isSafeInteger(regionSize) || regionSize <= 0 || nonceLength !== NONCE) throw new Error("invalid EncryptedRegionInfo");
+    if (!Number.isSafeInteger(regionSize) || regionSize <= 0 || regionSize > MAX_REGION || nonceLength !== NONCE) {
+        throw new Error(`invalid EncryptedRegionInfo (DataLength ${data?.EncryptedRegionInfo?.DataLength}: 1 byte to ${MAX_REGION / 1024 / 1024} MiB; NonceLength must be ${NONCE})`);
+    }
     const wrapped = data?.WrappedContentKey ?? {};
     if (typeof wrapped.KeyId !== "string" || typeof wrapped.EncryptedKey !== "string") throw new Error("invalid WrappedContentKey");
     return { protocol, keyId: wrapped.KeyId, wrapAlgorithm: String(wrapped.Algorithm), encryptedKey: wrapped.EncryptedKey, regionSize };

@@ -1,11 +1,12 @@
 // The manifest: one JSON line per event, appended and fsync'd before the mover moves on, so that what it says was
 // copied really was, even if the process is killed the next instant. A restart reads it back and skips what it
-// lists; a line torn by a crash (the last one, half-written) is dropped and its object is checked again.
+// lists; a line torn by a crash (the last one, half-written) is dropped and its object is checked again. A manifest
+// belongs to one shard of one shard count: opening it for another refuses (the units would not be the same).
 
 import * as fs from "fs";
 import * as path from "path";
 
-export const MANIFEST_VERSION = 1;
+export const MANIFEST_VERSION = 2;
 
 /** Where an object came from, as the source reported it when it was read. */
 export interface SourceVersion {
@@ -29,6 +30,8 @@ export interface ObjectEntry {
     readonly source: SourceVersion;
     readonly keyId: string;
     readonly storedSize: number;
+    /** The target object's ETag when it was written or adopted: a different one later means someone rewrote it. */
+    readonly targetEtag: string;
     /** Whether the object replaces an older copy (the source changed after it was first copied). */
     readonly recopy?: boolean;
     readonly at: string;
@@ -50,13 +53,17 @@ export const objectId = (container: string, blob: string) => `${container}/${blo
 export class Manifest {
     private fd: number;
     private readonly latest = new Map<string, ObjectEntry>();
+    private readonly runs: RunEntry[] = [];
     /** Lines dropped when reading back (a torn last line after a crash). */
     readonly dropped: number;
 
     private constructor(readonly file: string, fd: number, lines: ManifestLine[], dropped: number) {
         this.fd = fd;
         this.dropped = dropped;
-        for (const line of lines) if (line.event !== "run") this.latest.set(objectId(line.container, line.blob), line);
+        for (const line of lines) {
+            if (line.event === "run") this.runs.push(line);
+            else this.latest.set(objectId(line.container, line.blob), line);
+        }
     }
 
     /** Opens (creating if needed) and reads back a manifest. */
@@ -67,6 +74,16 @@ export class Manifest {
         const fd = fs.openSync(file, "a");
         if (fs.existsSync(path.dirname(file))) fsyncDirectory(path.dirname(file));
         return new Manifest(file, fd, lines, dropped);
+    }
+
+    /** Records the start of a run; refuses a manifest written for another shard or shard count. */
+    startRun(shard: { index: number; count: number }): void {
+        const other = this.runs.find(r => r.shards !== shard.count || r.shard !== shard.index);
+        if (other) {
+            throw new ManifestError(`${this.file} belongs to shard ${other.shard} of ${other.shards}; this run is shard ${shard.index} ` +
+                `of ${shard.count}: a different shard count would split the source differently and overlap other shards`);
+        }
+        this.append({ v: MANIFEST_VERSION, event: "run", shard: shard.index, shards: shard.count, pid: process.pid, at: new Date().toISOString() });
     }
 
     static read(file: string): ManifestLine[] {
@@ -92,6 +109,13 @@ export class Manifest {
     }
 }
 
+export class ManifestError extends Error {
+    constructor(message: string) {
+        super(message);
+        this.name = "ManifestError";
+    }
+}
+
 function readLines(file: string): { lines: ManifestLine[]; validBytes: number; dropped: number } {
     if (!fs.existsSync(file)) return { lines: [], validBytes: 0, dropped: 0 };
     const text = fs.readFileSync(file, "utf8");
@@ -105,7 +129,7 @@ function readLines(file: string): { lines: ManifestLine[]; validBytes: number; d
         const parsed = end === -1 ? undefined : parse(raw);
         if (!parsed) {
             // Only the last line can be torn; anything else unreadable means the file was edited: refuse it.
-            if (end !== -1 && text.indexOf("\n", end + 1) !== -1) throw new Error(`${file}: unreadable manifest line at byte ${offset}`);
+            if (end !== -1 && text.indexOf("\n", end + 1) !== -1) throw new ManifestError(`${file}: unreadable manifest line at byte ${offset}`);
             dropped++;
             break;
         }
@@ -117,12 +141,16 @@ function readLines(file: string): { lines: ManifestLine[]; validBytes: number; d
 }
 
 function parse(raw: string): ManifestLine | undefined {
+    let v: any;
     try {
-        const v = JSON.parse(raw);
-        return v && v.v === MANIFEST_VERSION && typeof v.event === "string" ? v : undefined;
+        v = JSON.parse(raw);
     } catch {
         return undefined;
     }
+    if (v && typeof v.v === "number" && v.v !== MANIFEST_VERSION) {
+        throw new ManifestError(`manifest line of version ${v.v}: this mover writes version ${MANIFEST_VERSION} (another object format); start a new manifest`);
+    }
+    return v && v.v === MANIFEST_VERSION && typeof v.event === "string" ? v : undefined;
 }
 
 function fsyncDirectory(dir: string): void {

@@ -1,42 +1,42 @@
-// The move: list what this shard owns, skip what the manifest already holds, adopt what a killed run finished
-// writing, copy the rest (decrypt at the source if needed, re-encrypt under the target key, stream up), then a
-// final delta pass that copies again whatever changed at the source after its copy.
+// The move: pre-flight, then for every unit of the shard list the source and the target in full and settle each
+// source object once:
+//   - recorded in this pod's manifest for this source version, and the target still holds the very object written
+//     (same ETag): skip;
+//   - absent from the target: copy, create-only (If-None-Match: *);
+//   - present but not recorded (a killed run, a retried pod, another mover): inspect its authenticated header and
+//     trailer; adopt it if it is a complete copy of this very source version under the route's key, otherwise copy
+//     again over exactly that object (If-Match: its ETag): a rollback, a swap, a wrong key, a truncation or a forged
+//     header is repaired, not adopted;
+//   - present, recorded, but rewritten since (another ETag): copy again.
+// Then a delta pass lists the source again and catches what changed during the run. An object that failed is
+// reported once. Refused credentials, a shard count that is not the migration's, or a target that ignores
+// conditional writes stop the run at once (FatalError).
 
-import { pipeline } from "stream/promises";
-import { KeyResolver } from "../keys/key-encryption-key";
-import {
-    DEFAULT_SEGMENT_SIZE, EnvelopeEncryptor, META, TRAILER_SIZE, associatedData, ciphertextSize, headerFromMetadata,
-    headerToMetadata, newDataKey, openTrailer,
-} from "./envelope";
+import { KeyServiceAuthError } from "../keys/key-errors";
+import { copyObject, CopyOptions } from "./copy";
+import { MoverContext } from "./context";
+import { DEFAULT_SEGMENT_SIZE } from "./envelope";
+import { inspect, verdictOf } from "./inspect";
 import { MANIFEST_VERSION, Manifest, ObjectEntry, SourceVersion } from "./manifest";
-import { Route, Shard, Unit, ownedBy, validateShard } from "./plan";
+import { Route } from "./plan";
 import { forEachLimited } from "./pool";
-import { Progress } from "./progress";
-import { AzureBlobSource, SourceBlob } from "./source";
-import { openSourcePlaintext, readAll } from "./streams";
-import { S3Target } from "./target";
+import { preflight } from "./preflight";
+import { EndpointError, backoff } from "./requests";
+import { SourceChecksumError } from "./checked-read";
+import { SourceBlob } from "./source";
+import { TargetObject, WriteCondition } from "./target";
 import { RateLimiter } from "./throttle";
+import { listSource, listTarget, ownedUnits } from "./units";
 
-export interface MoverContext {
-    readonly source: AzureBlobSource;
-    /** The S3 client holding a scope's credentials (each research project writes with its own). */
-    readonly targetFor: (scope: string) => S3Target;
-    readonly targetKeys: KeyResolver;
-    /** Only needed when some source blobs were encrypted on the client. */
-    readonly sourceKeys?: KeyResolver;
-    readonly routes: readonly Route[];
-    readonly shard: Shard;
-    readonly progress: Progress;
-}
+export type { MoverContext } from "./context";
 
 export interface MoveOptions {
     readonly concurrency: number;
     readonly segmentSize?: number;
     readonly limiter?: RateLimiter;
-    /** Attempts per object before it is reported failed. Defaults to 3. */
-    readonly attempts?: number;
     /** Run the final delta pass. Defaults to true. */
     readonly deltaPass?: boolean;
+    readonly encryptor?: CopyOptions["encryptor"];
 }
 
 export interface MoveSummary {
@@ -45,19 +45,25 @@ export interface MoveSummary {
     readonly skipped: number;
     readonly copied: number;
     readonly adopted: number;
-    /** Copied again because the source changed after its first copy (found by a restart or the delta pass). */
+    /** Copied again: the source changed after its copy, or what the target held was not a valid copy. */
     readonly recopied: number;
     readonly failed: readonly { container: string; blob: string; error: string }[];
-    /** Copied earlier, gone from the source now: left on the target, reported for a decision. */
-    readonly deletedAtSource: readonly { container: string; blob: string }[];
+    /** On the target under the shard's units, gone from the source: left for a person to decide, and reported. */
+    readonly deletedAtSource: readonly { bucket: string; key: string }[];
+    /** Older versions wrapped under another key that could not be deleted: crypto-shredding would not reach them. */
+    readonly retainedUnderOtherKey: readonly { bucket: string; key: string; versionId: string; reason: string }[];
     readonly movedBytes: number;
+    readonly keyServiceCalls: { readonly wrap: number; readonly unwrap: number };
     readonly seconds: number;
     readonly bytesPerSecond: number;
 }
 
-interface WorkItem {
-    readonly route: Route;
-    readonly blob: SourceBlob;
+/** Stops the whole run: retrying cannot help (credentials refused, a shard count not the migration's, ...). */
+export class FatalError extends Error {
+    constructor(message: string) {
+        super(message);
+        this.name = "FatalError";
+    }
 }
 
 export function versionOf(blob: SourceBlob): SourceVersion {
@@ -66,188 +72,193 @@ export function versionOf(blob: SourceBlob): SourceVersion {
 
 /** Whether the manifest's entry is for this very version of the blob (ETag, Last-Modified, Content-MD5). */
 export function sameVersion(recorded: SourceVersion, blob: SourceBlob): boolean {
-    return recorded.etag === blob.etag && recorded.lastModified === blob.lastModified &&
-        (recorded.contentMd5 === undefined || blob.contentMd5 === undefined || recorded.contentMd5 === blob.contentMd5);
+    return recorded.etag === blob.etag && recorded.lastModified === blob.lastModified && recorded.contentMd5 === blob.contentMd5;
 }
 
-export async function ownedUnits(ctx: Pick<MoverContext, "source" | "routes" | "shard">): Promise<Unit[]> {
-    validateShard(ctx.shard);
-    const units: Unit[] = [];
-    for (const route of ctx.routes) {
-        for (const prefix of await ctx.source.topLevelUnits(route.container)) {
-            const unit = { route, prefix };
-            if (ownedBy(unit, ctx.shard)) units.push(unit);
-        }
-    }
-    return units;
-}
-
-export async function listUnits(ctx: Pick<MoverContext, "source">, units: readonly Unit[]): Promise<WorkItem[]> {
-    const work: WorkItem[] = [];
-    for (const unit of units) for await (const blob of ctx.source.list(unit.route.container, unit.prefix)) work.push({ route: unit.route, blob });
-    return work;
+interface WorkItem {
+    readonly route: Route;
+    readonly blob: SourceBlob;
+    readonly target?: TargetObject;
 }
 
 export async function move(ctx: MoverContext, manifest: Manifest, options: MoveOptions): Promise<MoveSummary> {
     const started = Date.now();
-    manifest.append({ v: MANIFEST_VERSION, event: "run", shard: ctx.shard.index, shards: ctx.shard.count, pid: process.pid, at: new Date().toISOString() });
+    manifest.startRun(ctx.shard);
     if (manifest.dropped > 0) ctx.progress.log("warn", "dropped a torn manifest line left by an interrupted run", { lines: manifest.dropped });
+    await preflight(ctx);
 
-    const units = await ownedUnits(ctx);
-    const work = await listUnits(ctx, units);
+    const units = await ownedUnits(ctx, { target: false });
+    const work: WorkItem[] = [];
+    const deletedAtSource: { bucket: string; key: string }[] = [];
+    for (const unit of units) {
+        const [source, target] = await Promise.all([listSource(ctx, unit), listTarget(ctx, unit)]);
+        for (const blob of source.values()) work.push({ route: unit.route, blob, target: target.get(blob.name) });
+        for (const key of target.keys()) if (!source.has(key)) deletedAtSource.push({ bucket: unit.route.bucket, key });
+    }
     const listedBytes = work.reduce((n, w) => n + w.blob.size, 0);
     ctx.progress.plan(work.length, listedBytes);
     ctx.progress.log("info", "listed the shard's objects", { shard: ctx.shard.index, shards: ctx.shard.count, units: units.length, objects: work.length, bytes: listedBytes });
 
     const counts = { skipped: 0, copied: 0, adopted: 0, recopied: 0, movedBytes: 0 };
-    const failed: { container: string; blob: string; error: string }[] = [];
-    const onTarget = await targetIndex(ctx, units);
+    const failed = new Map<string, { container: string; blob: string; error: string }>();
+    const retained: MoveSummary["retainedUnderOtherKey"][number][] = [];
+    const copyOptions: CopyOptions = { segmentSize: options.segmentSize ?? DEFAULT_SEGMENT_SIZE, limiter: options.limiter, encryptor: options.encryptor };
+    let fatal: Error | undefined;
 
-    const handle = async (item: WorkItem, pass: "main" | "delta") => {
-        const recorded = manifest.get(item.route.container, item.blob.name);
-        if (recorded && sameVersion(recorded.source, item.blob)) {
-            counts.skipped++;
-            if (pass === "main") ctx.progress.objectDone(item.blob.size, false);
-            return;
-        }
+    const settle = async (item: WorkItem, countProgress: boolean) => {
+        const id = `${item.route.container}/${item.blob.name}`;
         try {
-            const outcome = await withAttempts(options.attempts ?? 3, async () => {
-                if (onTarget.has(`${item.route.bucket}\n${item.blob.name}`)) {
-                    const adopted = await adopt(ctx, item);
-                    if (adopted) return { entry: adopted, moved: false };
-                }
-                return { entry: await copy(ctx, item, options, recorded !== undefined), moved: true };
-            });
-            manifest.append(outcome.entry);
-            if (outcome.entry.event === "adopted") counts.adopted++;
-            else if (outcome.entry.recopy) counts.recopied++;
-            else counts.copied++;
-            if (outcome.moved) counts.movedBytes += outcome.entry.size;
-            ctx.progress.log("debug", `object ${outcome.entry.event}`, { container: item.route.container, blob: item.blob.name, size: outcome.entry.size });
+            const outcome = await withAttempts(ctx, () => settleOnce(ctx, manifest, item, copyOptions));
+            if (outcome.entry) manifest.append(outcome.entry);
+            counts[outcome.result]++;
+            if (outcome.moved) counts.movedBytes += item.blob.size;
+            if (outcome.retained) retained.push(outcome.retained);
+            if (outcome.result !== "skipped") {
+                ctx.progress.log("debug", `object ${outcome.result}`, { container: item.route.container, blob: item.blob.name, size: item.blob.size, ...(outcome.why ? { why: outcome.why } : {}) });
+            }
+            if (countProgress) ctx.progress.objectDone(item.blob.size, outcome.moved);
         } catch (e) {
-            failed.push({ container: item.route.container, blob: item.blob.name, error: (e as Error).message });
-            ctx.progress.log("error", "object failed", { container: item.route.container, blob: item.blob.name, error: (e as Error).message });
+            if (isFatal(e)) {
+                fatal ??= e as Error;
+                throw e;
+            }
+            if (e instanceof EndpointError && e.kind === "not-found" && e.endpoint.role === "source") {
+                // Deleted at the source while we worked: nothing to copy; the delta pass and verify see the deletion.
+                ctx.progress.log("info", "deleted at the source during the run", { container: item.route.container, blob: item.blob.name });
+            } else if (e instanceof EndpointError && e.kind === "precondition" && e.endpoint.role === "source") {
+                ctx.progress.log("info", "changed at the source during its copy; the delta pass copies it", { container: item.route.container, blob: item.blob.name });
+            } else if (!failed.has(id)) {
+                failed.set(id, { container: item.route.container, blob: item.blob.name, error: (e as Error).message });
+                ctx.progress.log("error", "object failed", { container: item.route.container, blob: item.blob.name, error: (e as Error).message });
+            }
+            if (countProgress) ctx.progress.objectDone(item.blob.size, false);
         }
-        if (pass === "main") ctx.progress.objectDone(item.blob.size, true);
     };
 
-    await forEachLimited(work, options.concurrency, item => handle(item, "main"));
-
-    let deletedAtSource: { container: string; blob: string }[] = [];
-    if (options.deltaPass ?? true) {
-        // The source kept living while we copied: list again and catch up with anything new or rewritten.
-        const again = await listUnits(ctx, units);
-        const stale = again.filter(w => { const r = manifest.get(w.route.container, w.blob.name); return !r || !sameVersion(r.source, w.blob); });
-        const present = new Set(again.map(w => `${w.route.container}/${w.blob.name}`));
-        const containers = new Set(units.map(u => u.route.container));
-        deletedAtSource = manifest.entries()
-            .filter(e => containers.has(e.container) && unitOf(units, e) && !present.has(`${e.container}/${e.blob}`))
-            .map(e => ({ container: e.container, blob: e.blob }));
-        ctx.progress.log("info", "delta pass", { changedOrNew: stale.length, deletedAtSource: deletedAtSource.length });
-        await forEachLimited(stale, options.concurrency, item => handle(item, "delta"));
+    try {
+        await forEachLimited(work, options.concurrency, item => settle(item, true));
+        if (options.deltaPass ?? true) {
+            // The source kept living while we copied: list again and catch up with anything new or rewritten.
+            let changed = 0;
+            const delta: WorkItem[] = [];
+            for (const unit of units) {
+                const source = await listSource(ctx, unit);
+                for (const blob of source.values()) {
+                    const recorded = manifest.get(unit.route.container, blob.name);
+                    if (failed.has(`${unit.route.container}/${blob.name}`)) continue; // reported once, not once per pass
+                    if (recorded && sameVersion(recorded.source, blob)) continue;
+                    changed++;
+                    const head = await ctx.targetFor(unit.route.scope).head(unit.route.bucket, blob.name);
+                    delta.push({ route: unit.route, blob, target: head ? { key: blob.name, size: head.size, etag: head.etag } : undefined });
+                }
+            }
+            ctx.progress.log("info", "delta pass", { changedOrNew: changed });
+            await forEachLimited(delta, options.concurrency, item => settle(item, false));
+        }
+    } catch (e) {
+        throw fatal ? new FatalError(fatal.message) : e;
+    } finally {
+        ctx.progress.finish();
     }
-
-    ctx.progress.finish();
     const seconds = (Date.now() - started) / 1000;
     return {
-        listed: work.length, listedBytes, ...counts, failed, deletedAtSource, seconds,
-        bytesPerSecond: counts.movedBytes / Math.max(seconds, 0.001),
+        listed: work.length, listedBytes, ...counts, failed: [...failed.values()], deletedAtSource, retainedUnderOtherKey: retained,
+        keyServiceCalls: { ...ctx.keys.calls }, seconds, bytesPerSecond: counts.movedBytes / Math.max(seconds, 0.001),
     };
 }
 
-function unitOf(units: readonly Unit[], e: ObjectEntry): boolean {
-    return units.some(u => u.route.container === e.container &&
-        (u.prefix === "" ? !e.blob.includes("/") : e.blob.startsWith(u.prefix)));
+interface Outcome {
+    readonly result: "skipped" | "copied" | "adopted" | "recopied";
+    readonly entry?: ObjectEntry;
+    readonly moved: boolean;
+    readonly why?: string;
+    readonly retained?: MoveSummary["retainedUnderOtherKey"][number];
 }
 
-/** The keys already on the target under the shard's units: only those are worth checking for adoption. */
-async function targetIndex(ctx: MoverContext, units: readonly Unit[]): Promise<Set<string>> {
-    const keys = new Set<string>();
-    for (const unit of units) {
-        for await (const o of ctx.targetFor(unit.route.scope).list(unit.route.bucket, unit.prefix)) {
-            if (unit.prefix === "" && o.key.includes("/")) continue;
-            keys.add(`${unit.route.bucket}\n${o.key}`);
-        }
+async function settleOnce(ctx: MoverContext, manifest: Manifest, item: WorkItem, options: CopyOptions): Promise<Outcome> {
+    const { route, blob } = item;
+    const target = ctx.targetFor(route.scope);
+    const current = item.target;
+    const recorded = manifest.get(route.container, blob.name);
+    if (!current) {
+        return copyOrAdopt(ctx, item, options, { ifNoneMatch: "*" }, recorded !== undefined, undefined);
     }
-    return keys;
+    if (recorded && sameVersion(recorded.source, blob) && recorded.targetEtag === current.etag && recorded.keyId === route.keyId && recorded.bucket === route.bucket) {
+        return { result: "skipped", moved: false };
+    }
+    if (recorded && recorded.targetEtag !== current.etag && sameVersion(recorded.source, blob)) {
+        // We wrote this object and someone rewrote it since: whatever it holds now is not ours to trust.
+        return copyOrAdopt(ctx, item, options, { ifMatch: current.etag }, true, "rewritten on the target since this mover wrote it");
+    }
+    try {
+        const found = await inspect({ keys: ctx.keys, account: ctx.source.account }, target, route, blob, current);
+        return { result: "adopted", moved: false, entry: entryFor(item, current, found.size, found.sha256, "adopted") };
+    } catch (e) {
+        const verdict = verdictOf(e);
+        if (!verdict) throw e;
+        let replaced: { versionId?: string } | undefined;
+        if (verdict === "wrong-key") replaced = await target.head(route.bucket, blob.name);
+        const outcome = await copyOrAdopt(ctx, item, options, { ifMatch: current.etag }, true, `${verdict}: ${(e as Error).message}`);
+        // The version under the wrong key must go too, or destroying the route's key would not destroy it.
+        const retained = replaced?.versionId ? await dropVersion(ctx, route, blob.name, replaced.versionId) : undefined;
+        return { ...outcome, retained };
+    }
 }
 
-async function withAttempts<T>(attempts: number, fn: () => Promise<T>): Promise<T> {
-    let last: unknown;
-    for (let i = 0; i < attempts; i++) {
+/** Copies; when the condition fails (another mover wrote meanwhile), inspects what it wrote and adopts it if valid. */
+async function copyOrAdopt(ctx: MoverContext, item: WorkItem, options: CopyOptions, condition: WriteCondition,
+                           recopy: boolean, why: string | undefined): Promise<Outcome> {
+    try {
+        const entry = await copyObject(ctx, item.route, item.blob, condition, options, { recopy });
+        return { result: recopy ? "recopied" : "copied", moved: true, entry, why };
+    } catch (e) {
+        if (!(e instanceof EndpointError && e.kind === "precondition" && e.endpoint.role === "target")) throw e;
+        const head = await ctx.targetFor(item.route.scope).head(item.route.bucket, item.blob.name);
+        if (!head) throw e;
+        const now = { key: item.blob.name, size: head.size, etag: head.etag };
+        const found = await inspect({ keys: ctx.keys, account: ctx.source.account }, ctx.targetFor(item.route.scope), item.route, item.blob, now)
+            .catch(err => { throw verdictOf(err) ? new Error(`the target object changed during the copy and is not a valid copy: ${(err as Error).message}`) : err; });
+        return { result: "adopted", moved: false, entry: entryFor(item, now, found.size, found.sha256, "adopted"), why: "written meanwhile by another mover" };
+    }
+}
+
+async function dropVersion(ctx: MoverContext, route: Route, key: string, versionId: string): Promise<MoveSummary["retainedUnderOtherKey"][number] | undefined> {
+    try {
+        await ctx.targetFor(route.scope).delete(route.bucket, key, { versionId });
+        return undefined;
+    } catch (e) {
+        const reason = (e as Error).message;
+        ctx.progress.log("warn", "an older version under another key remains", { bucket: route.bucket, key, versionId, reason });
+        return { bucket: route.bucket, key, versionId, reason };
+    }
+}
+
+function entryFor(item: WorkItem, object: TargetObject, size: number, sha256: string, event: "adopted"): ObjectEntry {
+    return {
+        v: MANIFEST_VERSION, event, container: item.route.container, blob: item.blob.name, bucket: item.route.bucket, key: item.blob.name,
+        size, sha256, source: versionOf(item.blob), keyId: item.route.keyId, storedSize: object.size, targetEtag: object.etag,
+        at: new Date().toISOString(),
+    };
+}
+
+function isFatal(e: unknown): boolean {
+    return e instanceof FatalError || e instanceof KeyServiceAuthError || (e instanceof EndpointError && e.kind === "auth");
+}
+
+/** Bounded attempts per object for what may pass on a second try: a stall, an outage, a bad read. */
+async function withAttempts<T>(ctx: MoverContext, fn: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
         try {
             return await fn();
         } catch (e) {
-            last = e;
-            if (i < attempts - 1) await new Promise(r => setTimeout(r, 200 * 2 ** i));
+            const transient = (e instanceof EndpointError && e.kind === "transient") || e instanceof SourceChecksumError || isStreamFailure(e);
+            if (!transient || attempt >= ctx.timeouts.attempts) throw e;
+            await backoff(ctx.timeouts, attempt);
         }
     }
-    throw last;
 }
 
-async function copy(ctx: MoverContext, item: WorkItem, options: MoveOptions, recopy: boolean): Promise<ObjectEntry> {
-    const { route, blob } = item;
-    const segmentSize = options.segmentSize ?? DEFAULT_SEGMENT_SIZE;
-    const kek = await ctx.targetKeys(route.keyId);
-    const { dataKey, noncePrefix } = newDataKey();
-    const wrappedKey = await kek.wrap(dataKey);
-    const source = await openSourcePlaintext(ctx.source, blob, route, ctx.sourceKeys);
-    const encryptor = new EnvelopeEncryptor(dataKey, noncePrefix, associatedData(blob.name), segmentSize);
-    const metadata = {
-        ...headerToMetadata({ keyId: kek.keyId, wrapping: kek.wrapping, wrappedKey, noncePrefix, segmentSize, plaintextSize: source.plaintextSize }),
-        [META.sourceEtag]: blob.etag,
-        [META.sourceLastModified]: blob.lastModified,
-    };
-    const stages = options.limiter ? [...source.stages, options.limiter.stream()] : source.stages;
-    try {
-        await Promise.all([
-            pipeline([...stages, encryptor] as any),
-            ctx.targetFor(route.scope).put(route.bucket, blob.name, encryptor, ciphertextSize(source.plaintextSize, segmentSize), metadata),
-        ]);
-    } catch (e) {
-        source.body.destroy();
-        encryptor.destroy();
-        throw e;
-    }
-    const digest = encryptor.digest();
-    if (digest.size !== source.plaintextSize) {
-        throw new Error(`${blob.container}/${blob.name}: read ${digest.size} bytes, the source announced ${source.plaintextSize}`);
-    }
-    if (blob.contentMd5 && source.rawTap.digest() !== blob.contentMd5) {
-        throw new Error(`${blob.container}/${blob.name}: bytes read do not match the source's Content-MD5`);
-    }
-    return {
-        v: MANIFEST_VERSION, event: "copied", container: blob.container, blob: blob.name, bucket: route.bucket, key: blob.name,
-        size: digest.size, sha256: digest.sha256, source: versionOf(blob), keyId: kek.keyId,
-        storedSize: ciphertextSize(digest.size, segmentSize), ...(recopy ? { recopy: true } : {}), at: new Date().toISOString(),
-    };
+function isStreamFailure(e: unknown): boolean {
+    return (e as NodeJS.ErrnoException)?.code === "ERR_STREAM_PREMATURE_CLOSE";
 }
 
-/**
- * An object a killed run finished uploading but had not yet recorded: it is on the target, written from this very
- * source version (its metadata says so). Its authenticated trailer gives size and SHA-256 without reading it all,
- * so it is recorded rather than copied twice. Anything doubtful returns undefined and the object is copied again.
- */
-async function adopt(ctx: MoverContext, item: WorkItem): Promise<ObjectEntry | undefined> {
-    const { route, blob } = item;
-    const target = ctx.targetFor(route.scope);
-    const head = await target.head(route.bucket, blob.name);
-    if (!head || head.metadata[META.sourceEtag] !== blob.etag || head.metadata[META.sourceLastModified] !== blob.lastModified) return undefined;
-    try {
-        const header = headerFromMetadata(head.metadata);
-        if (head.size !== ciphertextSize(header.plaintextSize, header.segmentSize)) return undefined;
-        const kek = await ctx.targetKeys(header.keyId);
-        const dataKey = await kek.unwrap(header.wrappedKey);
-        const tail = await target.get(route.bucket, blob.name, `bytes=${head.size - TRAILER_SIZE}-${head.size - 1}`);
-        const trailer = openTrailer(dataKey, header, associatedData(blob.name), await readAll(tail.body));
-        if (trailer.size !== header.plaintextSize) return undefined;
-        return {
-            v: MANIFEST_VERSION, event: "adopted", container: blob.container, blob: blob.name, bucket: route.bucket, key: blob.name,
-            size: trailer.size, sha256: trailer.sha256, source: versionOf(blob), keyId: header.keyId, storedSize: head.size,
-            at: new Date().toISOString(),
-        };
-    } catch (e) {
-        ctx.progress.log("warn", "found an unusable copy on the target; copying again", { container: blob.container, blob: blob.name, error: (e as Error).message });
-        return undefined;
-    }
-}

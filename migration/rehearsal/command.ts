@@ -15,7 +15,8 @@ export interface DataRehearsalIo {
 
 export const USAGE = `usage: rehearse data [options]
   Seeds synthetic research data in a local Azure Blob emulator, moves it to a local S3 server with re-encryption
-  under SoftHSM keys, kills and resumes the mover, damages the target, and proves each step.
+  under SoftHSM keys, kills and resumes the mover, damages the target, and proves each step; then measures the
+  mover's own ceiling in memory and projects the production move from it.
 options:
   --small N           small files per container (default ${DEFAULT_OPTIONS.smallPerContainer})
   --large N           large files in total (default ${DEFAULT_OPTIONS.largeCount})
@@ -25,7 +26,16 @@ options:
   --objects N         production object count (default ${DEFAULT_OPTIONS.production.objects})
   --bandwidth RATE    link to the target, e.g. 10Gbit/s (default ${DEFAULT_OPTIONS.production.bandwidth})
   --pods N            mover pods running at once in production (default ${DEFAULT_OPTIONS.production.pods})
+  --shards N          shards (the Job's completions) in production (default ${DEFAULT_OPTIONS.production.shards})
+  --routes N          routes (zones and research projects) in production (default ${DEFAULT_OPTIONS.production.routes})
   --rtt-ms N          round trip to source and target in production, ms (default ${DEFAULT_OPTIONS.production.roundTripMs})
+  --unchecksummed PCT share of the volume in blobs without a Content-MD5, re-read by the verification, percent
+                      (default ${DEFAULT_OPTIONS.production.unchecksummedShare * 100}: an assumption; measure it with data-mover inventory)
+  --key-rate N        key-service calls per second allowed (default ${DEFAULT_OPTIONS.production.keyServiceCallsPerSecond})
+  --client-side PCT   share of the objects written with Azure client-side encryption, percent: one source Key Vault
+                      unwrap each at copy and at verification (default ${DEFAULT_OPTIONS.production.clientSideShare * 100})
+  --source-key-rate N the source Key Vault's unwraps per second (default ${DEFAULT_OPTIONS.production.sourceKeyCallsPerSecond}: 2,000 per 10 s, HSM key)
+  --window-days N     the window the move must fit in (default ${DEFAULT_OPTIONS.production.windowDays})
   --work-dir DIR      work here and keep it (default: a temporary directory, removed)
   --json              print the result as JSON on stdout
 `;
@@ -40,6 +50,11 @@ export function parseRehearsalArgs(argv: readonly string[]): { options: Rehearsa
         if (v === undefined || !Number.isInteger(n) || n < 1) throw new UsageError(`${flag} needs a whole number of at least 1, got ${v === undefined ? "nothing" : `"${v}"`}`);
         return n;
     };
+    const percent = (flag: string, v: string | undefined) => {
+        const n = Number(v);
+        if (v === undefined || v === "" || !Number.isFinite(n) || n < 0 || n > 100) throw new UsageError(`${flag} needs a percentage from 0 to 100, got ${v === undefined ? "nothing" : `"${v}"`}`);
+        return n / 100;
+    };
     for (let i = 0; i < argv.length; i++) {
         const flag = argv[i];
         const value = () => argv[++i];
@@ -51,6 +66,17 @@ export function parseRehearsalArgs(argv: readonly string[]): { options: Rehearsa
             case "--objects": options = { ...options, production: { ...options.production, objects: positive(flag, value()) } }; break;
             case "--pods": options = { ...options, production: { ...options.production, pods: positive(flag, value()) } }; break;
             case "--rtt-ms": options = { ...options, production: { ...options.production, roundTripMs: positive(flag, value()) } }; break;
+            case "--shards": options = { ...options, production: { ...options.production, shards: positive(flag, value()) } }; break;
+            case "--routes": options = { ...options, production: { ...options.production, routes: positive(flag, value()) } }; break;
+            case "--key-rate": options = { ...options, production: { ...options.production, keyServiceCallsPerSecond: positive(flag, value()) } }; break;
+            case "--window-days": options = { ...options, production: { ...options.production, windowDays: positive(flag, value()) } }; break;
+            case "--source-key-rate": options = { ...options, production: { ...options.production, sourceKeyCallsPerSecond: positive(flag, value()) } }; break;
+            case "--unchecksummed":
+                options = { ...options, production: { ...options.production, unchecksummedShare: percent(flag, value()) } };
+                break;
+            case "--client-side":
+                options = { ...options, production: { ...options.production, clientSideShare: percent(flag, value()) } };
+                break;
             case "--volume": {
                 const v = value() ?? "";
                 try { parseSize(v); } catch (e) { throw new UsageError(`--volume: ${(e as Error).message}`); }
@@ -98,7 +124,9 @@ export async function runDataRehearsal(argv: string[], io: DataRehearsalIo): Pro
             io.stdout.write(`${failed.length === 0 ? "data move rehearsed" : "data move rehearsal FAILED"}: ` +
                 `${result.proofs.length - failed.length}/${result.proofs.length} proofs hold, ${result.seeded.length} objects ` +
                 `(${formatBytes(result.seeded.reduce((n, o) => n + o.size, 0))}) in ${result.seconds.toFixed(1)} s; ` +
-                `projected production move: ${formatDuration(result.projection.seconds)} (${result.projection.bottleneck})\n`);
+                `mover ceiling ${formatBytes(result.ceiling.podCopyBytesPerSecond)}/s per 2-vCPU pod; ` +
+                `projected production move: ${formatDuration(result.projection.seconds)} (${result.projection.bottleneck}` +
+                `${result.projection.fitsWindow ? ", within the window" : `; NOT within the window: ${result.projection.prevents}`})\n`);
         }
         return failed.length === 0 ? 0 : 1;
     } catch (e) {
@@ -116,13 +144,22 @@ export function toJson(result: RehearsalResult): Record<string, unknown> {
         seconds: result.seconds,
         proofs: result.proofs,
         seeded: { objects: result.seeded.length, bytes: result.seeded.reduce((n, o) => n + o.size, 0), sizes: result.seeded.map(o => o.size) },
-        interrupted: { signal: result.interrupted.run.signal, code: result.interrupted.run.code, recordedAtKill: result.interrupted.recordedAtKill },
+        interrupted: { signal: result.interrupted.run.signal, code: result.interrupted.run.code, recordedAtKill: result.interrupted.recordedAtKill, killedAtBytes: result.interrupted.killedAtBytes },
         resumed: { code: result.resumed.run.code, summary: result.resumed.summary },
         storedDuringMove: { objects: stored.length, storedMoreThanOnce: stored.filter(n => n > 1).length, stores: stored.reduce((a, b) => a + b, 0) },
         delta: { summary: result.delta.summary, targetWrites: result.delta.stored.length },
         verifyClean: result.verifyClean,
         verifyTampered: result.verifyTampered,
-        throughputBytesPerSecond: result.throughputBytesPerSecond,
+        repaired: result.repaired,
+        emulatorBytesPerSecond: result.emulatorBytesPerSecond,
+        ceiling: {
+            copy: { ...result.ceiling.copy, podBytesPerSecond: undefined },
+            podCopyBytesPerSecond: result.ceiling.podCopyBytesPerSecond,
+            perCoreCopyBytesPerSecond: result.ceiling.copy.perCoreBytesPerSecond,
+            podVerifyBytesPerSecond: result.ceiling.podVerifyBytesPerSecond,
+            perCoreVerifyBytesPerSecond: result.ceiling.verify.perCoreBytesPerSecond,
+        },
+        projectionInput: result.projectionInput,
         projection: result.projection,
     };
 }

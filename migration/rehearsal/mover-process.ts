@@ -12,23 +12,27 @@ export interface MoverRun {
 }
 
 /** The mover's entry and how to start it: TypeScript through ts-node in the repository, plain JS when built. */
-export function moverCommand(): { command: string; args: string[] } {
+export function moverCommand(): { command: string; nodeArgs: string[]; script: string } {
     const ts = path.join(__dirname, "..", "mover", "main.ts");
     const js = path.join(__dirname, "..", "mover", "main.js");
-    if (fs.existsSync(js)) return { command: process.execPath, args: [js] };
-    return { command: process.execPath, args: ["-r", "ts-node/register/transpile-only", ts] };
+    if (fs.existsSync(js)) return { command: process.execPath, nodeArgs: [], script: js };
+    return { command: process.execPath, nodeArgs: ["-r", "ts-node/register/transpile-only"], script: ts };
 }
 
 export interface SpawnOptions {
     readonly env: Record<string, string>;
     /** Called while the process runs; return true to kill it with SIGKILL (no chance to clean up). */
     readonly killWhen?: () => boolean;
+    /** Lets the caller kill the process at an exact moment (a front's byte count), with SIGKILL. */
+    readonly onStart?: (kill: () => void) => void;
+    /** Node options before the mover's entry, e.g. `-r` a preload that counts PKCS#11 logins. */
+    readonly nodeArgs?: readonly string[];
     readonly timeoutMs?: number;
 }
 
 export function runMoverProcess(args: readonly string[], options: SpawnOptions): Promise<MoverRun> {
-    const { command, args: prefix } = moverCommand();
-    const child: ChildProcess = spawn(command, [...prefix, ...args], {
+    const { command, nodeArgs, script } = moverCommand();
+    const child: ChildProcess = spawn(command, [...nodeArgs, ...(options.nodeArgs ?? []), script, ...args], {
         cwd: path.join(__dirname, "..", ".."),
         // The SDK's notice about future Node versions is known: the versions are pinned for Node 20 on purpose.
         env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "true", AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", ...options.env },
@@ -41,6 +45,7 @@ export function runMoverProcess(args: readonly string[], options: SpawnOptions):
     const watch = options.killWhen && setInterval(() => {
         if (child.exitCode === null && options.killWhen!()) child.kill("SIGKILL");
     }, 20);
+    options.onStart?.(() => { if (child.exitCode === null) child.kill("SIGKILL"); });
     const timeout = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 120_000);
     return new Promise((resolve, reject) => {
         child.once("error", reject);

@@ -58,6 +58,8 @@ export interface S3Server {
     readonly endpoint: string;
     /** Every object creation the server saw, in order. */
     readonly stored: StoredEvent[];
+    /** The ETag the server holds for an object now, or undefined (for the S3 front's conditional writes). */
+    etagOf(bucket: string, key: string): Promise<string | undefined>;
     stop(): Promise<void>;
 }
 
@@ -81,6 +83,13 @@ export async function startS3Server(directory: string, buckets: readonly string[
     return {
         endpoint: `http://127.0.0.1:${address.port}`,
         stored,
+        etagOf: async (bucket, key) => {
+            try {
+                return (await server.store.getMetadata(bucket, key)).etag;
+            } catch {
+                return undefined;
+            }
+        },
         stop: () => server.close(),
     };
 }

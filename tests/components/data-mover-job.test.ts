@@ -1,4 +1,5 @@
 import { parseWarehouseSpec } from "../../components/model";
+import { parsePlan } from "../../migration/mover/settings";
 import { runProgram, ProgramRun } from "../support/program";
 import { FAKE_CONFIG, FAKE_PROGRAM } from "../support/neutral";
 
@@ -78,14 +79,23 @@ describe("the data mover Job", () => {
     test("routes zones to the zone buckets under the platform key and each project to its own bucket and key", () => {
         const plan = JSON.parse(run.ofType("kubernetes:core/v1:ConfigMap").find(c => c.inputs.metadata.name === "data-mover-plan")!.inputs.data["plan.json"]);
         expect(plan.routes).toEqual([
-            { container: "raw", bucket: "raw", keyId: "key-platform", scope: "platform", sourceEncryption: "service-side" },
-            { container: "curated", bucket: "curated", keyId: "key-platform", scope: "platform", sourceEncryption: "service-side" },
-            { container: "project-alpha", bucket: "bucket-alpha", keyId: "key-alpha", scope: "alpha", sourceEncryption: "service-side" },
-            { container: "legacy-beta", bucket: "bucket-beta", keyId: "key-beta", scope: "beta", sourceEncryption: "service-side" },
+            { container: "raw", bucket: "raw", keyId: "key-platform", scope: "platform", sourceEncryption: "service-side",
+                protections: { versioning: true, objectLock: { days: 365 } } },
+            { container: "curated", bucket: "curated", keyId: "key-platform", scope: "platform", sourceEncryption: "service-side",
+                protections: { versioning: true, noncurrentVersionExpirationDays: 90 } },
+            { container: "project-alpha", bucket: "bucket-alpha", keyId: "key-alpha", scope: "alpha", sourceEncryption: "service-side", protections: { versioning: true } },
+            { container: "legacy-beta", bucket: "bucket-beta", keyId: "key-beta", scope: "beta", sourceEncryption: "service-side", protections: { versioning: true } },
         ]);
         expect(plan.source).toEqual({ accountUrl: "https://hdhprodlake.blob.core.windows.net", credentialsDir: "/var/run/health-data/source" });
         // 8000 Mbit/s shared by 4 running pods: 250 MB/s each.
         expect(plan.maxBytesPerSecond).toBe(250_000_000);
+    });
+
+    test("renders a plan the mover's strict schema accepts, and the Job has a deadline", () => {
+        const text = run.ofType("kubernetes:core/v1:ConfigMap").find(c => c.inputs.metadata.name === "data-mover-plan")!.inputs.data["plan.json"];
+        const plan = parsePlan(JSON.parse(text), "the rendered plan");
+        expect(plan).toMatchObject({ workers: 2, protectionsScope: "platform" });
+        expect(job.spec.activeDeadlineSeconds).toBe(7 * 24 * 3600);
     });
 
     test("opens egress only to DNS, the source endpoint and the target services; no ingress", () => {

@@ -4,7 +4,7 @@ import {
     ClientSideDecryptor, clientSidePlaintextSize, encryptClientSide, encryptionMetadata, parseClientSideEncryption, unwrapContentKey,
 } from "../../../migration/mover/azure-client-side";
 import { KeyEncryptionKey, staticResolver } from "../../../migration/keys/key-encryption-key";
-import { readAll } from "../../../migration/mover/streams";
+import { readAll } from "../../../migration/mover/inspect";
 
 // A stand-in KEK (AES key wrap, RFC 3394) so these tests need no HSM; the rehearsal uses SoftHSM for the same.
 function localKek(keyId: string): KeyEncryptionKey {

@@ -1,11 +1,11 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { MANIFEST_VERSION, Manifest, ObjectEntry } from "../../../migration/mover/manifest";
+import { MANIFEST_VERSION, Manifest, ManifestError, ObjectEntry } from "../../../migration/mover/manifest";
 
 const entry = (blob: string, etag: string): ObjectEntry => ({
     v: MANIFEST_VERSION, event: "copied", container: "raw", blob, bucket: "hdw-raw", key: blob, size: 3, sha256: "ab",
-    source: { etag, lastModified: "2026-01-01T00:00:00.000Z" }, keyId: "k", storedSize: 59, at: "2026-01-01T00:00:00.000Z",
+    source: { etag, lastModified: "2026-01-01T00:00:00.000Z" }, keyId: "k", storedSize: 59, targetEtag: '"t"', at: "2026-01-01T00:00:00.000Z",
 });
 
 describe("the manifest", () => {
@@ -42,5 +42,23 @@ describe("the manifest", () => {
         const file = path.join(dir, "m.jsonl");
         fs.writeFileSync(file, `${JSON.stringify(entry("a.csv", '"1"'))}\nnot json\n${JSON.stringify(entry("b.csv", '"1"'))}\n`);
         expect(() => Manifest.open(file)).toThrow(/unreadable manifest line/);
+    });
+
+    test("defect 10: a manifest written for one shard count refuses a run with another", () => {
+        const file = path.join(dir, "m.jsonl");
+        const m = Manifest.open(file);
+        m.startRun({ index: 1, count: 4 });
+        m.startRun({ index: 1, count: 4 }); // the same shard again: a resumed run
+        m.close();
+        const again = Manifest.open(file);
+        expect(() => again.startRun({ index: 1, count: 8 })).toThrow(ManifestError);
+        expect(() => again.startRun({ index: 2, count: 4 })).toThrow(/belongs to shard 1 of 4; this run is shard 2 of 4/);
+        again.close();
+    });
+
+    test("a manifest of the previous object format is refused, not half-read", () => {
+        const file = path.join(dir, "m.jsonl");
+        fs.writeFileSync(file, `${JSON.stringify({ ...entry("a.csv", '"1"'), v: 1 })}\n`);
+        expect(() => Manifest.open(file)).toThrow(/version 1/);
     });
 });

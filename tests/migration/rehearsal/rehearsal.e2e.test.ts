@@ -49,7 +49,7 @@ describe("data move rehearsal (Azurite -> s3rver, keys in SoftHSM)", () => {
 
     test("exits 0 with every proof holding", () => {
         expect(result.proofs.filter((p: any) => !p.ok)).toEqual([]);
-        expect(result.proofs.length).toBeGreaterThanOrEqual(10);
+        expect(result.proofs.length).toBeGreaterThanOrEqual(12);
         expect(run.code).toBe(0);
     });
 
@@ -77,7 +77,7 @@ describe("data move rehearsal (Azurite -> s3rver, keys in SoftHSM)", () => {
         expect(result.verifyClean.exitCode).toBe(0);
         expect(result.verifyClean.report).toMatchObject({ ok: true, problems: [] });
         expect(result.verifyClean.report.target.verified).toBe(result.seeded.objects - 1);
-        expect(result.verifyClean.report.source.objects).toBe(result.seeded.objects - 1);
+        expect(result.verifyClean.report.checkedAgainst.reread).toBe(result.seeded.objects - 1);
     });
 
     test("catches objects changed at the source after their copy, even during the run", () => {
@@ -86,20 +86,25 @@ describe("data move rehearsal (Azurite -> s3rver, keys in SoftHSM)", () => {
         expect(result.proofs.find((p: any) => p.name.startsWith("after the delta pass"))).toMatchObject({ ok: true });
     });
 
-    test("reports a corrupted, a missing and an unexpected target object with a non-zero exit", () => {
+    test("reports a corrupted, a missing and an unexpected target object with a non-zero exit, and a re-run repairs them", () => {
         const { exitCode, report, tampered } = result.verifyTampered;
         expect(exitCode).toBe(1);
         const found = Object.fromEntries(report.problems.map((p: any) => [`${p.bucket}/${p.key}`, p.kind]));
         expect(found).toEqual({ [tampered.corrupt]: "corrupt", [tampered.missing]: "missing", [tampered.extra]: "extra" });
+        expect(result.repaired.exitCode).toBe(0);
     });
 
-    test("crypto-shredding the source key leaves the source unreadable and the target copy readable", () => {
+    test("crypto-shredding: the source key takes the source's data with it, a project's key its copy", () => {
         expect(result.proofs.find((p: any) => p.name.startsWith("after destroying the source key"))).toMatchObject({ ok: true });
+        expect(result.proofs.find((p: any) => p.name.startsWith("after destroying a project's target key"))).toMatchObject({ ok: true });
     });
 
-    test("measures throughput and projects the production move", () => {
-        expect(result.throughputBytesPerSecond).toBeGreaterThan(0);
+    test("measures the mover's ceiling in memory and projects the production move from it, with key-service calls", () => {
+        expect(result.ceiling.podCopyBytesPerSecond).toBeGreaterThan(0);
+        expect(result.ceiling.perCoreCopyBytesPerSecond).toBeGreaterThan(0);
+        expect(result.projectionInput.podCopyBytesPerSecond).toBe(result.ceiling.podCopyBytesPerSecond);
         expect(result.projection.seconds).toBeGreaterThan(0);
-        expect(["link bandwidth", "mover CPU", "per-object round trips"]).toContain(result.projection.bottleneck);
+        expect(result.projection.keyServiceCalls.total).toBeLessThan(result.projection.perObjectKeyCalls.calls / 1000);
+        expect(["link bandwidth", "mover CPU", "per-object round trips", "key service"]).toContain(result.projection.bottleneck);
     });
 });
