@@ -2,6 +2,7 @@
 // in Azure Policy and Checkov. Predicates live in rules/; pack.ts joins the two by name.
 
 import { JURISDICTION_SETTING, REGION_OVERRIDES_SETTING } from "./framework/config";
+import { SYSTEM_NAMESPACES } from "./checks/pod-security";
 import { PolicyMetadata } from "./framework/policy";
 
 const PROJECT_LABEL = { type: "string", default: "health-data.fr/research-project",
@@ -56,12 +57,13 @@ export const POLICY_METADATA: readonly PolicyMetadata[] = [
     },
     {
         name: "customer-managed-encryption", concern: "keys", scope: "resource", severity: "high", enforcementLevel: "mandatory",
-        description: "Checks whether every data store is encrypted with a customer-managed key, or relies on envelope encryption where the platform has no such option.",
-        remediationSteps: "Bind storage accounts, cluster disks and secrets, and databases to a customer-managed key; where the " +
-            "platform offers none, wrap data keys with a customer-held key in the workloads.",
+        description: "Checks whether every data store that offers a customer-managed key uses one (storage, databases, Cosmos DB, Synapse, registries, disks and virtual machines, messaging, AI and analytics services, AKS disks and secrets), or relies on envelope encryption where the platform has no such option.",
+        remediationSteps: "Bind each service to a customer-managed key with the property the finding names (its key source, key " +
+            "URI or disk encryption set); where the platform offers none, wrap data keys with a customer-held key in the workloads.",
         framework: { cnil: "CNIL cloud encryption recommendations (Jan 2024): keys kept from the host",
-            secNumCloud: "SecNumCloud 3.2: encryption of stored data", azurePolicy: ["6fac406b", "7d7be79c"],
-            checkov: ["CKV2_AZURE_1", "CKV_AZURE_117"] },
+            secNumCloud: "SecNumCloud 3.2: encryption of stored data",
+            azurePolicy: ["f15f4d95", "6fac406b", "7d7be79c", "702dd420", "1f905d99", "83cef61d", "12c74c95", "f7d52b2d", "5b9159ae", "295fc8b1"],
+            checkov: ["CKV2_AZURE_1", "CKV_AZURE_117", "CKV_AZURE_93", "CKV_AZURE_100"] },
     },
     {
         name: "key-strength", concern: "keys", scope: "resource", severity: "high", enforcementLevel: "mandatory",
@@ -100,10 +102,12 @@ export const POLICY_METADATA: readonly PolicyMetadata[] = [
     },
     {
         name: "no-public-data-access", concern: "isolation", scope: "resource", severity: "high", enforcementLevel: "mandatory",
-        description: "Checks whether storage, vaults and databases refuse public network access.",
-        remediationSteps: "Disable public network access, deny by default in firewalls, restrict databases to private networks.",
-        framework: { secNumCloud: "SecNumCloud 3.2: network segmentation", azurePolicy: ["b2982f36", "405c5871"],
-            checkov: ["CKV_AZURE_35", "CKV_AZURE_59", "CKV_AZURE_189"] },
+        description: "Checks whether every data service (storage, vaults, databases, SQL, Cosmos DB, Synapse, App Service, registries, messaging, caches, disks, AI and analytics services) refuses public network access and anonymous reads.",
+        remediationSteps: "Set the property the finding names to close public access (`publicNetworkAccess` Disabled for most " +
+            "services), deny by default in service firewalls, and reach the service through a private endpoint.",
+        framework: { secNumCloud: "SecNumCloud 3.2: network segmentation",
+            azurePolicy: ["b2982f36", "405c5871", "1b8ca024", "797b37f7", "c9299215", "5e1de0e3", "38d8df46", "1b5ef780", "0fdf0491", "8405fdab"],
+            checkov: ["CKV_AZURE_35", "CKV_AZURE_59", "CKV_AZURE_189", "CKV_AZURE_113", "CKV_AZURE_101"] },
     },
     {
         name: "no-public-addresses", concern: "isolation", scope: "stack", severity: "high", enforcementLevel: "mandatory",
@@ -114,28 +118,101 @@ export const POLICY_METADATA: readonly PolicyMetadata[] = [
     },
     {
         name: "tls-minimum", concern: "isolation", scope: "resource", severity: "medium", enforcementLevel: "mandatory",
-        description: "Checks whether data in transit uses TLS 1.2 or later.",
-        remediationSteps: "Set minimum TLS 1.2 on storage and use HTTPS endpoints for S3 and Vault providers.",
+        description: "Checks whether data in transit uses TLS 1.2 or later: minimum TLS versions, HTTPS only, FTPS only, no plain-text ports, secure transport on database servers, HTTPS endpoints for the S3 and Vault providers.",
+        remediationSteps: "Set the property the finding names (minimum TLS version 1.2, HTTPS only, FTPS only or FTP disabled, " +
+            "non-TLS ports closed) and use HTTPS endpoints for S3 and Vault providers.",
         framework: { cnil: "CNIL cloud encryption recommendations: encryption in transit", secNumCloud: "SecNumCloud 3.2: encryption of flows",
-            anssi: "ANSSI TLS recommendations" },
+            anssi: "ANSSI TLS recommendations", azurePolicy: ["f1fe6a81", "c7c0ab87", "fe83a0eb", "404c3081", "32e6bbec", "a4af4a39", "4d24b6d4", "22bee202"],
+            checkov: ["CKV_AZURE_3", "CKV_AZURE_44", "CKV_AZURE_52", "CKV_AZURE_14", "CKV_AZURE_15", "CKV_AZURE_78"] },
     },
     {
         name: "no-shared-keys", concern: "isolation", scope: "resource", severity: "medium", enforcementLevel: "mandatory",
-        description: "Checks whether storage refuses shared-key (account key) access.",
-        remediationSteps: "Set allowSharedKeyAccess false and grant access to identities.",
-        framework: { secNumCloud: "SecNumCloud 3.2: access control", checkov: ["CKV2_AZURE_40"] },
+        description: "Checks whether services accept only Entra ID identities: no shared keys, access keys or SAS, no local accounts or admin users, no password sign-in.",
+        remediationSteps: "Set the property the finding names to turn the local method off (`disableLocalAuth` true, " +
+            "`allowSharedKeyAccess` false, `adminUserEnabled` false, password authentication disabled) and grant access to identities.",
+        framework: { secNumCloud: "SecNumCloud 3.2: access control",
+            azurePolicy: ["8c6a50c6", "5450f5bd", "cfb11c26", "5d4e3c65", "dc921057", "12d4fa5e", "fa498b91", "871b205b"],
+            checkov: ["CKV2_AZURE_40", "CKV_AZURE_137", "CKV_AZURE_140", "CKV_AZURE_1"] },
     },
     {
         name: "private-endpoints", concern: "isolation", scope: "stack", severity: "high", enforcementLevel: "mandatory",
-        description: "Checks whether Azure storage, vaults and databases are reached through private endpoints.",
-        remediationSteps: "Add a network:PrivateEndpoint (with its private DNS zone group) for each data service.",
-        framework: { secNumCloud: "SecNumCloud 3.2: network segmentation", checkov: ["CKV2_AZURE_33"] },
+        description: "Checks whether every Azure data service that offers Private Link (storage, vaults, databases, SQL, Cosmos DB, Synapse, registries, messaging, caches, AI and analytics services) is reached through a private endpoint, unless it is injected into a virtual network.",
+        remediationSteps: "Add a network:PrivateEndpoint (with its private DNS zone group) for each data service, with the group id the finding names.",
+        framework: { secNumCloud: "SecNumCloud 3.2: network segmentation", checkov: ["CKV2_AZURE_33"],
+            azurePolicy: ["6edd7eda", "a6abeaec", "7698e800", "58440f8a", "72d11df1", "e8eef0a8", "1c06e275"] },
     },
     {
         name: "cluster-api-restricted", concern: "isolation", scope: "stack", severity: "high", enforcementLevel: "mandatory",
         description: "Checks whether each Kubernetes API server is private or restricted to admin CIDRs.",
         remediationSteps: "Make the AKS cluster private (no public FQDN); on OVHcloud add KubeIpRestrictions with the admin CIDRs.",
         framework: { secNumCloud: "SecNumCloud 3.2: administration interfaces", azurePolicy: ["040732e8"], checkov: ["CKV_AZURE_115"] },
+    },
+    {
+        name: "no-open-firewall-rules", concern: "isolation", scope: "resource", severity: "high", enforcementLevel: "mandatory",
+        description: "Checks whether service firewalls (SQL and database firewall rules, Synapse, Redis, Cosmos DB, storage, vaults, registries, App Service restrictions...) admit neither the whole internet (0.0.0.0-255.255.255.255, 0.0.0.0/0, *, Internet, Any, a /8 or wider) nor, through 0.0.0.0, every Azure tenant.",
+        remediationSteps: "Allow only the admin or partner addresses that need access, or close public access and use a private endpoint; " +
+            "remove \"allow Azure services\" (0.0.0.0) rules.",
+        framework: { secNumCloud: "SecNumCloud 3.2: network segmentation", azurePolicy: ["55615ac9", "862e97cf", "56fd377d"],
+            checkov: ["CKV_AZURE_11"] },
+    },
+    {
+        name: "no-internet-ingress", concern: "isolation", scope: "resource", severity: "high", enforcementLevel: "mandatory",
+        description: "Checks whether network security group rules, inline or separate, let the internet reach administration, plain-text web, file-sharing or database ports (SSH, RDP, HTTP...) or every port.",
+        remediationSteps: "Limit the rule's source to the admin network or a bastion subnet, or deny it; reach machines through Azure Bastion or a VPN.",
+        framework: { secNumCloud: "SecNumCloud 3.2: administration interfaces and network segmentation",
+            azurePolicy: ["22730e10", "9daedab3"], checkov: ["CKV_AZURE_9", "CKV_AZURE_10", "CKV_AZURE_160"] },
+    },
+    {
+        name: "cluster-hardening", concern: "isolation", scope: "resource", severity: "high", enforcementLevel: "mandatory",
+        description: "Checks whether AKS clusters enforce network policies, disable local accounts, use Entra ID with Azure RBAC, give nodes no public IP and encrypt node disks at host (inline agent pools and AgentPool resources, any API version).",
+        remediationSteps: "Set `networkProfile.networkPolicy`, `disableLocalAccounts` true, `aadProfile.managed` and `enableAzureRBAC` " +
+            "true, and on every pool `enableNodePublicIP` false and `enableEncryptionAtHost` true.",
+        framework: { secNumCloud: "SecNumCloud 3.2: hardening and access control", azurePolicy: ["993c2fcd", "450d2877", "41425d9f", "ac4a19c2"],
+            checkov: ["CKV_AZURE_7", "CKV_AZURE_141", "CKV_AZURE_143", "CKV_AZURE_227"] },
+    },
+    {
+        name: "database-server-settings", concern: "keys", scope: "stack", severity: "high", enforcementLevel: "mandatory",
+        description: "Checks whether SQL servers and managed instances and MySQL flexible servers use a customer-managed key and Entra-only sign-in, set on the server or by a child resource of the program (encryption protector, Entra-only authentication, server parameter).",
+        remediationSteps: "Set the server property the finding names, or declare the child resource it names beside the server.",
+        framework: { cnil: "CNIL cloud encryption recommendations (Jan 2024)", secNumCloud: "SecNumCloud 3.2: encryption and access control",
+            azurePolicy: ["0a370ff3", "b3a22bc9", "0c28c3fb", "40e85574"], checkov: ["CKV2_AZURE_27"] },
+    },
+    {
+        name: "pod-security-baseline", concern: "isolation", scope: "resource", severity: "high", enforcementLevel: "mandatory",
+        description: "Checks whether workloads (Pods, Deployments, StatefulSets, DaemonSets, Jobs, CronJobs, ReplicaSets) outside the cluster's system namespaces meet the Baseline Pod Security Standard: no host network, PID, IPC, ports or paths, no privileged containers or extra capabilities.",
+        remediationSteps: "Remove the host access the finding names; run system agents that need it in an excluded system namespace.",
+        framework: { secNumCloud: "SecNumCloud 3.2: hardening", azurePolicy: ["95edb821", "47a1ee2f", "82985f06", "098fc59e", "c26596ff"] },
+        settings: { excludedNamespaces: { type: "array", items: { type: "string" }, default: [...SYSTEM_NAMESPACES],
+            description: "Namespaces whose workloads are the cluster's own agents (the Azure Policy defaults)." } },
+    },
+    {
+        name: "pod-security-restricted", concern: "stack", scope: "stack", severity: "high", enforcementLevel: "mandatory",
+        description: "Checks whether workloads in research-project namespaces, and in namespaces that enforce the restricted profile, meet the Restricted Pod Security Standard (non-root, no privilege escalation, seccomp, capabilities dropped, allowed volume types).",
+        remediationSteps: "Set the pod or container securityContext the finding names: runAsNonRoot true, allowPrivilegeEscalation false, " +
+            "seccompProfile RuntimeDefault, capabilities drop [\"ALL\"].",
+        framework: { hds: "HDS v2: partitioning", secNumCloud: "SecNumCloud 3.2: hardening", azurePolicy: ["1c6e92c9", "975ce327", "f06ddb64", "16697877"] },
+        settings: { projectLabel: PROJECT_LABEL },
+    },
+    {
+        name: "kubernetes-exposure", concern: "isolation", scope: "stack", severity: "high", enforcementLevel: "mandatory",
+        description: "Checks whether Ingresses, OpenShift Routes and Gateway API listeners and routes serve only over TLS, and whether research-project namespaces expose nothing outside the cluster.",
+        remediationSteps: "Add TLS (Ingress `spec.tls`, Route `spec.tls` with Redirect, HTTPS/TLS listeners); remove ingress objects from research namespaces.",
+        framework: { secNumCloud: "SecNumCloud 3.2: encryption of flows and network segmentation", azurePolicy: ["1a5b4dca"] },
+        settings: { projectLabel: PROJECT_LABEL },
+    },
+    {
+        name: "key-expiry", concern: "keys", scope: "resource", severity: "medium", enforcementLevel: "mandatory",
+        description: "Checks whether a key's rotation policy and expiry agree (a new version well before the current one expires), whether keys and secrets are already expired, and whether secrets expire.",
+        remediationSteps: "Set `rotationPolicy.attributes.expiryTime` longer than the rotation period plus 7 days (28 days at least); " +
+            "give secrets an `attributes.expires` date.",
+        framework: { anssi: "ANSSI cryptographic mechanisms guide: key renewal", azurePolicy: ["152b15f7", "98728c90"],
+            checkov: ["CKV_AZURE_40", "CKV_AZURE_41"] },
+    },
+    {
+        name: "key-version-pinning", concern: "keys", scope: "stack", severity: "high", enforcementLevel: "mandatory",
+        description: "Checks whether services pinned to one version of a key (AKS KMS, disk encryption sets without automatic rotation, databases and storage with a versioned key) use a key whose versions do not expire.",
+        remediationSteps: "Use a versionless key URI or automatic rotation where the service has one; otherwise use a key whose versions do not expire and roll the service to new versions.",
+        framework: { secNumCloud: "SecNumCloud 3.2: availability of secrets", azurePolicy: ["702dd420"] },
     },
     {
         name: "project-namespace-isolation", concern: "stack", scope: "stack", severity: "high", enforcementLevel: "mandatory",

@@ -27,29 +27,6 @@ const T = {
 
 function customerKey(r: ResourceInput): Finding[] {
     switch (r.type) {
-        case T.account: {
-            const ok = same(at(r.props, "encryption", "keySource"), "Microsoft.Keyvault") &&
-                present(r.props, "encryption", "keyVaultProperties", "keyName");
-            return ok ? [] : [violation("Storage must be encrypted with a customer-managed key: set `encryption.keySource` " +
-                "to Microsoft.Keyvault with `keyVaultProperties.keyName`.")];
-        }
-        case T.aks: {
-            const findings: Finding[] = [];
-            if (!present(r.props, "diskEncryptionSetID")) {
-                findings.push(violation("Node disks must be encrypted with a customer-managed key: set `diskEncryptionSetID`."));
-            }
-            if (at(r.props, "securityProfile", "azureKeyVaultKms", "enabled") !== true) {
-                findings.push(violation("Cluster secrets (etcd) must be encrypted with a customer-managed key: enable " +
-                    "`securityProfile.azureKeyVaultKms`."));
-            }
-            return findings;
-        }
-        case T.pg:
-            return same(at(r.props, "dataEncryption", "type"), "AzureKeyVault") ? [] :
-                [violation("The database must be encrypted with a customer-managed key: set `dataEncryption.type` to AzureKeyVault.")];
-        case T.disk:
-            return present(r.props, "encryption", "diskEncryptionSetId") ? [] :
-                [violation("The disk must use a disk encryption set with a customer-managed key.")];
         case T.ovhBucket: {
             if (!same(at(r.props, "encryption", "sseAlgorithm"), "AES256")) {
                 return [violation("Object storage must encrypt at rest: set `encryption.sseAlgorithm` to AES256.")];
