@@ -37,7 +37,7 @@ export const AUTHENTICATION_CHECKS: readonly PropertyCheck[] = [
         problem: "Shared-key (account key and SAS) access is allowed", require: { equals: false }, fix: "false, and grant access to Entra ID identities",
         whenAbsent: { default: true }, source: { azurePolicy: ["8c6a50c6"], checkov: ["CKV2_AZURE_40"] },
     },
-    off("cosmosdb-local-auth", ["azure-native:cosmosdb:DatabaseAccount", "azure-native:documentdb:DatabaseAccount"], "disableLocalAuth", ["5450f5bd"],
+    off("cosmosdb-local-auth", ["azure-native:cosmosdb:DatabaseAccount"], "disableLocalAuth", ["5450f5bd"],
         { source: { azurePolicy: ["5450f5bd"], checkov: ["CKV_AZURE_140"] } }),
     off("service-bus-local-auth", ["azure-native:servicebus:Namespace"], "disableLocalAuth", ["cfb11c26"]),
     off("event-hubs-local-auth", ["azure-native:eventhub:Namespace"], "disableLocalAuth", ["5d4e3c65"]),
@@ -48,7 +48,7 @@ export const AUTHENTICATION_CHECKS: readonly PropertyCheck[] = [
     off("signalr-local-auth", ["azure-native:signalrservice:SignalR"], "disableLocalAuth", ["f70eecba"]),
     off("automation-local-auth", ["azure-native:automation:AutomationAccount"], "disableLocalAuth", ["48c5f1cb"]),
     off("log-analytics-local-auth", ["azure-native:operationalinsights:Workspace"], "features.disableLocalAuth", ["e15effd4"]),
-    off("redis-access-keys", ["azure-native:redis:Redis", "azure-native:cache:Redis"], "disableAccessKeyAuthentication", ["3827af20"]),
+    off("redis-access-keys", ["azure-native:redis:Redis"], "disableAccessKeyAuthentication", ["3827af20"]),
     {
         id: "batch-shared-key", policy: POLICY, types: ["azure-native:batch:BatchAccount"], property: "allowedAuthenticationModes[*]",
         problem: "Shared-key authentication is allowed", require: { notIn: ["SharedKey", "TaskAuthenticationToken"] },

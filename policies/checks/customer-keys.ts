@@ -56,7 +56,7 @@ export const CUSTOMER_KEY_CHECKS: readonly PropertyCheck[] = [
         { unless: [{ property: "virtualMachineProfile.storageProfile.osDisk.managedDisk.securityProfile.diskEncryptionSet.id", present: true }] }),
     keyed("vmss-data-disk-customer-key", ["azure-native:compute:VirtualMachineScaleSet"],
         "virtualMachineProfile.storageProfile.dataDisks[*].managedDisk.diskEncryptionSet.id", PRESENT, VM_DISK_SET, { azurePolicy: ["702dd420"] }),
-    keyed("cosmosdb-customer-key", ["azure-native:cosmosdb:DatabaseAccount", "azure-native:documentdb:DatabaseAccount"], "keyVaultKeyUri",
+    keyed("cosmosdb-customer-key", ["azure-native:cosmosdb:DatabaseAccount"], "keyVaultKeyUri",
         PRESENT, "the URI of a Key Vault key (versionless)", { azurePolicy: ["1f905d99"], checkov: ["CKV_AZURE_100"] }),
     keyed("synapse-customer-key", ["azure-native:synapse:Workspace"], "encryption.cmk.key.keyVaultUrl", PRESENT,
         "the URL of a Key Vault key, with `encryption.cmk.key.name`", { azurePolicy: ["f7d52b2d"], checkov: ["CKV_AZURE_239"] }),

@@ -17,7 +17,6 @@ export const PRIVATE_LINK_TYPES: readonly PrivateLinkType[] = [
         privateWithout: [{ property: "network.delegatedSubnetResourceId", present: true }], source: { azurePolicy: ["7595c971"] } },
     { type: "azure-native:sql:Server", groupIds: ["sqlServer"], source: { azurePolicy: ["7698e800"] } },
     { type: "azure-native:cosmosdb:DatabaseAccount", groupIds: ["Sql", "MongoDB", "Cassandra", "Gremlin", "Table"], source: { azurePolicy: ["58440f8a"] } },
-    { type: "azure-native:documentdb:DatabaseAccount", groupIds: ["Sql", "MongoDB", "Cassandra", "Gremlin", "Table"], source: { azurePolicy: ["58440f8a"] } },
     { type: "azure-native:synapse:Workspace", groupIds: ["Sql", "SqlOnDemand", "Dev"], source: { azurePolicy: ["72d11df1"] } },
     { type: "azure-native:containerregistry:Registry", groupIds: ["registry"],
         onlyIf: [{ property: "sku.name", equals: "Premium" }], source: { azurePolicy: ["e8eef0a8"] } },

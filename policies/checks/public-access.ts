@@ -80,7 +80,7 @@ export const PUBLIC_ACCESS_CHECKS: readonly PropertyCheck[] = [
         problem: "The managed instance has a public data endpoint", property: "publicDataEndpointEnabled",
         require: { equals: false }, fix: "false", whenAbsent: "pass", source: { azurePolicy: ["9dfea752"] },
     },
-    disabled("cosmosdb-public-network", ["azure-native:cosmosdb:DatabaseAccount", "azure-native:documentdb:DatabaseAccount"], ["797b37f7"],
+    disabled("cosmosdb-public-network", ["azure-native:cosmosdb:DatabaseAccount"], ["797b37f7"],
         { source: { azurePolicy: ["797b37f7"], checkov: ["CKV_AZURE_101"] } }),
     disabled("synapse-public-network", ["azure-native:synapse:Workspace"], ["38d8df46"], { source: { azurePolicy: ["38d8df46"], checkov: ["CKV_AZURE_157"] } }),
     // Apps in an App Service Environment are reached through the environment's own network (1b5ef780).
@@ -94,7 +94,7 @@ export const PUBLIC_ACCESS_CHECKS: readonly PropertyCheck[] = [
     },
     disabled("service-bus-public-network", ["azure-native:servicebus:Namespace"], ["cbd11fd3"]),
     disabled("event-hubs-public-network", ["azure-native:eventhub:Namespace"], ["0602787f"]),
-    disabled("redis-public-network", ["azure-native:redis:Redis", "azure-native:cache:Redis"], ["470baccb"], { source: { azurePolicy: ["470baccb"], checkov: ["CKV_AZURE_89"] } }),
+    disabled("redis-public-network", ["azure-native:redis:Redis"], ["470baccb"], { source: { azurePolicy: ["470baccb"], checkov: ["CKV_AZURE_89"] } }),
     disabled("redis-enterprise-public-network", ["azure-native:redisenterprise:RedisEnterprise"], ["960e650e"]),
     // A disk that exports only through a disk access (AllowPrivate) or not at all (DenyAll) is private (8405fdab).
     disabled("managed-disk-public-network", ["azure-native:compute:Disk"], ["8405fdab"],

@@ -41,7 +41,7 @@ export const TRANSPORT_CHECKS: readonly PropertyCheck[] = [
     tls("sql-managed-instance-minimum-tls", ["azure-native:sql:ManagedInstance"], "minimalTlsVersion", { default: "1.2" },
         { azurePolicy: ["a8793640"] }),
     // "The default value is Tls 1.2."
-    tls("cosmosdb-minimum-tls", ["azure-native:cosmosdb:DatabaseAccount", "azure-native:documentdb:DatabaseAccount"],
+    tls("cosmosdb-minimum-tls", ["azure-native:cosmosdb:DatabaseAccount"],
         "minimalTlsVersion", { default: "Tls12" }, { checkov: ["CKV_AZURE_132"] }, "Tls12"),
     tls("mariadb-minimum-tls", ["azure-native:dbformariadb:Server"], "properties.minimalTlsVersion", { default: "TLSEnforcementDisabled" },
         { checkov: ["CKV_AZURE_47"] }, "TLS1_2"),
@@ -76,11 +76,11 @@ export const TRANSPORT_CHECKS: readonly PropertyCheck[] = [
         source: { azurePolicy: ["4d24b6d4", "c285a320", "399b2637"], checkov: ["CKV_AZURE_78"] },
     },
     {
-        id: "redis-non-tls-port", policy: POLICY, types: ["azure-native:redis:Redis", "azure-native:cache:Redis"],
+        id: "redis-non-tls-port", policy: POLICY, types: ["azure-native:redis:Redis"],
         problem: "The non-TLS port 6379 is open", property: "enableNonSslPort", require: { equals: false }, fix: "false",
         whenAbsent: { default: false }, source: { azurePolicy: ["22bee202"], checkov: ["CKV_AZURE_91"] },
     },
-    tls("redis-minimum-tls", ["azure-native:redis:Redis", "azure-native:cache:Redis"], "minimumTlsVersion", { default: "1.2" },
+    tls("redis-minimum-tls", ["azure-native:redis:Redis"], "minimumTlsVersion", { default: "1.2" },
         { checkov: ["CKV_AZURE_148"] }),
     tls("redis-enterprise-minimum-tls", ["azure-native:redisenterprise:RedisEnterprise"], "minimumTlsVersion", { default: "1.2" }, {}),
     tls("service-bus-minimum-tls", ["azure-native:servicebus:Namespace"], "minimumTlsVersion", { default: "1.2" }, { checkov: ["CKV_AZURE_205"] }),

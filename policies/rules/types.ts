@@ -1,18 +1,17 @@
-// Which resource a type token names, whatever API version the program chose: azure-native publishes each resource
-// under its default token (`azure-native:containerservice:ManagedCluster`) and, for programs generated against an
-// explicit API version, under versioned ones (`azure-native:containerservice/v20240101:ManagedCluster`,
-// `.../v20250102preview:...`). Rules are declared on the default token; a versioned token is judged the same way.
+// Which resource a type token names, whatever API version or earlier name the program used: the catalogue
+// (catalog/resource-types.ts) resolves versioned azure-native tokens (`azure-native:containerservice/v20240101:
+// ManagedCluster`) and renamed ones (`azure-native:documentdb:DatabaseAccount` is now `cosmosdb`) to the entry the
+// rules are declared on. Tokens the installed SDKs do not know are only stripped of their API version.
 
-const VERSIONED = /^azure-native:([A-Za-z0-9]+)\/v\d{8}(?:preview|privatepreview)?:([A-Za-z0-9]+)$/;
+import { typeInfo, unversionedType } from "../catalog/resource-types";
 
 const memo = new Map<string, string>();
 
-/** The default token of a (possibly versioned) resource type token. */
+/** The token rules are declared on, for a (possibly versioned or renamed) type token. */
 export function resourceTypeOf(type: string): string {
     let base = memo.get(type);
     if (base === undefined) {
-        const m = VERSIONED.exec(type);
-        base = m ? `azure-native:${m[1]}:${m[2]}` : type;
+        base = typeInfo(type)?.token ?? unversionedType(type);
         memo.set(type, base);
     }
     return base;
