@@ -8,6 +8,8 @@ import { CaseFindings, runCorpus, verdict } from "./corpus";
 
 const FAMILIES: Readonly<Record<string, readonly Case[]>> = {
     "azure-storage": require("../fixtures/corpus/azure-storage/cases").CASES,
+    "azure-databases": require("../fixtures/corpus/azure-databases/cases").CASES,
+    "azure-apps": require("../fixtures/corpus/azure-apps/cases").CASES,
 };
 
 describe.each(Object.keys(FAMILIES))("corpus %s", family => {
