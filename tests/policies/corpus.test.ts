@@ -10,6 +10,9 @@ const FAMILIES: Readonly<Record<string, readonly Case[]>> = {
     "azure-storage": require("../fixtures/corpus/azure-storage/cases").CASES,
     "azure-databases": require("../fixtures/corpus/azure-databases/cases").CASES,
     "azure-apps": require("../fixtures/corpus/azure-apps/cases").CASES,
+    "azure-compute": require("../fixtures/corpus/azure-compute/cases").CASES,
+    "azure-keys": require("../fixtures/corpus/azure-keys/cases").CASES,
+    kubernetes: require("../fixtures/corpus/kubernetes/cases").CASES,
 };
 
 describe.each(Object.keys(FAMILIES))("corpus %s", family => {
