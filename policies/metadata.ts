@@ -4,6 +4,7 @@
 import { JURISDICTION_SETTING, REGION_OVERRIDES_SETTING } from "./framework/config";
 import { SYSTEM_NAMESPACES } from "./checks/pod-security";
 import { PolicyMetadata } from "./framework/policy";
+import { OBJECTIVE_IDS, SEAL_NAMES } from "./catalog/sovereignty-framework";
 
 const PROJECT_LABEL = { type: "string", default: "health-data.fr/research-project",
     description: "The namespace label whose value is a research project's id." } as const;
@@ -13,23 +14,28 @@ const PROVIDER_OVERRIDES = { type: "array", default: [], items: { type: "object"
 export const POLICY_METADATA: readonly PolicyMetadata[] = [
     {
         name: "allowed-regions", concern: "residency", scope: "resource", severity: "critical", enforcementLevel: "mandatory",
-        description: "Checks whether every resource that names a region is in a catalogued region inside the jurisdiction.",
-        remediationSteps: "Deploy to a region of the jurisdiction (France by default). If the region is new and inside " +
-            "the jurisdiction, add it to policies/catalog/regions.ts (or additionalRegions) with its country and source.",
+        description: "Checks whether every field that names a region (location, regions a data store serves from, or, " +
+            "when none is set, the provider's location) is a catalogued region inside the jurisdiction, and whether a data " +
+            "store of a provider without a catalogue can be placed at all.",
+        remediationSteps: "Set the field the finding names to a region of the jurisdiction (France by default); where " +
+            "the resource sets no location, set it or the provider's location (azure-native:location). If the region is " +
+            "new and inside the jurisdiction, declare it with the additionalRegions setting, with its country and source.",
         framework: { hds: "HDS v2: hosting in the EEA, France preferred", secNumCloud: "SecNumCloud 3.2: data stored and processed in the EU",
             cnil: "CNIL EMC2 authorisation: data in France", azurePolicy: ["e56962a6", "e765b5de"] },
         settings: {
             jurisdiction: JURISDICTION_SETTING, additionalRegions: REGION_OVERRIDES_SETTING,
             allowGlobalTypes: { type: "array", items: { type: "string" },
                 default: ["azure-native:privatedns:PrivateZone", "azure-native:privatedns:VirtualNetworkLink"],
-                description: "Types allowed to be `global` (they hold names, not data)." },
+                description: "Types allowed to be `global` (they hold names, not data). Versioned and earlier spellings " +
+                    "of a listed type (azure-native:network:PrivateZone, azure-native:privatedns/v20240601:PrivateZone) count." },
         },
     },
     {
         name: "replicas-in-jurisdiction", concern: "residency", scope: "resource", severity: "critical", enforcementLevel: "mandatory",
-        description: "Checks whether geo-redundant copies, replication targets and backup regions stay inside the jurisdiction.",
-        remediationSteps: "Use locally or zone-redundant storage, replicate only to catalogued regions of the jurisdiction, " +
-            "keep database backups in such regions, and turn off cross-tenant replication.",
+        description: "Checks whether geo-redundant copies (GRS SKUs, geo-redundant backups), replicas, replication and " +
+            "failover targets and backup regions stay inside the jurisdiction.",
+        remediationSteps: "Set the redundancy field the finding names to a local or zone-redundant value, replicate and " +
+            "back up only to catalogued regions of the jurisdiction, and set allowCrossTenantReplication to false.",
         framework: { hds: "HDS v2: hosting in the EEA, backups included", secNumCloud: "SecNumCloud 3.2: data location in the EU",
             azurePolicy: ["92a89a79"] },
         settings: { jurisdiction: JURISDICTION_SETTING, additionalRegions: REGION_OVERRIDES_SETTING },
@@ -45,14 +51,23 @@ export const POLICY_METADATA: readonly PolicyMetadata[] = [
     },
     {
         name: "certified-services", concern: "jurisdiction", scope: "resource", severity: "critical", enforcementLevel: "mandatory",
-        description: "Checks whether services that hold health data are HDS-certified (and SecNumCloud-qualified when required).",
+        description: "Checks whether services that hold or process health data are HDS-certified, SecNumCloud-qualified " +
+            "when required, and graded at least the required level of the EU Cloud Sovereignty Framework when one is set.",
         remediationSteps: "Use a certified offer and plan (e.g. OVHcloud databases business or enterprise, not essential); " +
-            "with secNumCloudRequired, use only qualified offers.",
-        framework: { hds: "HDS v2: certified hosting for personal health data", secNumCloud: "SecNumCloud 3.2 qualification" },
+            "with secNumCloudRequired, use only qualified offers; with minimumSeal, use offers graded at that level or above " +
+            "on every objective of sealObjectives.",
+        framework: { hds: "HDS v2: certified hosting for personal health data", secNumCloud: "SecNumCloud 3.2 qualification",
+            euCsf: "EU Cloud Sovereignty Framework v1.2.1 (October 2025): minimum SEAL per sovereignty objective" },
         settings: {
             secNumCloudRequired: { type: "boolean", default: false, description: "Only SecNumCloud-qualified offers pass." },
+            minimumSeal: { type: "string", enum: [...SEAL_NAMES],
+                description: "The lowest SEAL level of the EU Cloud Sovereignty Framework an offer may have on each " +
+                    "objective of sealObjectives (e.g. SEAL-3 for health data). Unset: no requirement." },
+            sealObjectives: { type: "array", items: { type: "string", enum: [...OBJECTIVE_IDS] }, default: [...OBJECTIVE_IDS],
+                description: "The sovereignty objectives minimumSeal applies to (SOV-1 to SOV-8; all by default)." },
             offerOverrides: { type: "array", default: [], items: { type: "object" },
-                description: "Offer catalogue entries replacing built-in ones for a cloud and service (dated and sourced)." },
+                description: "Offer catalogue entries replacing built-in ones for a cloud and service (dated and sourced; " +
+                    "an optional seal map grades the offer per objective)." },
         },
     },
     {

@@ -62,9 +62,10 @@ export const AZURE_MODULES: Readonly<Record<string, ServiceClass>> = {
 
 /**
  * Words in a type's name that make it a configuration object of a service rather than a place where data sits:
- * a firewall rule, a user, a role assignment, a private endpoint connection. Checked before the data words.
+ * a firewall rule, a user, a role assignment, a private endpoint connection. Whole camel-case words, anywhere in the
+ * name (ContainerRegistryIPRestrictionsManagement); checked before the data words.
  */
-const CONFIG_WORDS = /(Rule|Rules|User|Users|Role|Roles|Assignment|Acl|Allowlist|Restrictions?|Oidc|Policy|Policies|Permission|Grant|Token|Credential|Connection|Link|Setting|Settings|Configuration|Config|Administrator|Admin|Key|Keys|Secret|Certificate|Alert|Diagnostic|Integration|Prometheus|Pattern|Pool(?=Config)|Subscription|Presign|Lifecycle|Task|Networking|Reboot|Reinstall|Update|Attach|Identity|Label|Tag|Tags|Lock|Approval|Operation|Job|Schedule|Trigger|Notebook|Pipeline|Dataflow|Script|Query|Function|Route|Endpoint|Domain|Group|Vnet|Network|Subnet|Firewall|Audit|Assessment|Baseline|Agent|Extension|Version|Mapping|Definition|Mode|State|Status)$/;
+const CONFIG_WORDS = /(?:^|[a-z0-9])(Rule|Rules|User|Users|Role|Roles|Assignment|Acl|Allowlist|Restrictions?|Oidc|Policy|Policies|Permission|Grant|Token|Credential|Connection|Link|Setting|Settings|Configuration|Config|Administrator|Admin|Key|Keys|Secret|Certificate|Alert|Diagnostic|Integration|Prometheus|Pattern|Pool(?=Config)|Subscription|Presign|Lifecycle|Task|Networking|Reboot|Reinstall|Update|Attach|Identity|Label|Tag|Tags|Lock|Approval|Operation|Job|Schedule|Trigger|Notebook|Pipeline|Dataflow|Script|Query|Function|Route|Endpoint|Domain|Group|Vnet|Network|Subnet|Firewall|Audit|Assessment|Baseline|Agent|Extension|Version|Mapping|Definition|Mode|State|Status|Properties|Test|Tests|Probe|EncryptionSet|Encryption|Access|AgentPool|TaskRun|Webhook|Advisor|Hold|OIDC|IP|Procedure|Classifier|Guard|Proxy|Intent|Provider|Plan|Details|License|Registration|Controller|Connector|Website|Hub(?=Event))(?=[A-Z]|$)/;
 
 /** Words in a type's name that name a place where data sits. */
 const DATA_WORDS: ReadonlyArray<readonly [RegExp, DataClass]> = [
@@ -77,6 +78,11 @@ const DATA_WORDS: ReadonlyArray<readonly [RegExp, DataClass]> = [
     [/(Model|Training|Endpoint(?=Deployment)|SageMaker|Vertex|MachineLearning)/, "machine-learning"],
     [/(Backup|Vault$|Recovery)/, "backup"],
 ];
+
+/** Whether a type's name says it configures a service rather than holds its data (FirewallRule, DatabaseUser). */
+export function isConfigName(name: string): boolean {
+    return CONFIG_WORDS.test(name);
+}
 
 /** The service class a type name's words point to, when it names a data store; undefined otherwise. */
 export function dataClassOfName(name: string): DataClass | undefined {

@@ -76,6 +76,9 @@ export interface RawField {
 
 export const CATALOG_FILE = "resource-types.generated.json";
 
+/** Values of a SKU or redundancy setting that copy data to another region (Standard_GRS, GeoRedundant, Geo). */
+export const GEO_VALUES = /^(standard_|standardv2_)?(ra)?g(z)?rs$|georedundant|^geo$|^geozone$|geo_?redundant|^readaccessgeo/i;
+
 /** The pack's root (the directory of PulumiPolicy.yaml), from sources or from their transpiled copy in bin/. */
 function packRoot(): string {
     let dir = __dirname;
@@ -100,10 +103,39 @@ export function catalog(): CatalogFile {
     return loaded;
 }
 
+const API_VERSION = "v\\d{8}(?:preview|privatepreview|beta)?";
+/**
+ * A type registered at an explicit Azure API version: `azure-native:<module>/v<date>:<Type>` (azure-native 1.x and
+ * 2.x SDKs), or `azure-native_<module>_v<date>:<module>/v<date>:<Type>` (a v3 local package made by
+ * `pulumi package add azure-native <module> <version>`, whose package name carries the version).
+ */
+const VERSIONED = new RegExp(`^azure-native(?:_[A-Za-z0-9]+_${API_VERSION})?:([A-Za-z0-9]+)(?:/${API_VERSION})?:([A-Za-z0-9]+)$`);
+
 /** `azure-native:storage/v20230101:StorageAccount` -> `azure-native:storage:StorageAccount`; others unchanged. */
 export function unversionedType(type: string): string {
-    const m = /^azure-native:([A-Za-z0-9]+)\/v\d{8}(?:preview|privatepreview)?:(.+)$/.exec(type);
+    const m = VERSIONED.exec(type);
     return m ? `azure-native:${m[1]}:${m[2]}` : type;
+}
+
+/** Whether a type token is one of the azure-native provider's, whatever API version or local package registers it. */
+export function isAzureNativeType(type: string): boolean {
+    return type.startsWith("azure-native:") || (type.startsWith("azure-native_") && VERSIONED.test(type));
+}
+
+const canonical = new Map<string, string>();
+
+/**
+ * The token rules know a type by: its catalogue entry's (the current, unversioned name), or the type itself when
+ * the catalogue has no entry for it. Only azure-native types have other spellings.
+ */
+export function canonicalType(type: string): string {
+    if (!isAzureNativeType(type)) return type;
+    let token = canonical.get(type);
+    if (token === undefined) {
+        token = typeInfo(type)?.token ?? unversionedType(type);
+        canonical.set(type, token);
+    }
+    return token;
 }
 
 /** The catalogue entry of a type token, or undefined when the installed SDKs do not declare it. */

@@ -3,7 +3,7 @@
 // sits inside an object whose name does (`networkAcls.ipRules[].value`, `encryption.keyVaultProperties.keyName`), or
 // when its values do (a SKU whose enum offers GRS is a geo-redundancy switch).
 
-import type { FieldCategory } from "../resource-types";
+import { FieldCategory, GEO_VALUES } from "../resource-types";
 import type { Shape } from "./dts";
 
 /** A field name (or an enclosing object's name) and the category it puts a field in. */
@@ -25,8 +25,6 @@ const CONTAINER: readonly Pattern[] = [
     [/^(aadprofile|authconfig|authsettings|activedirectoryauth|authentication|authenticationconfiguration|authconfiguration)$/i, "auth"],
 ];
 
-/** Values of a SKU or redundancy enum that copy data to another region. */
-export const GEO_VALUES = /^(standard_)?(ra)?g(z)?rs$|georedundant|^geo$|^geozone$|geo_?redundant|^readaccessgeo/i;
 
 /** Names of switches that turn geo-redundant copies on. */
 const GEO_NAMES = /(georedundant|geobackup|georeplicat|backupstorageredundancy|^storageredundancy$|crossregion)/i;

@@ -10,7 +10,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import type * as TS from "typescript";
-import { AZURE_MODULES, ServiceClass, dataClassOfName, isDataClass } from "../data-classes";
+import { AZURE_MODULES, ServiceClass, dataClassOfName, isConfigName, isDataClass } from "../data-classes";
 import { CATALOG_FILE, CatalogFile, FieldCategory, RawField, RawType, unversionedType } from "../resource-types";
 import { Member, SdkPackage, Shape } from "./dts";
 import { categorise, containerCategory, documentedDefault, enumValues } from "./fields";
@@ -47,14 +47,17 @@ function collectFields(members: readonly Member[], typeName: string, podSpecName
                 const own = containerCategory(m.name);
                 const named = own ? undefined : categorise(m.name, shape, { path: prefix, typeName });
                 // A nested object that is a resource of its own (a subnet inside a network interface, a public IP
-                // inside a load balancer) is judged as that resource; here only its presence can matter.
-                if (named || resourceArgs.has(shape.name)) {
+                // inside a load balancer: same name as a resource's arguments, and an `id` to refer to one) is judged
+                // as that resource; here only its presence can matter.
+                const members = shape.members();
+                const otherResource = resourceArgs.has(shape.name) && members.some(x => x.name === "id");
+                if (named || otherResource) {
                     if (named) out.push({ path: fieldPath, field: { c: named, k: "object", ...(req ? { r: 1 } : {}) } });
                     continue;
                 }
                 if (prefix.length + 1 >= MAX_DEPTH || (shape.name && seen.includes(shape.name))) continue;
                 const passed = own ? { category: own, depth: 1 } : inherited ? { ...inherited, depth: inherited.depth + 1 } : undefined;
-                walk(shape.members(), [...prefix, m.name], fieldPath, req, passed, shape.name ? [...seen, shape.name] : seen);
+                walk(members, [...prefix, m.name], fieldPath, req, passed, shape.name ? [...seen, shape.name] : seen);
                 continue;
             }
             const category = categorise(m.name, m.shape, { path: prefix, inherited, typeName });
@@ -78,14 +81,19 @@ function classify(provider: string, module: string, name: string, located: boole
     if (provider === "azure-native") {
         const service = AZURE_MODULES[module] ?? "management";
         const named = dataClassOfName(name);
-        if (isDataClass(service)) return { service, data: named !== undefined || (located && !/Properties$/.test(name) && nameIsNotConfig(name)) };
+        // In a data service, a named data store (Database, Container, Queue...) or any tracked resource (it has a
+        // location: a server, an account, a workspace) holds data; its rules, users and settings do not.
+        if (isDataClass(service)) return { service, data: named !== undefined || (located && !isConfigName(name)) };
         // Processing services: a disk, a snapshot or an image stores data too.
         if (service === "compute" && named === "storage") return { service: "storage", data: true };
         return { service, data: false };
     }
     if (provider === "ovh") {
         const named = dataClassOfName(name);
-        if (named) return { service: named, data: true };
+        // Kafka, Valkey, OpenSearch... are engines of Public Cloud Databases; instance and volume backups are stored
+        // in OVHcloud's storage.
+        if (module.startsWith("CloudProjectDatabase")) return { service: "database", data: named !== undefined };
+        if (named) return { service: named === "backup" ? "storage" : named, data: true };
         if (/^(Kube|KubeNodePool|Rancher)$/.test(name)) return { service: "kubernetes", data: false };
         if (/^(Instance|CloudInstance|CloudInstanceGroup|Server|Vps)$/.test(name)) return { service: "compute", data: false };
         if (module.startsWith("Okms") || /KeyManager/.test(name)) return { service: "key-management", data: false };
@@ -96,10 +104,6 @@ function classify(provider: string, module: string, name: string, located: boole
     // Kubernetes: objects are where their cluster is; volumes and secrets hold data inside it.
     const data = /^(PersistentVolume|PersistentVolumeClaim|Secret)$/.test(name);
     return { service: "kubernetes", data };
-}
-
-function nameIsNotConfig(name: string): boolean {
-    return dataClassOfName(`${name}Database`) !== undefined; // the config words test, reused: a config name stays config
 }
 
 export interface GenerateResult {
@@ -138,7 +142,11 @@ export function generate(repoRoot: string): GenerateResult {
             types[r.token] = entry;
             fieldCount += fields.length;
             for (const alias of r.aliases) {
-                if (alias !== r.token && unversionedType(alias) !== r.token) aliases[alias] = r.token;
+                if (alias === r.token || unversionedType(alias) === r.token) continue;
+                aliases[alias] = r.token;
+                // The same type without its API version (azure-native 2.x's default spelling, e.g.
+                // azure-native:network:PrivateZone for what is now privatedns:PrivateZone).
+                aliases[unversionedType(alias)] ??= r.token;
             }
         }
     }
