@@ -82,11 +82,13 @@ export const TRANSPORT_CHECKS: readonly PropertyCheck[] = [
     },
     tls("redis-minimum-tls", ["azure-native:redis:Redis"], "minimumTlsVersion", { default: "1.2" },
         { checkov: ["CKV_AZURE_148"] }),
-    tls("redis-enterprise-minimum-tls", ["azure-native:redisenterprise:RedisEnterprise"], "minimumTlsVersion", { default: "1.2" }, {}),
+    // "TLS 1.0 and TLS 1.1 are now completely obsolete -- you cannot use them" (SDK description).
+    tls("redis-enterprise-minimum-tls", ["azure-native:redisenterprise:RedisEnterprise"], "minimumTlsVersion", { default: "1.2" },
+        { docs: ["https://learn.microsoft.com/azure/azure-cache-for-redis/cache-remove-tls-10-11"] }),
     tls("service-bus-minimum-tls", ["azure-native:servicebus:Namespace"], "minimumTlsVersion", { default: "1.2" }, { checkov: ["CKV_AZURE_205"] }),
     tls("event-hubs-minimum-tls", ["azure-native:eventhub:Namespace"], "minimumTlsVersion", { default: "1.2" }, { checkov: ["CKV_AZURE_223"] }),
     tls("event-grid-minimum-tls", ["azure-native:eventgrid:Topic", "azure-native:eventgrid:Domain"], "minimumTlsVersionAllowed",
-        { default: "1.2" }, {}),
+        { default: "1.2" }, { docs: ["https://learn.microsoft.com/azure/event-grid/transport-layer-security-configure-minimum-version"] }),
     {
         id: "container-app-insecure-ingress", policy: POLICY, types: ["azure-native:app:ContainerApp"],
         problem: "The app's ingress accepts plain HTTP", property: "configuration.ingress.allowInsecure", require: { equals: false },

@@ -60,11 +60,14 @@ const text = (v: unknown) => String(v).trim().toLowerCase();
 const sameScalar = (v: unknown, expected: Scalar) =>
     (typeof v === "string" || typeof v === "number" || typeof v === "boolean") && text(v) === text(expected);
 
-/** A TLS version in any service's spelling (`TLS1_2`, `1.2`, `Tls12`, `TLSv1.2`, `tls1.2`), as a number; `None` is 0. */
+/** A TLS version in any service's spelling (`TLS1_2`, `1.2`, `Tls12`, `TLSv1.2`, `tls1.2`, `Tls`), as a number; `None` is 0. */
 export function tlsVersion(value: unknown): number | undefined {
     if (typeof value !== "string" && typeof value !== "number") return undefined;
-    const v = text(value).replace(/^tls\s*v?/, "").replace(/_/g, ".");
-    if (v === "none" || v === "") return 0;
+    const raw = text(value);
+    // Cosmos DB spells TLS 1.0 as plain "Tls".
+    if (raw === "tls") return 1;
+    const v = raw.replace(/^tls\s*v?/, "").replace(/_/g, ".");
+    if (v === "none") return 0;
     const m = /^(\d)\.?(\d)$/.exec(v);
     return m ? Number(`${m[1]}.${m[2]}`) : undefined;
 }
@@ -165,7 +168,7 @@ export function declaredFindings(checks: readonly PropertyCheck[], r: ResourceIn
     const unknown = new Set<string>();
     for (const check of checks) {
         try {
-            findings.push(...judge(check, r.props, r.type));
+            findings.push(...judge(check, r.props, r.registeredType ?? r.type));
         } catch (e) {
             if (!isUnknownValueError(e)) throw e;
             const path = e.props.join(".");

@@ -1,20 +1,14 @@
 // Which resource a type token names, whatever API version or earlier name the program used: the catalogue
 // (catalog/resource-types.ts) resolves versioned azure-native tokens (`azure-native:containerservice/v20240101:
-// ManagedCluster`) and renamed ones (`azure-native:documentdb:DatabaseAccount` is now `cosmosdb`) to the entry the
-// rules are declared on. Tokens the installed SDKs do not know are only stripped of their API version.
+// ManagedCluster`, or a v3 local package's `azure-native_containerservice_v20240101:...`) and renamed ones
+// (`azure-native:documentdb:DatabaseAccount` is now `cosmosdb`) to the entry the rules are declared on. The policy
+// wrapper already hands rules that token as `type`; the API version comes from `registeredType`.
 
-import { typeInfo, unversionedType } from "../catalog/resource-types";
-
-const memo = new Map<string, string>();
+import { canonicalType } from "../catalog/resource-types";
 
 /** The token rules are declared on, for a (possibly versioned or renamed) type token. */
 export function resourceTypeOf(type: string): string {
-    let base = memo.get(type);
-    if (base === undefined) {
-        base = typeInfo(type)?.token ?? unversionedType(type);
-        memo.set(type, base);
-    }
-    return base;
+    return canonicalType(type);
 }
 
 /** The API version of a versioned token (`2024-01-01`, `2025-01-02-preview`), or undefined for a default token. */
