@@ -94,9 +94,11 @@ export const POLICY_METADATA: readonly PolicyMetadata[] = [
     },
     {
         name: "key-rotation", concern: "keys", scope: "resource", severity: "medium", enforcementLevel: "mandatory",
-        description: "Checks whether keys rotate within the configured period.",
-        remediationSteps: "Add a rotation policy (Key Vault lifetime action Rotate, transit autoRotatePeriod) within maxRotationDays.",
-        framework: { anssi: "ANSSI cryptographic mechanisms guide: key renewal", azurePolicy: ["d8cf8476"], checkov: ["CKV_AZURE_40"] },
+        description: "Checks whether keys rotate within the configured period, whether a key's rotation and its versions' expiry agree (a new version well before the current one expires), and whether keys and secrets are unexpired and secrets expire.",
+        remediationSteps: "Add a rotation policy (Key Vault lifetime action Rotate, transit autoRotatePeriod) within maxRotationDays; " +
+            "set `rotationPolicy.attributes.expiryTime` longer than the rotation period plus 7 days (28 days at least); give secrets an `attributes.expires` date.",
+        framework: { anssi: "ANSSI cryptographic mechanisms guide: key renewal", azurePolicy: ["d8cf8476", "152b15f7", "98728c90"],
+            checkov: ["CKV_AZURE_40", "CKV_AZURE_41"] },
         settings: { maxRotationDays: { type: "integer", minimum: 1, default: 365 } },
     },
     {
@@ -117,19 +119,22 @@ export const POLICY_METADATA: readonly PolicyMetadata[] = [
     },
     {
         name: "no-public-data-access", concern: "isolation", scope: "resource", severity: "high", enforcementLevel: "mandatory",
-        description: "Checks whether every data service (storage, vaults, databases, SQL, Cosmos DB, Synapse, App Service, registries, messaging, caches, disks, AI and analytics services) refuses public network access and anonymous reads.",
+        description: "Checks whether every data service (storage, vaults, databases, SQL, Cosmos DB, Synapse, App Service, registries, messaging, caches, disks, AI and analytics services) refuses public network access and anonymous reads, and whether no service firewall admits the whole internet (0.0.0.0-255.255.255.255, 0.0.0.0/0, *, Internet, Any, a /8 or wider) or, through 0.0.0.0, every Azure tenant.",
         remediationSteps: "Set the property the finding names to close public access (`publicNetworkAccess` Disabled for most " +
-            "services), deny by default in service firewalls, and reach the service through a private endpoint.",
+            "services), deny by default in service firewalls, allow only the addresses that need access (no \"allow Azure " +
+            "services\" 0.0.0.0 rule), and reach the service through a private endpoint.",
         framework: { secNumCloud: "SecNumCloud 3.2: network segmentation",
             azurePolicy: ["b2982f36", "405c5871", "1b8ca024", "797b37f7", "c9299215", "5e1de0e3", "38d8df46", "1b5ef780", "0fdf0491", "8405fdab"],
-            checkov: ["CKV_AZURE_35", "CKV_AZURE_59", "CKV_AZURE_189", "CKV_AZURE_113", "CKV_AZURE_101"] },
+            checkov: ["CKV_AZURE_35", "CKV_AZURE_59", "CKV_AZURE_189", "CKV_AZURE_113", "CKV_AZURE_101", "CKV_AZURE_11"] },
     },
     {
         name: "no-public-addresses", concern: "isolation", scope: "stack", severity: "high", enforcementLevel: "mandatory",
-        description: "Checks whether no public IP address, public load balancer or node port exposes the warehouse (a firewall's egress-only address excepted).",
+        description: "Checks whether no public IP address, public load balancer or node port exposes the warehouse (a firewall's egress-only address excepted), and whether no network security group rule, inline or separate, lets the internet reach administration, plain-text web, file-sharing or database ports (SSH, RDP, HTTP...) or every port.",
         remediationSteps: "Use internal load balancers and private endpoints; reach the platform through the admin network. " +
-            "The one public address allowed is the source of filtered egress (an Azure Firewall without DNAT rules).",
-        framework: { secNumCloud: "SecNumCloud 3.2: network segmentation" },
+            "The one public address allowed is the source of filtered egress (an Azure Firewall without DNAT rules). Limit a " +
+            "security rule's source to the admin network or a bastion subnet, or deny it.",
+        framework: { secNumCloud: "SecNumCloud 3.2: network segmentation and administration interfaces", azurePolicy: ["22730e10", "9daedab3"],
+            checkov: ["CKV_AZURE_9", "CKV_AZURE_10", "CKV_AZURE_160"] },
     },
     {
         name: "tls-minimum", concern: "isolation", scope: "resource", severity: "medium", enforcementLevel: "mandatory",
@@ -163,21 +168,6 @@ export const POLICY_METADATA: readonly PolicyMetadata[] = [
         framework: { secNumCloud: "SecNumCloud 3.2: administration interfaces", azurePolicy: ["040732e8"], checkov: ["CKV_AZURE_115"] },
     },
     {
-        name: "no-open-firewall-rules", concern: "isolation", scope: "resource", severity: "high", enforcementLevel: "mandatory",
-        description: "Checks whether service firewalls (SQL and database firewall rules, Synapse, Redis, Cosmos DB, storage, vaults, registries, App Service restrictions...) admit neither the whole internet (0.0.0.0-255.255.255.255, 0.0.0.0/0, *, Internet, Any, a /8 or wider) nor, through 0.0.0.0, every Azure tenant.",
-        remediationSteps: "Allow only the admin or partner addresses that need access, or close public access and use a private endpoint; " +
-            "remove \"allow Azure services\" (0.0.0.0) rules.",
-        framework: { secNumCloud: "SecNumCloud 3.2: network segmentation", azurePolicy: ["55615ac9", "862e97cf", "56fd377d"],
-            checkov: ["CKV_AZURE_11"] },
-    },
-    {
-        name: "no-internet-ingress", concern: "isolation", scope: "resource", severity: "high", enforcementLevel: "mandatory",
-        description: "Checks whether network security group rules, inline or separate, let the internet reach administration, plain-text web, file-sharing or database ports (SSH, RDP, HTTP...) or every port.",
-        remediationSteps: "Limit the rule's source to the admin network or a bastion subnet, or deny it; reach machines through Azure Bastion or a VPN.",
-        framework: { secNumCloud: "SecNumCloud 3.2: administration interfaces and network segmentation",
-            azurePolicy: ["22730e10", "9daedab3"], checkov: ["CKV_AZURE_9", "CKV_AZURE_10", "CKV_AZURE_160"] },
-    },
-    {
         name: "cluster-hardening", concern: "isolation", scope: "resource", severity: "high", enforcementLevel: "mandatory",
         description: "Checks whether AKS clusters enforce network policies, disable local accounts, use Entra ID with Azure RBAC, give nodes no public IP and encrypt node disks at host (inline agent pools and AgentPool resources, any API version).",
         remediationSteps: "Set `networkProfile.networkPolicy`, `disableLocalAccounts` true, `aadProfile.managed` and `enableAzureRBAC` " +
@@ -193,20 +183,18 @@ export const POLICY_METADATA: readonly PolicyMetadata[] = [
             azurePolicy: ["0a370ff3", "b3a22bc9", "0c28c3fb", "40e85574"], checkov: ["CKV2_AZURE_27"] },
     },
     {
-        name: "pod-security-baseline", concern: "isolation", scope: "resource", severity: "high", enforcementLevel: "mandatory",
-        description: "Checks whether workloads (Pods, Deployments, StatefulSets, DaemonSets, Jobs, CronJobs, ReplicaSets) outside the cluster's system namespaces meet the Baseline Pod Security Standard: no host network, PID, IPC, ports or paths, no privileged containers or extra capabilities.",
-        remediationSteps: "Remove the host access the finding names; run system agents that need it in an excluded system namespace.",
-        framework: { secNumCloud: "SecNumCloud 3.2: hardening", azurePolicy: ["95edb821", "47a1ee2f", "82985f06", "098fc59e", "c26596ff"] },
-        settings: { excludedNamespaces: { type: "array", items: { type: "string" }, default: [...SYSTEM_NAMESPACES],
-            description: "Namespaces whose workloads are the cluster's own agents (the Azure Policy defaults)." } },
-    },
-    {
-        name: "pod-security-restricted", concern: "stack", scope: "stack", severity: "high", enforcementLevel: "mandatory",
-        description: "Checks whether workloads in research-project namespaces, and in namespaces that enforce the restricted profile, meet the Restricted Pod Security Standard (non-root, no privilege escalation, seccomp, capabilities dropped, allowed volume types).",
-        remediationSteps: "Set the pod or container securityContext the finding names: runAsNonRoot true, allowPrivilegeEscalation false, " +
-            "seccompProfile RuntimeDefault, capabilities drop [\"ALL\"].",
-        framework: { hds: "HDS v2: partitioning", secNumCloud: "SecNumCloud 3.2: hardening", azurePolicy: ["1c6e92c9", "975ce327", "f06ddb64", "16697877"] },
-        settings: { projectLabel: PROJECT_LABEL },
+        name: "pod-security", concern: "isolation", scope: "stack", severity: "high", enforcementLevel: "mandatory",
+        description: "Checks whether workloads (Pods, Deployments, StatefulSets, DaemonSets, Jobs, CronJobs, ReplicaSets) outside the cluster's system namespaces meet the Baseline Pod Security Standard (no host network, PID, IPC, ports or paths, no privileged containers or extra capabilities), and workloads in research-project namespaces, or in namespaces that enforce the restricted profile, the Restricted one (non-root, no privilege escalation, seccomp, capabilities dropped, allowed volume types).",
+        remediationSteps: "Remove the host access the finding names (run system agents that need it in an excluded system namespace); " +
+            "set the pod or container securityContext it names: runAsNonRoot true, allowPrivilegeEscalation false, seccompProfile " +
+            "RuntimeDefault, capabilities drop [\"ALL\"].",
+        framework: { hds: "HDS v2: partitioning", secNumCloud: "SecNumCloud 3.2: hardening",
+            azurePolicy: ["95edb821", "47a1ee2f", "82985f06", "098fc59e", "c26596ff", "1c6e92c9", "975ce327", "f06ddb64", "16697877"] },
+        settings: {
+            projectLabel: PROJECT_LABEL,
+            excludedNamespaces: { type: "array", items: { type: "string" }, default: [...SYSTEM_NAMESPACES],
+                description: "Namespaces whose workloads are the cluster's own agents, left out of the Baseline check (the Azure Policy defaults)." },
+        },
     },
     {
         name: "kubernetes-exposure", concern: "isolation", scope: "stack", severity: "high", enforcementLevel: "mandatory",
@@ -214,14 +202,6 @@ export const POLICY_METADATA: readonly PolicyMetadata[] = [
         remediationSteps: "Add TLS (Ingress `spec.tls`, Route `spec.tls` with Redirect, HTTPS/TLS listeners); remove ingress objects from research namespaces.",
         framework: { secNumCloud: "SecNumCloud 3.2: encryption of flows and network segmentation", azurePolicy: ["1a5b4dca"] },
         settings: { projectLabel: PROJECT_LABEL },
-    },
-    {
-        name: "key-expiry", concern: "keys", scope: "resource", severity: "medium", enforcementLevel: "mandatory",
-        description: "Checks whether a key's rotation policy and expiry agree (a new version well before the current one expires), whether keys and secrets are already expired, and whether secrets expire.",
-        remediationSteps: "Set `rotationPolicy.attributes.expiryTime` longer than the rotation period plus 7 days (28 days at least); " +
-            "give secrets an `attributes.expires` date.",
-        framework: { anssi: "ANSSI cryptographic mechanisms guide: key renewal", azurePolicy: ["152b15f7", "98728c90"],
-            checkov: ["CKV_AZURE_40", "CKV_AZURE_41"] },
     },
     {
         name: "key-version-pinning", concern: "keys", scope: "stack", severity: "high", enforcementLevel: "mandatory",

@@ -1,5 +1,5 @@
 // Key and secret lifetimes:
-// - key-expiry: a key's rotation policy and its versions' expiry agree (versions live at least 28 days, a new
+// - key-rotation (with rules/keys.ts, which checks the rotation period): a key's rotation policy and its versions' expiry agree (versions live at least 28 days, a new
 //   version is made at least 7 days before the current one expires, triggers counted from expiry have an expiry to
 //   count from), no key or secret is already expired, and secrets expire;
 // - key-version-pinning: a service that names one version of a key (checks/key-consumers.ts) does not use a key
@@ -191,7 +191,7 @@ function peekProps(k: StackResource): unknown {
 }
 
 export const KEY_LIFETIME: Readonly<Record<string, Predicate>> = {
-    "key-expiry": { scope: "resource", checks: [keyExpiry] },
+    "key-rotation": { scope: "resource", checks: [keyExpiry] },
     "key-version-pinning": { scope: "stack", checks: [pinning] },
 };
 

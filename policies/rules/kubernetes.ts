@@ -1,8 +1,8 @@
 // Kubernetes workloads and their exposure, beyond Services of type LoadBalancer and NodePort:
-// - pod-security-baseline: no workload in an application namespace uses the node (host network, PID or IPC, host
-//   ports, host paths, privileged containers, extra capabilities...), per the Baseline Pod Security Standard;
-// - pod-security-restricted: workloads in research-project namespaces, and in namespaces that enforce the
-//   Restricted standard, meet it (found here, before the admission controller rejects them at deploy time);
+// - pod-security: no workload outside the system namespaces uses the node (host network, PID or IPC, host ports,
+//   host paths, privileged containers, extra capabilities...), per the Baseline Pod Security Standard; workloads in
+//   research-project namespaces, and in namespaces that enforce the Restricted standard, meet it (found here,
+//   before the admission controller rejects them at deploy time);
 // - kubernetes-exposure: Ingresses, OpenShift Routes and Gateway API listeners and routes serve only over TLS, and
 //   research-project namespaces expose nothing at all.
 // Sources: https://kubernetes.io/docs/concepts/security/pod-security-standards/; Gateway API v1 specification
@@ -10,7 +10,6 @@
 // OpenShift Route API (route.openshift.io/v1, spec.tls.termination and insecureEdgeTerminationPolicy); Azure
 // Policy 1a5b4dca "Kubernetes clusters should be accessible only over HTTPS".
 
-import { SYSTEM_NAMESPACES } from "../checks/pod-security";
 import { Finding, cannotVerify, violation } from "../framework/finding";
 import { Predicate, ResourceInput, RuleContext, StackResource, isUnknownValueError } from "../framework/policy";
 import { at, isRecord, list, peek, same, str } from "../framework/props";
@@ -38,18 +37,8 @@ function withUnknowns(r: ResourceInput, judge: () => Finding[]): Finding[] {
     }
 }
 
-interface BaselineConfig { readonly excludedNamespaces: readonly string[] }
-
-function baseline(r: ResourceInput, ctx: RuleContext<BaselineConfig>): Finding[] {
-    if (!r.type.startsWith("kubernetes:")) return [];
-    return withUnknowns(r, () => {
-        const pod = podTemplateOf(r.type, r.props);
-        if (!pod || ctx.config.excludedNamespaces.includes(namespaceOf(r))) return [];
-        return baselineProblems(pod).map(p => violation(`${pod.kind} ${r.name}: ${p.text}`));
-    });
-}
-
 interface ProjectConfig { readonly projectLabel: string }
+interface PodSecurityConfig extends ProjectConfig { readonly excludedNamespaces: readonly string[] }
 
 const RESTRICTED_LABEL = "pod-security.kubernetes.io/enforce";
 
@@ -68,20 +57,28 @@ function restrictedNamespaces(resources: readonly StackResource[], projectLabel:
     return namespaces;
 }
 
-function restricted(resources: readonly StackResource[], ctx: RuleContext<ProjectConfig>): Finding[] {
-    const namespaces = restrictedNamespaces(resources, ctx.config.projectLabel);
-    if (namespaces.size === 0) return [];
+/**
+ * Baseline for every workload outside the excluded namespaces, and Restricted on top in the namespaces that
+ * require it; a field both profiles object to is reported once.
+ */
+function podSecurity(resources: readonly StackResource[], ctx: RuleContext<PodSecurityConfig>): Finding[] {
+    let namespaces: Map<string, string> | undefined;
     const findings: Finding[] = [];
     for (const r of resources) {
         if (!r.type.startsWith("kubernetes:")) continue;
         findings.push(...withUnknowns(r, () => {
             const pod = podTemplateOf(r.type, r.props);
-            const why = pod ? namespaces.get(namespaceOf(r)) : undefined;
-            if (!pod || !why) return [];
+            if (!pod) return [];
+            const ns = namespaceOf(r);
+            namespaces ??= restrictedNamespaces(resources, ctx.config.projectLabel);
+            const why = namespaces.get(ns);
             const seen = new Set<string>();
-            return restrictedProblems(pod).filter((p: PodProblem) => !seen.has(p.field) && seen.add(p.field))
-                .map(p => violation(`${pod.kind} ${r.name} in namespace ${namespaceOf(r)} (${why}) breaks the Restricted ` +
-                    `Pod Security Standard: ${p.text}`, r.urn));
+            const once = (p: PodProblem) => !seen.has(p.field) && !!seen.add(p.field);
+            const baseline = ctx.config.excludedNamespaces.includes(ns) ? [] : baselineProblems(pod).filter(once)
+                .map(p => violation(`${pod.kind} ${r.name} breaks the Baseline Pod Security Standard: ${p.text}`, r.urn));
+            const restricted = why ? restrictedProblems(pod).filter(once)
+                .map(p => violation(`${pod.kind} ${r.name} in namespace ${ns} (${why}) breaks the Restricted Pod Security Standard: ${p.text}`, r.urn)) : [];
+            return [...baseline, ...restricted];
         }));
     }
     return findings;
@@ -231,9 +228,6 @@ function exposure(resources: readonly StackResource[], ctx: RuleContext<ProjectC
 }
 
 export const KUBERNETES: Readonly<Record<string, Predicate>> = {
-    "pod-security-baseline": { scope: "resource", checks: [baseline] },
-    "pod-security-restricted": { scope: "stack", checks: [restricted] },
+    "pod-security": { scope: "stack", checks: [podSecurity] },
     "kubernetes-exposure": { scope: "stack", checks: [exposure] },
 };
-
-export const DEFAULT_EXCLUDED_NAMESPACES = SYSTEM_NAMESPACES;

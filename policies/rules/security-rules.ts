@@ -7,7 +7,7 @@
 
 import { EXPOSED_PORTS, ExposedPort } from "../checks/ports";
 import { Finding, cannotVerify, violation } from "../framework/finding";
-import { Predicate, ResourceInput, isUnknownValueError } from "../framework/policy";
+import { Predicate, ResourceInput, StackResource, isUnknownValueError } from "../framework/policy";
 import { isRecord, list, num, same, str } from "../framework/props";
 import { openness } from "./addresses";
 import { resourceTypeOf } from "./types";
@@ -84,15 +84,22 @@ function securityRuleFindings(r: ResourceInput): Finding[] {
     return rules.flatMap((rule, i) => judgeRule(rule, `\`securityRules[${i}]\``, rules));
 }
 
+/** Judged with the rest of no-public-addresses over the program, each rule naming its resource. */
 export const SECURITY_RULES: Predicate = {
-    scope: "resource",
-    checks: [(r: ResourceInput) => {
-        try {
-            return securityRuleFindings(r);
-        } catch (e) {
-            if (!isUnknownValueError(e)) throw e;
-            return [cannotVerify(`A security rule property (.${e.props.join(".")}) is unknown until the update runs; ` +
-                "whether it opens a port to the internet is judged then.")];
+    scope: "stack",
+    checks: [(resources: readonly StackResource[]) => {
+        const findings: Finding[] = [];
+        for (const r of resources) {
+            const type = resourceTypeOf(r.type);
+            if (type !== NSG && type !== RULE) continue;
+            try {
+                findings.push(...securityRuleFindings(r).map(f => ({ ...f, urn: r.urn })));
+            } catch (e) {
+                if (!isUnknownValueError(e)) throw e;
+                findings.push(cannotVerify(`A security rule property of ${r.name} (.${e.props.join(".")}) is unknown until the update ` +
+                    "runs; whether it opens a port to the internet is judged then.", r.urn));
+            }
         }
+        return findings;
     }],
 };

@@ -59,8 +59,8 @@ export function verdict(c: Case, found: CaseFindings | undefined): { ok: boolean
     const mandatory = found?.mandatory ?? [];
     const of = (policy: string) => mandatory.filter(m => m.startsWith(`${policy}: `));
     if (c.expect === "fail") {
-        const hits = of(c.policies[0]);
-        return { ok: hits.length > 0, why: hits.length ? hits.join("\n") : `no ${c.policies[0]} finding; got:\n${mandatory.join("\n") || "(none)"}` };
+        const hits = of(c.policies[0]).filter(m => !c.match || c.match.test(m));
+        return { ok: hits.length > 0, why: hits.length ? hits.join("\n") : `no ${c.policies[0]} finding${c.match ? ` matching ${c.match}` : ""}; got:\n${mandatory.join("\n") || "(none)"}` };
     }
     const wrong = c.policies.flatMap(of);
     return { ok: wrong.length === 0, why: wrong.join("\n") || "clean" };

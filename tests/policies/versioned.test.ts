@@ -42,8 +42,9 @@ test("renamed 2.x tokens are judged as their 3.x resource", async () => {
 
 test("a versioned network security group and an older Kubernetes API group are judged too", async () => {
     const rule = { name: "ssh", priority: 100, direction: "Inbound", access: "Allow", protocol: "Tcp", sourceAddressPrefix: "*", destinationPortRange: "22" };
-    expect(failures(await analyze("azure-native:network/v20230201:NetworkSecurityGroup", { securityRules: [rule] }), "no-internet-ingress")).toHaveLength(1);
+    const nsg = resource("azure-native:network/v20230201:NetworkSecurityGroup", "nsg", { securityRules: [rule] });
+    expect(failures(await pack.analyzeStack([nsg]), "no-public-addresses")).toHaveLength(1);
     const pod = { containers: [{ name: "c", image: "i", securityContext: { privileged: true } }] };
-    expect(failures(await analyze("kubernetes:apps/v1beta2:Deployment", { metadata: { namespace: "apps" }, spec: { template: { spec: pod } } }),
-        "pod-security-baseline")).toHaveLength(1);
+    const deployment = resource("kubernetes:apps/v1beta2:Deployment", "d", { metadata: { namespace: "apps" }, spec: { template: { spec: pod } } });
+    expect(failures(await pack.analyzeStack([deployment]), "pod-security")).toHaveLength(1);
 });
