@@ -38,12 +38,20 @@ export interface PlannedResource {
     readonly origin: "program" | "read" | "default-provider";
     /** A multi-language component, whose children cannot be known offline. */
     readonly remote?: boolean;
+    /**
+     * Inputs whose value comes from an invoke with no offline answer (input -> invoke tokens): unknown here, known
+     * to a real preview. What depends on them cannot be verified offline.
+     */
+    readonly unansweredInputs?: Readonly<Record<string, readonly string[]>>;
 }
 
 export interface InvokeRecord {
     readonly token: string;
-    /** Where the offline answer came from. */
-    readonly source: "config" | "placeholder" | "none";
+    /**
+     * Where the offline answer came from: the provider's config, a placeholder, nowhere (`unknown`: the result is
+     * unknown, as in a preview that cannot know it), or `none` (`{}`, from a runtime too old to answer unknown).
+     */
+    readonly source: "config" | "placeholder" | "unknown" | "none";
 }
 
 export interface StackPlan {

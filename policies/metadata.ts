@@ -41,6 +41,14 @@ export const POLICY_METADATA: readonly PolicyMetadata[] = [
         settings: { jurisdiction: JURISDICTION_SETTING, additionalRegions: REGION_OVERRIDES_SETTING },
     },
     {
+        name: "replica-partners-placed", concern: "residency", scope: "stack", severity: "high", enforcementLevel: "mandatory",
+        description: "Checks whether every replica or failover partner a resource names by reference (a SQL failover " +
+            "group's partner servers, a NetApp volume's remote volume) is a resource of the program, so that its region is judged.",
+        remediationSteps: "Declare the partner resource in the same program (allowed-regions then judges its location), " +
+            "or record a dated exemption that says where it is.",
+        framework: { hds: "HDS v2: hosting in the EEA, backups and copies included", secNumCloud: "SecNumCloud 3.2: data location in the EU" },
+    },
+    {
         name: "provider-jurisdiction", concern: "jurisdiction", scope: "resource", severity: "critical", enforcementLevel: "mandatory",
         description: "Checks whether services that hold, process or protect health data are operated by a provider outside the reach of extraterritorial law.",
         remediationSteps: "Move the service to a provider whose operator is not subject to non-EU law (a SecNumCloud-qualified " +

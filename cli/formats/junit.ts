@@ -2,7 +2,7 @@
 // of the pack; a policy fails on a stack when it has a mandatory finding there. Advisory and exempt findings are
 // listed in the case's output, so the report shows them without failing the pipeline.
 
-import type { CheckReport, ReportFinding, StackReport } from "../report/model";
+import type { CheckFailure, CheckReport, ReportFinding, StackReport } from "../report/model";
 import { PROGRAM_NAME } from "../paths";
 
 export function checkJunit(report: CheckReport): string {
@@ -14,6 +14,21 @@ export function checkJunit(report: CheckReport): string {
         `<?xml version="1.0" encoding="UTF-8"?>`,
         `<testsuites name="${PROGRAM_NAME}" tests="${tests}" failures="${failures}" errors="0" time="${seconds.toFixed(3)}">`,
         ...suites.map(s => s.xml),
+        `</testsuites>`,
+        "",
+    ].join("\n");
+}
+
+/** A run that reached no verdict: one test case in error (not a failure: nothing was judged), carrying the cause. */
+export function checkJunitFailure(failure: CheckFailure): string {
+    return [
+        `<?xml version="1.0" encoding="UTF-8"?>`,
+        `<testsuites name="${PROGRAM_NAME}" tests="1" failures="0" errors="1" time="0">`,
+        `  <testsuite name="${PROGRAM_NAME}" tests="1" failures="0" errors="1" skipped="0" time="0">`,
+        `    <testcase classname="${PROGRAM_NAME}" name="check" time="0">`,
+        `      <error type="${failure.kind}" message="${esc(failure.message)}">${esc(failure.message)}</error>`,
+        `    </testcase>`,
+        `  </testsuite>`,
         `</testsuites>`,
         "",
     ].join("\n");

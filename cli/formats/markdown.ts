@@ -1,6 +1,6 @@
 // The check report as a pull-request comment: the verdict and a table first, the details folded.
 
-import type { CheckReport, ReportFinding } from "../report/model";
+import type { CheckFailure, CheckReport, ReportFinding } from "../report/model";
 import { verdictLine } from "./check-text";
 
 /** Lets a CI job find and update its own previous comment. */
@@ -40,6 +40,21 @@ export function checkMarkdown(report: CheckReport): string {
         out.push("", "</details>");
     }
     return `${out.join("\n")}\n`;
+}
+
+/** A run that reached no verdict: the comment says so, with the cause, rather than going stale or missing. */
+export function checkMarkdownFailure(failure: CheckFailure): string {
+    return [
+        COMMENT_MARKER,
+        "### Offline policy check: ⚠️ could not run",
+        "",
+        `No verdict: ${failure.kind === "internal" ? "the tool failed (a bug; the job log has the stack trace)" : "the check stopped on its input"}.`,
+        "",
+        "```",
+        failure.message,
+        "```",
+        "",
+    ].join("\n");
 }
 
 function rank(f: ReportFinding): number {

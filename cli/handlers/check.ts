@@ -7,17 +7,18 @@ import { resolveBase, withBase } from "../base";
 import { CheckRun, CheckSelection, checkTargets, packPool } from "../../engine/run";
 import { listStacks, loadProject } from "../../engine/program/project";
 import { resolveTargets } from "../../engine/program/targets";
-import { verdictExitCode } from "../errors";
-import { ExternalError } from "../../engine/errors";
-import { checkJson } from "../formats/check-json";
+import { EXIT, verdictExitCode } from "../errors";
+import { ExternalError, oneLine } from "../../engine/errors";
+import { checkJson, checkJsonFailure } from "../formats/check-json";
 import { checkText, verdictLine } from "../formats/check-text";
-import { checkJunit } from "../formats/junit";
-import { checkMarkdown } from "../formats/markdown";
-import { checkSarif } from "../formats/sarif";
+import { checkJunit, checkJunitFailure } from "../formats/junit";
+import { checkMarkdown, checkMarkdownFailure } from "../formats/markdown";
+import { ArtifactPath, checkSarif, checkSarifFailure } from "../formats/sarif";
 import { stackReport } from "../report/build";
 import { compareWithBase } from "../report/compare";
-import type { CheckReport } from "../report/model";
+import type { CheckFailure, CheckReport } from "../report/model";
 import { summarize } from "../report/model";
+import { pathInRepository } from "../report/repository";
 
 export type CheckFormat = "text" | "json" | "sarif" | "junit" | "markdown";
 
@@ -30,6 +31,30 @@ export interface CheckOptions extends ProgramSelection {
 }
 
 export async function runCheck(options: CheckOptions, io: Io): Promise<number> {
+    let report: CheckReport;
+    try {
+        report = await checkReport(options, io);
+    } catch (err) {
+        // A CI job parses what it asked for even when there is no verdict: each machine-readable report carries the
+        // cause, then the error goes on to main (one line on stderr, exit 2).
+        writeFailure(options.reports, failureOf(err), io);
+        throw err;
+    }
+    const written: string[] = [];
+    for (const { format, output } of options.reports) {
+        const rendered = render(report, format);
+        if (!output) {
+            io.out(rendered);
+            continue;
+        }
+        write(output, rendered);
+        written.push(`${format}: ${output}`);
+    }
+    if (written.length > 0) io.err(`${verdictLine(report.summary, report.stacks.length)} (${written.join(", ")})\n`);
+    return verdictExitCode(report.summary);
+}
+
+async function checkReport(options: CheckOptions, io: Io): Promise<CheckReport> {
     const selection: CheckSelection = { ...options, env: io.env };
     if (options.base) resolveBase(options.base, options.programDir);
     const targets = resolveTargets(selection.programDir, selection.stacks, selection.config);
@@ -57,22 +82,42 @@ export async function runCheck(options: CheckOptions, io: Io): Promise<number> {
     } finally {
         await packs.stop();
     }
-    const written: string[] = [];
-    for (const { format, output } of options.reports) {
-        const rendered = render(report, format, io.cwd);
+    return report;
+}
+
+function write(output: string, text: string): void {
+    try {
+        fs.writeFileSync(output, text);
+    } catch (err) {
+        throw new ExternalError(`--output ${output}: cannot be written (${(err as NodeJS.ErrnoException).code ?? err})`);
+    }
+}
+
+/** The failure as the reports carry it: the same line main prints on stderr. */
+export function failureOf(err: unknown): CheckFailure {
+    if (err instanceof ExternalError) return { message: oneLine(err.message), kind: "input", exitCode: EXIT.failed };
+    const message = err instanceof Error ? err.message : String(err);
+    return { message: `internal error: ${oneLine(message)}`, kind: "internal", exitCode: EXIT.failed };
+}
+
+/**
+ * Writes, for a run that reached no verdict, each machine-readable report it asked for (text has only the stderr
+ * line). A report that cannot be written is skipped: the run's own error is the one to show.
+ */
+function writeFailure(reports: CheckOptions["reports"], failure: CheckFailure, io: Io): void {
+    for (const { format, output } of reports) {
+        const rendered = renderFailure(failure, format);
+        if (rendered === undefined) continue;
         if (!output) {
             io.out(rendered);
             continue;
         }
         try {
             fs.writeFileSync(output, rendered);
-        } catch (err) {
-            throw new ExternalError(`--output ${output}: cannot be written (${(err as NodeJS.ErrnoException).code ?? err})`);
+        } catch {
+            // reported through the run's own error
         }
-        written.push(`${format}: ${output}`);
     }
-    if (written.length > 0) io.err(`${verdictLine(report.summary, report.stacks.length)} (${written.join(", ")})\n`);
-    return verdictExitCode(report.summary);
 }
 
 export function toReport(run: CheckRun): CheckReport {
@@ -85,12 +130,23 @@ export function toReport(run: CheckRun): CheckReport {
     };
 }
 
-export function render(report: CheckReport, format: CheckFormat, cwd: string): string {
+export function render(report: CheckReport, format: CheckFormat,
+                       artifactPath: ArtifactPath = pathInRepository): string {
     switch (format) {
         case "json": return checkJson(report);
-        case "sarif": return checkSarif(report, cwd);
+        case "sarif": return checkSarif(report, artifactPath);
         case "junit": return checkJunit(report);
         case "markdown": return checkMarkdown(report);
         case "text": return checkText(report);
+    }
+}
+
+export function renderFailure(failure: CheckFailure, format: CheckFormat): string | undefined {
+    switch (format) {
+        case "json": return checkJsonFailure(failure);
+        case "sarif": return checkSarifFailure(failure);
+        case "junit": return checkJunitFailure(failure);
+        case "markdown": return checkMarkdownFailure(failure);
+        case "text": return undefined;
     }
 }

@@ -87,6 +87,18 @@ export interface CheckReport {
     readonly base?: BaseComparison;
 }
 
+/**
+ * A check that could not reach a verdict (bad input, a failing program or pack, a bug): what the machine-readable
+ * formats carry instead of a report, so that a CI parser reads the cause rather than nothing. Exit status 2.
+ */
+export interface CheckFailure {
+    /** One line naming the cause, as printed on stderr. */
+    readonly message: string;
+    /** `input`: the input or something outside the tool failed; `internal`: a bug in the tool. */
+    readonly kind: "input" | "internal";
+    readonly exitCode: number;
+}
+
 export function summarize(stacks: readonly StackReport[]): Summary {
     let resources = 0, mandatory = 0, advisory = 0, exempt = 0;
     for (const s of stacks) {

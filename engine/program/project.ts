@@ -52,6 +52,8 @@ export function loadProject(dir: string): ProjectFile {
     if (!file) throw new ProjectError(`no Pulumi.yaml in ${dir}`);
     const doc = parseYaml(file) as any;
     if (!doc || typeof doc.name !== "string") throw new ProjectError(`${file}: 'name' is missing`);
+    const invalid = projectNameProblem(doc.name);
+    if (invalid) throw new ProjectError(`${file}: project name '${doc.name}' ${invalid} (the Pulumi CLI refuses it)`);
     const runtime = typeof doc.runtime === "string" ? doc.runtime : doc.runtime?.name;
     if (runtime !== "nodejs") throw new ProjectError(`${file}: runtime '${runtime}' is not supported (nodejs only)`);
     const options = (typeof doc.runtime === "object" && doc.runtime?.options) || {};
@@ -64,6 +66,20 @@ export function loadProject(dir: string): ProjectFile {
             nodeargs: typeof options.nodeargs === "string" ? options.nodeargs : undefined,
         },
     };
+}
+
+/**
+ * What is wrong with a project name, by the Pulumi CLI's rule (pulumi/pulumi sdk/go/common/tokens/project.go
+ * ValidateProjectName, with IsName of names.go): not empty, at most 100 characters, a letter, `_` or `.` first, then
+ * letters, digits, `_`, `.` or `-`. Undefined when it is valid.
+ */
+export function projectNameProblem(name: string): string | undefined {
+    if (name === "") return "is empty";
+    if (name.length > 100) return `is ${name.length} characters long (at most 100)`;
+    if (!/^[A-Za-z_.][A-Za-z0-9_.-]*$/.test(name)) {
+        return "may only contain letters, digits, hyphens, underscores and periods, and must not start with a digit or a hyphen";
+    }
+    return undefined;
 }
 
 /** The stacks that have a settings file, sorted. */

@@ -54,6 +54,8 @@ export interface TypeInfo {
 /** The generated file, as written by the generator. Short keys: it is loaded by every check. */
 export interface CatalogFile {
     readonly sdks: Readonly<Record<string, string>>;
+    /** A digest of the generator's sources it was generated with. */
+    readonly generator: string;
     readonly types: Readonly<Record<string, RawType>>;
     /** Tokens registered under another name than their entry's (renamed types of earlier API versions). */
     readonly aliases: Readonly<Record<string, string>>;

@@ -50,13 +50,24 @@ function operatorJurisdiction(r: ResourceInput, ctx: RuleContext<JurisdictionCon
     const cloud = cloudOf(r);
     if (!cloud) return []; // portable resources whose place is unknown: allowed-regions refuses the data stores
     const provider = findProvider(cloud, providersWith(ctx.config.providerOverrides));
-    if (!provider) return [violation(`No jurisdiction is recorded for cloud ${cloud}; it cannot be trusted with health data.`)];
+    if (!provider) {
+        return [violation(`No jurisdiction is recorded for cloud ${cloud}; it cannot be trusted with health data. Record ` +
+            "its operator with the `providerOverrides` setting of provider-jurisdiction (dated and sourced).")];
+    }
     if (provider.extraterritorial) {
         return [violation(`Operated by ${provider.operator} (head office ${provider.headOffice}), subject to ` +
             `${provider.laws.join(" and ")}: a foreign authority can compel access whatever the region ` +
-            `(as of ${provider.asOf}; ${provider.source}).`)];
+            `(as of ${provider.asOf}; ${provider.source}). Move this ${cls(r)} to an operator outside that reach ` +
+            "(a SecNumCloud-qualified provider), or record a dated exemption (the `exemptions` setting of " +
+            "provider-jurisdiction) citing the decision that authorises it.")];
     }
     return [];
+}
+
+/** The service a resource is, for a finding: "database", "storage", "kubernetes"... */
+function cls(r: ResourceInput): string {
+    const c = classify(r.type);
+    return c ? c.service.replace(/-/g, " ") : "service";
 }
 
 export function offersWith(overrides: unknown): readonly OfferEntry[] {
@@ -83,16 +94,19 @@ function certifiedService(r: ResourceInput, ctx: RuleContext<CertificationConfig
     const findings: Finding[] = [];
     if (offer.hds.status !== "certified") {
         findings.push(violation(`${offer.offer} is not HDS-certified (${offer.hds.status}${offer.hds.note ? `: ${offer.hds.note}` : ""}; ` +
-            `as of ${offer.asOf}, ${offer.source}).`));
+            `as of ${offer.asOf}, ${offer.source}). Keep health data on an HDS-certified service; if this offer has ` +
+            "been certified since, record its certificate with the `offerOverrides` setting of certified-services."));
     }
     const plan = str(r.props.plan);
     if (plan && offer.hdsExcludedPlans?.some(p => p.toLowerCase() === plan.toLowerCase())) {
         findings.push(violation(`Plan "${plan}" of ${offer.offer} is outside the HDS certificate ` +
-            `(excluded: ${offer.hdsExcludedPlans.join(", ")}); choose a certified plan.`));
+            `(excluded: ${offer.hdsExcludedPlans.join(", ")}): set \`plan\` to a plan the certificate covers (OVHcloud: business or enterprise).`));
     }
     if (ctx.config.secNumCloudRequired && offer.secNumCloud.status !== "certified") {
         findings.push(violation(`SecNumCloud is required and ${offer.offer} is not qualified ` +
-            `(${offer.secNumCloud.status}${offer.secNumCloud.note ? `: ${offer.secNumCloud.note}` : ""}; as of ${offer.asOf}).`));
+            `(${offer.secNumCloud.status}${offer.secNumCloud.note ? `: ${offer.secNumCloud.note}` : ""}; as of ${offer.asOf}). ` +
+            "Use a SecNumCloud-qualified offer (Cloud Temple's object storage, OpenShift or IaaS), or set " +
+            "`secNumCloudRequired` to false on certified-services if the data does not require it."));
     }
     if (ctx.config.minimumSeal) findings.push(...sealFindings(offer, cloud, ctx.config.minimumSeal, ctx.config.sealObjectives));
     return findings;

@@ -8,7 +8,7 @@ import { placeEndpoint } from "../catalog/endpoints";
 import { GEO_VALUES, fieldsOf, readField } from "../catalog/resource-types";
 import { ResourceClass, classify, foreignDataStore } from "../catalog/services";
 import { Finding, cannotVerify, violation } from "../framework/finding";
-import { Predicate, ResourceInput, RuleContext, isUnknownValueError } from "../framework/policy";
+import { Predicate, ResourceInput, RuleContext, StackResource, isUnknownValueError } from "../framework/policy";
 import { at, peek, same, str } from "../framework/props";
 import {
     RegionClaim, allowedNames, copyClaims, judgeRegion, portablePlacement, providerLocation, regionClaims, regionsWith,
@@ -194,7 +194,46 @@ function geoFix(path: string, values: readonly string[] | undefined): string {
     return `Turn off geo-redundancy on \`${path}\` (set it to false or Disabled).`;
 }
 
+/**
+ * A replica named by reference (a SQL failover group's partner server, a NetApp volume's remote volume) holds a copy
+ * of the data wherever the referenced resource is. When that resource is declared by the program, its own location
+ * is judged by allowed-regions; when it is not, an ARM id says nothing about where it is, and the copy fails closed.
+ */
+function replicaPartners(resources: readonly StackResource[]): Finding[] {
+    const findings: Finding[] = [];
+    const declared = new Set(resources.map(r => r.urn));
+    const ids = new Set(resources.map(r => str(peek(r.props, "id"))).filter((id): id is string => !!id).map(id => id.toLowerCase()));
+    for (const r of resources) {
+        const cls = classify(r.type);
+        if (!cls?.info) continue;
+        for (const field of fieldsOf(cls.info, "replica")) {
+            const root = field.path.split(/[.[{]/)[0];
+            // A reference to another resource of the program: the engine records it as a property dependency.
+            if ((r.propertyDependencies[root] ?? []).some(u => declared.has(u) && u !== r.urn)) continue;
+            let values: { path: string; value: unknown }[];
+            try {
+                values = readField(r.props, field.path);
+            } catch (e) {
+                if (!isUnknownValueError(e)) throw e;
+                findings.push(cannotVerify(`.${field.path} is unknown and refers to no resource of this program; where its ` +
+                    "copy of the data is is judged at update time.", r.urn));
+                continue;
+            }
+            for (const { path, value } of values) {
+                const id = str(value);
+                // Only Azure resource ids name a partner resource (other values are host names, not copies).
+                if (!id || !/^\/subscriptions\//i.test(id) || ids.has(id.toLowerCase())) continue;
+                findings.push(violation(`\`${path}\` names ${id}, which this program does not declare: where that copy of ` +
+                    "the data is cannot be established. Declare the partner in this program (its location is then judged), " +
+                    "or record a dated exemption (the `exemptions` setting of replica-partners-placed) that says where it is.", r.urn));
+            }
+        }
+    }
+    return findings;
+}
+
 export const RESIDENCY: Readonly<Record<string, Predicate>> = {
     "allowed-regions": { scope: "resource", checks: [allowedRegions] },
     "replicas-in-jurisdiction": { scope: "resource", checks: [replicaDestinations] },
+    "replica-partners-placed": { scope: "stack", checks: [replicaPartners] },
 };

@@ -11,22 +11,9 @@ import { resolveTargets } from "../../engine/program/targets";
 import { render, toReport } from "../../cli/handlers/check";
 import type { CheckReport } from "../../cli/report/model";
 import { COMMENT_MARKER } from "../../cli/formats/markdown";
-import { MINIMAL_PACK, ROOT, cli, program } from "./support";
+import { MINIMAL_PACK, ROOT, cli, program, sarifValidator } from "./support";
 
 const reportSchema = JSON.parse(fs.readFileSync(path.join(ROOT, "cli", "schema", "check-report.schema.json"), "utf8"));
-
-/** The official SARIF 2.1.0 schema, as shipped in an npm package; it is draft-04, which ajv 8 reads once `id` is `$id`. */
-function sarifValidator() {
-    const file = require.resolve("@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json");
-    const schema = JSON.parse(fs.readFileSync(file, "utf8"));
-    delete schema.$schema;
-    schema.$id = schema.id;
-    delete schema.id;
-    // Its patterns are written for JavaScript regular expressions without the `u` flag; the formats it uses are
-    // checked by shape (ajv ships no format implementations of its own).
-    const formats = { uri: /^[a-z][a-z0-9+.-]*:\S*$/i, "uri-reference": /^\S*$/, "date-time": /^\d{4}-\d\d-\d\dT\d\d:\d\d/ };
-    return new Ajv({ strict: false, allErrors: true, unicodeRegExp: false, formats }).compile(schema);
-}
 
 describe("check against a small policy pack", () => {
     let pack: PackPool;
@@ -92,19 +79,19 @@ describe("check against a small policy pack", () => {
     it("writes JSON that follows the documented schema", () => {
         const validate = new Ajv({ allErrors: true }).compile(reportSchema);
         for (const report of [open, exempted, compliant]) {
-            const parsed = JSON.parse(render(report, "json", ROOT));
+            const parsed = JSON.parse(render(report, "json"));
             expect(validate.errors ?? (validate(parsed) ? [] : validate.errors)).toEqual([]);
             expect(parsed.summary).toEqual(report.summary);
         }
         // The schema is not a formality: a finding with a level it does not know is refused.
-        const broken = JSON.parse(render(open, "json", ROOT));
+        const broken = JSON.parse(render(open, "json"));
         broken.stacks[0].findings[0].level = "warning";
         expect(validate(broken)).toBe(false);
     });
 
     it("writes SARIF 2.1.0 that the official schema accepts, errors for mandatory, suppressions for exempt", () => {
         const validate = sarifValidator();
-        const sarif = JSON.parse(render(exempted, "sarif", ROOT));
+        const sarif = JSON.parse(render(exempted, "sarif"));
         expect(validate(sarif) ? [] : validate.errors).toEqual([]);
         const results = sarif.runs[0].results;
         expect(results.filter((r: any) => r.level === "error").map((r: any) => r.ruleId)).toEqual(["storage-no-public-access"]);
@@ -116,7 +103,7 @@ describe("check against a small policy pack", () => {
     });
 
     it("writes JUnit XML with one failing case per policy with a mandatory finding", () => {
-        const xml = render(open, "junit", ROOT);
+        const xml = render(open, "junit");
         expect(XMLValidator.validate(xml)).toBe(true);
         const doc = new XMLParser({ ignoreAttributes: false }).parse(xml);
         expect(doc.testsuites["@_tests"]).toBe("4");
@@ -128,16 +115,16 @@ describe("check against a small policy pack", () => {
     });
 
     it("writes a Markdown comment with the verdict, a table per stack and folded details", () => {
-        const md = render(exempted, "markdown", ROOT);
+        const md = render(exempted, "markdown");
         expect(md.startsWith(COMMENT_MARKER)).toBe(true);
         expect(md).toMatch(/Offline policy check: ❌ fails/);
         expect(md).toMatch(/\| `dev` \| 4 \| 1 \| 2 \| 2 \|/);
         expect(md).toMatch(/\| mandatory \| `storage-no-public-access` \| `azure-native:storage:StorageAccount::open-sa` \|/);
-        expect(render(compliant, "markdown", ROOT)).toMatch(/Offline policy check: ✅ passes/);
+        expect(render(compliant, "markdown")).toMatch(/Offline policy check: ✅ passes/);
     });
 
     it("writes text grouped by stack and component, mandatory first, with the fix and a verdict line", () => {
-        const text = render(open, "text", ROOT);
+        const text = render(open, "text");
         const lines = text.split("\n");
         expect(lines[0]).toMatch(/^stack dev \(fixture-public-storage, 4 resources, policy config: pack defaults\)$/);
         const levels = lines.filter(l => /^\s+(MANDATORY|ADVISORY|EXEMPT)/.test(l)).map(l => l.trim().split(/\s+/)[0]);
@@ -145,7 +132,7 @@ describe("check against a small policy pack", () => {
         expect(levels.slice(1).every(l => l === "ADVISORY")).toBe(true);
         expect(text).toMatch(/fix: Set allowBlobPublicAccess to false\./);
         expect(lines.filter(Boolean).pop()).toBe("FAIL: 1 stack, 4 resources: 1 mandatory, 4 advisory, 0 exempt");
-        expect(render(compliant, "text", ROOT)).toMatch(/remediated: azure-native:storage:StorageAccount logs: minimumTlsVersion: null -> "TLS1_2"/);
+        expect(render(compliant, "text")).toMatch(/remediated: azure-native:storage:StorageAccount logs: minimumTlsVersion: null -> "TLS1_2"/);
     });
 });
 

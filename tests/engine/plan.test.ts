@@ -130,8 +130,9 @@ describe("programs that fail", () => {
     });
 
     it("reports missing configuration by key, and --config supplies it", async () => {
-        await expect(plan("config-error", [], { tier: "silver" })).rejects.toThrow(
-            /Missing required configuration variable 'fixture-config-error:region'/);
+        await expect(plan("config-error", [], { tier: "silver" })).rejects.toThrow(new ExternalError(
+            "stack dev: missing configuration (1 key): fixture-config-error:region; " +
+            "set it with --config fixture-config-error:region=VALUE"));
         const [ok] = await plan("config-error", [], { tier: "silver", "fixture-config-error:region": "francecentral" });
         expect(ok.outputs.region).toBe("francecentral");
     });

@@ -11,7 +11,7 @@ import type * as dbforpostgresql from "@pulumi/azure-native/dbforpostgresql";
 import type * as network from "@pulumi/azure-native/network";
 import type * as privatedns from "@pulumi/azure-native/privatedns";
 import { PolicyPack } from "../../engine/policy/analyzer";
-import { failures, of, provider, resource, startPack, statuses } from "./support";
+import { UNKNOWN, failures, of, provider, resource, startPack, statuses } from "./support";
 
 let pack: PolicyPack;
 beforeAll(async () => { pack = await startPack(); });
@@ -164,4 +164,23 @@ test("unknown regions fail closed, naming the setting that adds one", async () =
         expect(failures(await analyze(ACCOUNT, { ...account, location: "francenorth" }), "allowed-regions")).toEqual([]);
     } finally { await pack.configure({}); }
     expect(statuses(await analyze(ACCOUNT, account), "allowed-regions")).toEqual([]);
+});
+
+describe("replicas named by reference", () => {
+    const group = (partner: string) => ({ resourceGroupName: "rg", serverName: "primary",
+        partnerServers: [{ id: partner }], readWriteEndpoint: { failoverPolicy: "Automatic", failoverWithDataLossGracePeriodMinutes: 60 } });
+    test("a failover group whose partner server is declared by the program passes: the partner's location is judged", async () => {
+        const partner = resource("azure-native:sql:Server", "partner", { resourceGroupName: "rg", location: "francesouth" });
+        // In a preview the partner's id is unknown; the engine records which resource it comes from.
+        const fg = resource("azure-native:sql:FailoverGroup", "fg", group(UNKNOWN), { propertyDependencies: { partnerServers: [partner.urn] } });
+        expect(failures(await pack.analyzeStack([partner, fg]), "replica-partners-placed")).toEqual([]);
+        const us = resource("azure-native:sql:Server", "partner", { resourceGroupName: "rg", location: "eastus" });
+        expect(failures(await pack.analyze(us), "allowed-regions")).toHaveLength(1);
+    });
+    test("a failover group to a partner server outside the program fails closed", async () => {
+        const id = "/subscriptions/0000/resourceGroups/other/providers/Microsoft.Sql/servers/partner-us";
+        const fg = resource("azure-native:sql:FailoverGroup", "fg", group(id));
+        expect(failures(await pack.analyzeStack([fg]), "replica-partners-placed"))
+            .toEqual([expect.stringMatching(/`partnerServers\[0\]\.id` names .*partner-us, which this program does not declare/)]);
+    });
 });

@@ -2,7 +2,8 @@
 // provider answers them from the caller's credentials; offline, the answer comes from the provider's stack config
 // (`azure-native:tenantId`, ...) when set, or from a placeholder that cannot be mistaken for a real identifier.
 // Every invoke is recorded with where its answer came from, and `plan` reports placeholders and unanswered
-// tokens, so that nothing is silently invented.
+// tokens, so that nothing is silently invented. Any other invoke is unknown, as in a preview that cannot know it
+// (unknown-invokes.js); `{}` is only the answer of a runtime too old for that.
 "use strict";
 
 const NIL_UUID = "00000000-0000-0000-0000-000000000000";
@@ -30,6 +31,14 @@ const TOKENS = {
 };
 
 /**
+ * Whether the offline engine answers `token` (from config, with a placeholder, or as the engine's own builtins such
+ * as `pulumi:pulumi:getResource`). Any other invoke is unknown (see unknown-invokes.js).
+ */
+function answersOffline(token) {
+    return token in FROM_CONFIG || token in TOKENS || token.startsWith("pulumi:pulumi:");
+}
+
+/**
  * @returns {{ result: object, source: "config" | "placeholder" | "none" }}
  */
 function answerInvoke(token, _args, config) {
@@ -47,4 +56,4 @@ function answerInvoke(token, _args, config) {
     return { result: {}, source: "none" };
 }
 
-module.exports = { answerInvoke, NIL_UUID };
+module.exports = { answerInvoke, answersOffline, NIL_UUID };

@@ -14,8 +14,12 @@
 "use strict";
 
 const path = require("path");
+const util = require("util");
 const { createMonitor } = require("./monitor");
 const { skipUnreadTraces } = require("./unread-traces");
+const { collectMissingConfig, missingKey } = require("./missing-config");
+const { answerUnknownInvokes } = require("./unknown-invokes");
+const { answersOffline } = require("./invokes");
 
 /** Events sent in one message at most; more wait for the next turn of the event loop. */
 const EVENTS_PER_MESSAGE = 256;
@@ -50,17 +54,37 @@ function eventStream() {
     };
 }
 
+/**
+ * The text of anything a program can throw. An error thrown in Node's ESM loader thread (a TypeScript error in a
+ * `"type": "module"` program) reaches this thread as a null-prototype object with nothing but a custom inspector:
+ * no name, no message, no conversion to a string. Whatever comes, this returns a string and never throws.
+ */
+function thrownText(err) {
+    try {
+        if (err && typeof err === "object" && typeof err.message === "string" && err.message) return err.message;
+        if (typeof err === "string") return err;
+        return util.inspect(err, { depth: 2, breakLength: Infinity });
+    } catch {
+        return `a value that cannot be shown (${Object.prototype.toString.call(err)})`;
+    }
+}
+
 /** Why a program failed, in one line for the user (the parent shows it as is). */
 function describeFailure(err, programDir, pulumi) {
     if (err && typeof err === "object") {
-        const name = err.name || "Error";
-        const message = String(err.message || err).split("\n").map(l => l.trim()).filter(Boolean).join("; ");
+        const text = thrownText(err);
+        // ts-node's diagnostics ("index.ts(3,7): error TS2322: ...") say where they are: no stack frame needed.
+        const name = typeof err.name === "string" && err.name ? err.name : /\berror TS\d+:/.test(text) ? "TSError" : "Error";
+        const message = text.split("\n").map(l => l.trim()).filter(Boolean).join("; ");
         // RunErrors (ConfigError, missing config) are meant for the user: no stack trace, as `pulumi` prints them.
         const isRunError = pulumi !== undefined && pulumi.RunError.isInstance(err);
+        const missing = missingKey(err);
+        if (missing) return { kind: "program", name, message, missing: [missing] };
         if (isRunError || name === "TSError") return { kind: "program", name, message };
-        return { kind: "program", name, message, where: firstProgramFrame(err.stack, programDir) };
+        return { kind: "program", name, message,
+                 where: typeof err.stack === "string" ? firstProgramFrame(err.stack, programDir) : undefined };
     }
-    return { kind: "program", name: "Error", message: String(err) };
+    return { kind: "program", name: "Error", message: thrownText(err) };
 }
 
 /** The first stack frame inside the program (not in node_modules), so the one-line error says where it threw. */
@@ -120,7 +144,9 @@ async function runJob(job) {
     await pulumi.runtime.setMocks({ newResource: () => ({ id: "", state: {} }), call: () => ({}) },
         job.project, job.stack, job.preview, job.organization);
     const mock = settings.getMonitor();
-    const stream = eventStream();
+    // Collecting missing configuration (see missing-config.js), nobody judges the registrations: none is sent.
+    const collecting = job.collectMissingConfig ? collectMissingConfig(runtimeDir) : undefined;
+    const stream = collecting ? { resource() {}, outputs() {}, flush() {} } : eventStream();
     const recorder = createMonitor({ runtimeDir, project: job.project, stack: job.stack, preview: job.preview,
                                      config: job.config, secretKeys: job.secretKeys,
                                      onRecord: stream.resource, onOutputs: stream.outputs });
@@ -131,12 +157,18 @@ async function runJob(job) {
     // The first failure ends the run, answered at once: after a failed registration or a top-level error, the
     // runtime can keep its event loop busy forever, so nothing is left to a later turn (the engine would stop the
     // program at that point too).
-    const fail = err => answer({ ok: false, error: describeFailure(err, job.programDir, pulumi) });
+    // Collecting, a failure (often caused by a stand-in value) ends the collection: the keys found so far are the answer.
+    const fail = err => answer({ ok: false, error: collecting ? { kind: "config", message: "missing configuration",
+                                                                      missing: collecting() }
+                                                              : describeFailure(err, job.programDir, pulumi) });
     process.on("uncaughtException", fail);
     process.on("unhandledRejection", fail);
     recorder.onFailure(message => answer({ ok: false, error: { kind: "engine", message } }));
 
-    // Before the program loads: traces nobody reads offline are not captured (see unread-traces.js).
+    // Before the program loads: invokes nobody can answer offline are unknown (see unknown-invokes.js), and
+    // traces nobody reads offline are not captured (see unread-traces.js).
+    answerUnknownInvokes(runtimeDir, { stack: job.stack, project: job.project, answered: answersOffline,
+                                       onUnanswered: token => recorder.recordInvoke(token, "unknown") });
     skipUnreadTraces(runtimeDir);
     const { run } = loadRunner(runtimeDir);
     const started = Date.now();
@@ -149,6 +181,7 @@ async function runJob(job) {
     }
     // Errors raised inside apply callbacks surface as unhandled rejections on a later turn.
     await new Promise(resolve => setImmediate(resolve));
+    if (collecting) return { ok: false, error: { kind: "config", message: "missing configuration", missing: collecting() } };
     stream.flush();
     return {
         ok: true,
@@ -183,5 +216,6 @@ process.once("disconnect", () => process.exit(1));
 
 process.once("message", message => {
     runJob(message.job)
-        .then(answer, err => answer({ ok: false, error: { kind: "host", message: String((err && err.stack) || err) } }));
+        .then(answer, err => answer({ ok: false, error: { kind: "host",
+            message: err && typeof err.stack === "string" ? err.stack : thrownText(err) } }));
 });

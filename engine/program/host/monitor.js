@@ -11,6 +11,7 @@
 
 const path = require("path");
 const { answerInvoke } = require("./invokes");
+const { markerToken } = require("./unknown-invokes");
 
 const UNKNOWN_ID = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 const SIG = "4dabf18193072939515e22adb298388d";
@@ -91,8 +92,16 @@ function createMonitor(opts) {
             const urn = makeUrn(parent, type, name);
             if (byUrn.has(urn)) return fail(cb, `Duplicate resource URN '${urn}'; try giving it a unique name`);
             const inputs = req.getObject() ? req.getObject().toJavaScript() : {};
+            // Markers of unanswered invokes (unknown-invokes.js) are taken out: they say which inputs an invoke
+            // fed, and are no dependency the engine would see.
             const propertyDependencies = {};
-            req.getPropertydependenciesMap().forEach((v, k) => { propertyDependencies[k] = v.getUrnsList(); });
+            const unanswered = {};
+            req.getPropertydependenciesMap().forEach((v, k) => {
+                const urns = v.getUrnsList();
+                const tokens = urns.map(markerToken).filter(t => t !== undefined);
+                if (tokens.length) unanswered[k] = [...new Set(tokens)];
+                propertyDependencies[k] = urns.filter(u => markerToken(u) === undefined);
+            });
             const additionalSecretOutputs = req.getAdditionalsecretoutputsList();
             const isProvider = custom && type.startsWith("pulumi:providers:");
             const id = custom && opts.preview ? (isProvider ? UNKNOWN_ID : "") : custom ? `${name}-offline-id` : "";
@@ -107,8 +116,9 @@ function createMonitor(opts) {
                 providers,
                 version: req.getVersion(),
                 pluginDownloadURL: req.getPlugindownloadurl(),
-                dependencies: req.getDependenciesList(),
+                dependencies: req.getDependenciesList().filter(u => markerToken(u) === undefined),
                 propertyDependencies,
+                unansweredInputs: Object.keys(unanswered).length ? unanswered : undefined,
                 protect: req.hasProtect ? (req.hasProtect() ? req.getProtect() : undefined) : req.getProtect(),
                 ignoreChanges: req.getIgnorechangesList(),
                 replaceOnChanges: req.getReplaceonchangesList(),
@@ -153,7 +163,8 @@ function createMonitor(opts) {
             const record = {
                 urn, type, name, custom: true, parent, id: req.getId(), read: true, remote: false,
                 provider: req.getProvider(), providers: {}, version: req.getVersion(),
-                pluginDownloadURL: req.getPlugindownloadurl(), dependencies: req.getDependenciesList(),
+                pluginDownloadURL: req.getPlugindownloadurl(),
+                dependencies: req.getDependenciesList().filter(u => markerToken(u) === undefined),
                 propertyDependencies: {}, ignoreChanges: [], replaceOnChanges: [], aliases: [],
                 additionalSecretOutputs: req.getAdditionalsecretoutputsList(), inputs, outputs: inputs,
             };
@@ -191,6 +202,8 @@ function createMonitor(opts) {
     return {
         monitor,
         invokes: () => invokes,
+        /** Records an invoke answered before it reached the monitor (unknown-invokes.js). */
+        recordInvoke: (token, source) => { invokes.push({ token, source }); },
         error: () => engineError,
         onFailure: fn => { onFailure = fn; },
     };
