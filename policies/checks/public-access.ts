@@ -30,10 +30,14 @@ export const PUBLIC_ACCESS_CHECKS: readonly PropertyCheck[] = [
             docs: ["https://learn.microsoft.com/azure/storage/blobs/anonymous-read-access-prevent"] },
     },
     {
+        // The firewall filters the public endpoint; with public network access Disabled there is none, and the
+        // network rules are ignored ("Configure Azure Storage firewalls and virtual networks").
         id: "storage-firewall-default-deny", policy: POLICY, types: ["azure-native:storage:StorageAccount"],
         problem: "The storage firewall allows every network by default", property: "networkRuleSet.defaultAction",
         require: { equals: "Deny" }, fix: "Deny", whenAbsent: { default: "Allow" },
-        source: { azurePolicy: ["34c877ad"], checkov: ["CKV_AZURE_35"] },
+        unless: [{ property: "publicNetworkAccess", equals: "Disabled" }],
+        source: { azurePolicy: ["34c877ad"], checkov: ["CKV_AZURE_35"],
+            docs: ["https://learn.microsoft.com/azure/storage/common/storage-network-security"] },
     },
     {
         id: "blob-container-anonymous", policy: POLICY, types: ["azure-native:storage:BlobContainer"],
