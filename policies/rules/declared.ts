@@ -127,7 +127,15 @@ export function judge(check: PropertyCheck, props: unknown, type = check.types[0
     if (!applies(check, props)) return [];
     const findings: Finding[] = [];
     const absent = absentRule(check, type);
-    for (const f of valuesAt(props, check.property)) {
+    let found: Found[];
+    try {
+        found = valuesAt(props, check.property);
+    } catch (e) {
+        // A reference to another resource (a disk encryption set's id) is unknown during preview, but it is set.
+        if (isUnknownValueError(e) && "present" in check.require) return [];
+        throw e;
+    }
+    for (const f of found) {
         if (check.skipElements?.some(c => holds(f.element, c))) continue;
         const fix = `set \`${f.at}\` to ${check.fix}`;
         if (given(f.value)) {

@@ -154,14 +154,17 @@ function consumerFindings(r: StackResource, c: KeyConsumer, keys: readonly Stack
     const findings: Finding[] = [];
     for (const f of valuesOrUnknown(r.props, c.property)) {
         if (f.value !== UNKNOWN && !given(f.value)) continue;
-        let pinned: boolean | "unknown";
+        let pinned: boolean;
         let names: string[] = [];
         if (c.form === "version") {
             pinned = true;
             const name = c.keyName ? valuesOrUnknown(r.props, c.keyName).map(x => x.value).find(v => typeof v === "string") : undefined;
             names = typeof name === "string" ? [name] : [];
         } else if (f.value === UNKNOWN) {
-            pinned = c.alwaysVersioned ? true : "unknown";
+            // A URI taken from the key's outputs is unknown during preview, whether it is `keyUri` or
+            // `keyUriWithVersion`: the update judges the known value; a literal URI is judged now.
+            if (!c.alwaysVersioned) continue;
+            pinned = true;
         } else {
             const parsed = typeof f.value === "string" ? parseKeyUri(f.value) : undefined;
             pinned = !!c.alwaysVersioned || !!parsed?.version;
@@ -172,13 +175,8 @@ function consumerFindings(r: StackResource, c: KeyConsumer, keys: readonly Stack
         if (expiring.length === 0) continue;
         const { k, expiry } = expiring[0];
         const lifetime = expiry!.text ? `after ${expiry!.text}` : `on ${new Date(expiry!.fixed! * 1000).toISOString().slice(0, 10)}`;
-        if (pinned === "unknown") {
-            findings.push(cannotVerify(`\`${f.at}\` of ${r.name} is unknown until the update runs; if it names one version of key ` +
-                `${k.name}, whose versions expire ${lifetime}: ${c.fix}.`, r.urn));
-        } else {
-            findings.push(violation(`${r.name} is pinned to one version of key ${k.name} (\`${f.at}\`), and that key's versions ` +
-                `expire ${lifetime}: the service loses its key when the version expires. ${c.fix.charAt(0).toUpperCase()}${c.fix.slice(1)}.`, r.urn));
-        }
+        findings.push(violation(`${r.name} is pinned to one version of key ${k.name} (\`${f.at}\`), and that key's versions ` +
+            `expire ${lifetime}: the service loses its key when the version expires. ${c.fix.charAt(0).toUpperCase()}${c.fix.slice(1)}.`, r.urn));
     }
     return findings;
 }
