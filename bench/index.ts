@@ -9,12 +9,12 @@ import * as path from "path";
 import { parseArgs } from "util";
 import { describeMachine } from "./machine";
 import { canSampleTree } from "./measure";
-import { BenchResults, Row, evaluateGoals, renderMarkdown, renderText, replaceDocTable } from "./report";
+import { BenchResults, DEFAULT_RESULTS, Row, evaluateGoals, renderMarkdown, renderText, replaceDocTable } from "./report";
 import { STACKS, writeScenario } from "./scenario";
 import { Mode, cliSeries, testSuite, typecheck } from "./suite";
 
 const REPO = path.resolve(__dirname, "..");
-const DEFAULT_OUTPUT = path.join(REPO, "bench", "results", "latest.json");
+const DEFAULT_OUTPUT = path.join(REPO, DEFAULT_RESULTS);
 const DOC = path.join(REPO, "docs", "benchmark.md");
 /** Counts from which a series runs `--large-runs` times instead of `--runs` (a 500-project run takes a minute). */
 const LARGE = 500;
@@ -30,7 +30,7 @@ const USAGE = `usage: npm run bench -- [--projects 10,100,500] [--targets azure,
   --combined N         also check every selected stack in one CLI run at N projects (default 100; 0 to skip)
   --skip-typecheck     do not time \`tsc --noEmit\`
   --skip-tests         do not time the jest suite
-  --output FILE        the results JSON (default bench/results/latest.json)
+  --output FILE        the results JSON (default ${DEFAULT_RESULTS}, git-ignored)
   --update-doc         rewrite the results section of docs/benchmark.md with this run's table
 
 quick look: npm run bench -- --projects 10,100 --runs 1 --targets ovh --skip-tests --skip-typecheck`;

@@ -1,6 +1,7 @@
 // The benchmark's results: their JSON shape, the goals of issue 8 judged against them, and the table as text (the
 // terminal) and as Markdown (docs/benchmark.md).
 
+import * as path from "path";
 import type { Machine } from "./machine";
 import type { Series, ToolRun } from "./suite";
 
@@ -230,6 +231,13 @@ export function renderMarkdown(r: BenchResults): string {
         ...r.goals.map(g => `| ${g.goal} | ${verdict(g)} | ${g.detail} |`),
     ].join("\n");
 }
+
+/**
+ * Where a run's results go by default: `.bench/` at the repository root, which git ignores. A local run is a
+ * measurement of one machine on one day, not a source file; the documented record is the table in README.md and
+ * docs/benchmark.md (`--update-doc` rewrites the latter).
+ */
+export const DEFAULT_RESULTS = path.join(".bench", "results.json");
 
 const START = "<!-- bench:results:start -->";
 const END = "<!-- bench:results:end -->";

@@ -7,6 +7,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { ExternalError } from "../engine/errors";
+import { onInterrupt } from "./interrupt";
 
 export interface BaseCheckout {
     readonly ref: string;
@@ -35,7 +36,14 @@ function inside(root: string, dir: string): boolean {
 
 /** The repository holding the program and the commit `ref` names; fails before any work when either is missing. */
 export function resolveBase(ref: string, programDir: string): { root: string; commit: string } {
-    const root = git(programDir, ["rev-parse", "--show-toplevel"]);
+    if (!fs.existsSync(programDir)) throw new ExternalError(`--base ${ref}: ${programDir} does not exist`);
+    let root: string;
+    try {
+        root = git(programDir, ["rev-parse", "--show-toplevel"]);
+    } catch {
+        throw new ExternalError(`--base ${ref}: ${programDir} is not in a git repository; --base compares with a ` +
+            "commit of the repository that holds the program");
+    }
     let commit = "";
     try {
         commit = git(root, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`]);
@@ -50,8 +58,18 @@ export async function withBase<T>(ref: string, programDir: string, packDir: stri
                                   fn: (base: BaseCheckout) => Promise<T>): Promise<T> {
     const { root, commit } = resolveBase(ref, programDir);
     const tree = fs.mkdtempSync(path.join(os.tmpdir(), "warehouse-check-base-"));
-    git(root, ["worktree", "add", "--detach", "--quiet", tree, commit]);
+    const remove = () => {
+        try {
+            git(root, ["worktree", "remove", "--force", tree]);
+        } catch {
+            fs.rmSync(tree, { recursive: true, force: true });
+            spawnQuiet(root, ["worktree", "prune"]);
+        }
+    };
+    // Registered before the worktree exists: an interruption during `worktree add` leaves nothing behind either.
+    const released = onInterrupt(remove);
     try {
+        git(root, ["worktree", "add", "--detach", "--quiet", tree, commit]);
         const notes: string[] = [];
         linkInstalledPackages(root, tree, [programDir, packDir]);
         if (fs.existsSync(path.join(root, "package-lock.json"))) {
@@ -67,12 +85,8 @@ export async function withBase<T>(ref: string, programDir: string, packDir: stri
             packDir: packChanged ? path.join(tree, path.relative(root, packDir)) : packDir,
         });
     } finally {
-        try {
-            git(root, ["worktree", "remove", "--force", tree]);
-        } catch {
-            fs.rmSync(tree, { recursive: true, force: true });
-            spawnQuiet(root, ["worktree", "prune"]);
-        }
+        released();
+        remove();
     }
 }
 

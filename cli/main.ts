@@ -13,6 +13,7 @@ export function processIo(): Io {
         env: process.env,
         out: text => process.stdout.write(text),
         err: text => process.stderr.write(text),
+        interactive: process.stderr.isTTY === true && process.env.CI === undefined,
     };
 }
 
@@ -20,7 +21,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     try {
         return await dispatch(COMMANDS, argv, io, PROGRAM_NAME);
     } catch (err) {
-        const failure = reportFailure(err, PROGRAM_NAME);
+        const failure = reportFailure(err, PROGRAM_NAME, io.env);
         for (const line of failure.lines) io.err(`${line}\n`);
         return failure.code;
     }
@@ -29,8 +30,13 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
 async function dispatch(commands: readonly Command[], argv: readonly string[], io: Io, prefix: string): Promise<number> {
     const [name, ...rest] = argv;
     if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+        // Asked for, the usage is the output; missing a command, it is the error's explanation.
+        if (name === undefined) {
+            io.err(overview(commands, prefix));
+            return EXIT.failed;
+        }
         io.out(overview(commands, prefix));
-        return name === undefined ? EXIT.failed : EXIT.ok;
+        return EXIT.ok;
     }
     const command = commands.find(c => c.name === name);
     if (!command) {
@@ -41,7 +47,8 @@ async function dispatch(commands: readonly Command[], argv: readonly string[], i
     }
     let parsed;
     try {
-        parsed = parseArgs({ args: [...rest], options: command.options, strict: true, allowPositionals: false });
+        parsed = parseArgs({ args: attachNegativeValues(rest, command.options), options: command.options, strict: true,
+            allowPositionals: false });
     } catch (err) {
         throw new UsageError(`${command.name}: ${(err as Error).message.split("\n")[0]}`);
     }
@@ -50,6 +57,25 @@ async function dispatch(commands: readonly Command[], argv: readonly string[], i
         return EXIT.ok;
     }
     return command.run(parsed.values, parsed.positionals, io);
+}
+
+/**
+ * `--flag -3` as `--flag=-3` for a flag that takes a value: node's parser reads `-3` as an option and refuses the
+ * pair with its own message; joined, the command's validation answers with the rule the value breaks.
+ */
+function attachNegativeValues(args: readonly string[], options: Command["options"]): string[] {
+    const out: string[] = [];
+    for (let i = 0; i < args.length; i++) {
+        const flag = args[i].startsWith("--") ? args[i].slice(2) : undefined;
+        const next = args[i + 1];
+        if (flag && options[flag]?.type === "string" && next !== undefined && /^-\d/.test(next)) {
+            out.push(`${args[i]}=${next}`);
+            i++;
+        } else {
+            out.push(args[i]);
+        }
+    }
+    return out;
 }
 
 function overview(commands: readonly Command[], prefix: string): string {

@@ -5,7 +5,7 @@
 
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { MigrationSpec, WarehouseSpec } from "./model";
+import { MigrationSpec, PLATFORM_SCOPE, WarehouseSpec } from "./model";
 import { EgressRule, KeyManagement, Storage, WorkloadAccess } from "./target";
 import { RESTRICTED_POD_SECURITY, kubernetesLabels, mergeAccess } from "./workspaces";
 
@@ -221,7 +221,7 @@ export class DataMoverJob extends pulumi.ComponentResource {
 }
 
 /** The scope of the zone containers, whose access is an operator-provided Secret (see DataMoverJobArgs.accessSecrets). */
-export const PLATFORM_SCOPE = "platform";
+export { PLATFORM_SCOPE };
 
 /**
  * The Job's arguments from the spec and the target's blocks: zones to the zone buckets under the platform key,

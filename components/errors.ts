@@ -30,6 +30,17 @@ export class ConfigError extends pulumi.RunError {
     }
 }
 
+/** Runs `f`; a ConfigError it throws adds its problems to `problems` (one round), and gives undefined. */
+export function collectProblems<T>(problems: ConfigProblem[], f: () => T): T | undefined {
+    try {
+        return f();
+    } catch (e) {
+        if (!(e instanceof ConfigError)) throw e;
+        problems.push(...e.problems);
+        return undefined;
+    }
+}
+
 function show(value: unknown): string {
     if (value === undefined) return "(not set)";
     const text = typeof value === "string" ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);

@@ -51,6 +51,35 @@ const project = z.strictObject({
     }).default({ cpu: 16, memoryGi: 64, storageGi: 500 }),
 });
 
+/** The data zones every cloud keeps, each with its own bucket or container. */
+const zonesSchema = z.strictObject({
+    raw: z.strictObject({ retentionDays: days(1, 3650).default(365) }).default({ retentionDays: 365 }),
+    curated: z.strictObject({ noncurrentVersionDays: days(1, 3650).default(90) })
+        .default({ noncurrentVersionDays: 90 }),
+});
+
+const computeSchema = z.strictObject({
+    kubernetesVersion: z.string().regex(/^1\.(3[0-9])$/, "a Kubernetes minor version from 1.30, e.g. 1.32")
+        .default("1.32"),
+    systemPool: pool({ size: "small", nodes: 3, minNodes: 3, maxNodes: 5 }),
+    analyticsPool: pool({ size: "large", nodes: 3, minNodes: 3, maxNodes: 12 }),
+});
+
+/** Whose access the zones' copy and keys use (the data mover's scope for them); a project id is another scope. */
+export const PLATFORM_SCOPE = "platform";
+
+/**
+ * Ids a research project cannot take: the zones' names, the platform's scope and the pools' names. A project's
+ * bucket, key, access and namespace are named `<block>-<id>` beside the zones' and the platform's, so such an id
+ * would give two resources one name (a duplicate URN at `pulumi up`) or make the rehearsal attribute a zone's
+ * resources to the project.
+ */
+export const RESERVED_PROJECT_IDS: readonly string[] = [
+    ...Object.keys(zonesSchema.shape),
+    PLATFORM_SCOPE,
+    ...Object.keys(computeSchema.shape).filter(k => k.endsWith("Pool")).map(k => k.slice(0, -"Pool".length)),
+];
+
 const KEY_ALGORITHMS = ["RSA", "AES"] as const;
 export const KEY_CUSTODIES = ["provider", "customer"] as const;
 export const ENVIRONMENTS = ["prod", "preprod", "rehearsal", "dev"] as const;
@@ -67,18 +96,9 @@ function specSchema(targets: readonly [string, ...string[]]) {
         costCentre: labelValue("the cost centre billed"),
         jurisdiction: z.enum(JURISDICTION_NAMES as [string, ...string[]]).default("FR"),
         protect: z.boolean().default(true),
-        zones: z.strictObject({
-            raw: z.strictObject({ retentionDays: days(1, 3650).default(365) }).default({ retentionDays: 365 }),
-            curated: z.strictObject({ noncurrentVersionDays: days(1, 3650).default(90) })
-                .default({ noncurrentVersionDays: 90 }),
-        }).default({ raw: { retentionDays: 365 }, curated: { noncurrentVersionDays: 90 } }),
+        zones: zonesSchema.default({ raw: { retentionDays: 365 }, curated: { noncurrentVersionDays: 90 } }),
         projects: z.array(project).default([]),
-        compute: z.strictObject({
-            kubernetesVersion: z.string().regex(/^1\.(3[0-9])$/, "a Kubernetes minor version from 1.30, e.g. 1.32")
-                .default("1.32"),
-            systemPool: pool({ size: "small", nodes: 3, minNodes: 3, maxNodes: 5 }),
-            analyticsPool: pool({ size: "large", nodes: 3, minNodes: 3, maxNodes: 12 }),
-        }).default({
+        compute: computeSchema.default({
             kubernetesVersion: "1.32",
             systemPool: { size: "small", nodes: 3, minNodes: 3, maxNodes: 5 },
             analyticsPool: { size: "large", nodes: 3, minNodes: 3, maxNodes: 12 },
@@ -162,25 +182,100 @@ export interface ParseOptions {
     readonly reservedKeys: readonly string[];
 }
 
+/** The outcome of validating the neutral configuration: the spec when it is valid, and every problem found. */
+export interface SpecValidation {
+    readonly spec?: WarehouseSpec;
+    /**
+     * As much of the spec as is valid, the rest at its defaults (or unset): enough for a target to check its own
+     * settings in the same round. Only when the target itself is valid.
+     */
+    readonly partial?: WarehouseSpec;
+    /** Which top-level sections are invalid, so that checks built on them can be left out. */
+    readonly invalidSections: readonly string[];
+    readonly problems: readonly ConfigProblem[];
+}
+
 /**
- * Validates raw configuration (the `warehouse:` namespace, JSON-decoded) into a spec. Throws a ConfigError that
- * lists every problem with its key, its value and what is allowed.
+ * Validates raw configuration (the `warehouse:` namespace, JSON-decoded) into a spec, in one round: every section
+ * is read on its own, so that a bad value in one does not hide a problem in another, and the checks across fields
+ * run on every section that is valid. Research projects are named by their id.
  */
-export function parseWarehouseSpec(raw: Record<string, unknown>, options: ParseOptions): WarehouseSpec {
+export function validateWarehouseSpec(raw: Record<string, unknown>, options: ParseOptions): SpecValidation {
     const neutral = Object.fromEntries(Object.entries(raw).filter(([k]) => !options.reservedKeys.includes(k)));
     if (options.targets.length === 0) throw new Error("no targets are registered");
     const schema = specSchema(options.targets as [string, ...string[]]);
-    const result = validate(schema, neutral, [], options.reservedKeys);
-    if (!result.data) throw new ConfigError(result.problems);
-    const problems: ConfigProblem[] = [];
-    const spec = result.data;
-    const keys = resolveKeys(spec.keys, problems);
-    checkProjects(spec.projects, problems);
-    checkPools(spec.compute, problems);
-    checkNetwork(spec.network, problems);
-    if (spec.migration) checkMigration(spec.migration, spec.projects, problems);
-    if (problems.length) throw new ConfigError(problems);
-    return { ...spec, keys };
+    const problems: ConfigProblem[] = [...validate(schema, neutral, [], options.reservedKeys).problems];
+    const sections: Record<string, unknown> = {};
+    const invalid: string[] = [];
+    for (const [name, section] of Object.entries(schema.shape) as [string, z.ZodType][]) {
+        const own = section.safeParse(neutral[name]);
+        if (own.success) {
+            sections[name] = own.data;
+            continue;
+        }
+        invalid.push(name);
+        const fallback = section.safeParse(undefined);
+        if (fallback.success) sections[name] = fallback.data;
+    }
+    const spec = sections as ParsedSpec;
+    const keys = invalid.includes("keys") ? resolveKeys(spec.keys, []) : resolveKeys(spec.keys, problems);
+    checkProjectIds(neutral.projects, problems);
+    if (!invalid.includes("compute")) checkPools(spec.compute, problems);
+    if (!invalid.includes("network")) checkNetwork(spec.network, problems);
+    if (!invalid.includes("migration") && spec.migration) {
+        checkMigration(spec.migration, projectIds(neutral.projects), problems);
+    }
+    const named = problems.map(p => ({ ...p, key: projectsById(p.key, neutral.projects) }));
+    const full = { ...spec, keys } as WarehouseSpec;
+    return {
+        spec: named.length === 0 ? full : undefined,
+        partial: invalid.includes("target") ? undefined : full,
+        invalidSections: invalid,
+        problems: named,
+    };
+}
+
+/** `validateWarehouseSpec` that throws a ConfigError listing every problem (key, value, what is allowed). */
+export function parseWarehouseSpec(raw: Record<string, unknown>, options: ParseOptions): WarehouseSpec {
+    const { spec, problems } = validateWarehouseSpec(raw, options);
+    if (!spec) throw new ConfigError(problems);
+    return spec;
+}
+
+/** The ids of the projects as configured (valid or not), by position. */
+function projectIds(projects: unknown): (string | undefined)[] {
+    return Array.isArray(projects)
+        ? projects.map(p => (p && typeof p === "object" && typeof p.id === "string" && p.id !== "" ? p.id : undefined))
+        : [];
+}
+
+/** `warehouse:projects[2].retentionDays` -> `warehouse:projects[covidlong].retentionDays`, when the id is known. */
+function projectsById(configKey: string, projects: unknown): string {
+    const ids = projectIds(projects);
+    return configKey.replace(/^(warehouse:projects)\[(\d+)\]/, (whole, prefix: string, i: string) => {
+        const id = ids[Number(i)];
+        return id && PROJECT_ID.test(id) ? `${prefix}[${id}]` : whole;
+    });
+}
+
+const ordinal = (n: number) => `${n}${n % 10 === 1 && n !== 11 ? "st" : n % 10 === 2 && n !== 12 ? "nd" : n % 10 === 3 && n !== 13 ? "rd" : "th"}`;
+
+/** Ids used twice, or taken by the warehouse's own names; on the ids as configured, whatever else is wrong. */
+function checkProjectIds(projects: unknown, problems: ConfigProblem[]): void {
+    const seen = new Map<string, number>();
+    projectIds(projects).forEach((id, i) => {
+        if (id === undefined) return;
+        if (RESERVED_PROJECT_IDS.includes(id)) {
+            problems.push({ key: key(`projects[${i}].id`), value: id,
+                allowed: `not one of the warehouse's own names (${RESERVED_PROJECT_IDS.join(", ")}): a project's ` +
+                    "bucket, key and namespace are named beside the zones', the platform's and the pools'" });
+        }
+        const first = seen.get(id);
+        if (first !== undefined) {
+            problems.push({ key: key(`projects[${i}].id`), value: id,
+                allowed: `an id of its own: declared twice (the ${ordinal(first + 1)} and ${ordinal(i + 1)} projects)` });
+        } else seen.set(id, i);
+    });
 }
 
 function resolveKeys(keys: ParsedSpec["keys"], problems: ConfigProblem[]): KeySpec {
@@ -197,19 +292,9 @@ function resolveKeys(keys: ParsedSpec["keys"], problems: ConfigProblem[]): KeySp
     return { algorithm: keys.algorithm, size, rotationDays: keys.rotationDays, custody: keys.custody };
 }
 
-function checkProjects(projects: ResearchProject[], problems: ConfigProblem[]): void {
-    const seen = new Map<string, number>();
-    projects.forEach((p, i) => {
-        const first = seen.get(p.id);
-        if (first !== undefined) {
-            problems.push({ key: key(`projects[${i}].id`), value: p.id,
-                allowed: `a project id not already used (projects[${first}] has it)` });
-        } else seen.set(p.id, i);
-    });
-}
-
-function checkMigration(migration: NonNullable<ParsedSpec["migration"]>, projects: ResearchProject[], problems: ConfigProblem[]): void {
-    const ids = projects.map(p => p.id);
+function checkMigration(migration: NonNullable<ParsedSpec["migration"]>, projectIds: readonly (string | undefined)[],
+                        problems: ConfigProblem[]): void {
+    const ids = projectIds.filter((id): id is string => id !== undefined);
     for (const id of Object.keys(migration.containers.projects)) {
         if (!ids.includes(id)) {
             problems.push({ key: key(`migration.containers.projects.${id}`), value: migration.containers.projects[id],

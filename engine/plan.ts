@@ -18,6 +18,14 @@ export interface ResourceOptions {
     };
 }
 
+/** Where the program declared a resource: the line of its `new` (engine/program/host/source-position.js). */
+export interface SourcePosition {
+    /** Absolute path of the program's file. */
+    readonly file: string;
+    readonly line: number;
+    readonly column: number;
+}
+
 export interface PlannedResource {
     readonly urn: string;
     readonly type: string;
@@ -38,6 +46,15 @@ export interface PlannedResource {
     readonly origin: "program" | "read" | "default-provider";
     /** A multi-language component, whose children cannot be known offline. */
     readonly remote?: boolean;
+    /** Where the program declared it; absent for default providers and resources the program's runtime declares. */
+    readonly source?: SourcePosition;
+    /**
+     * Outputs (dotted paths, `id` included) that a real preview leaves unknown and the offline engine predicted
+     * from the inputs, as the provider will compute them (engine/program/host/predictions.js).
+     */
+    readonly predicted?: readonly string[];
+    /** Provider settings a prediction had to fill with a placeholder (e.g. `azure-native:subscriptionId`). */
+    readonly predictionPlaceholders?: readonly string[];
     /**
      * Inputs whose value comes from an invoke with no offline answer (input -> invoke tokens): unknown here, known
      * to a real preview. What depends on them cannot be verified offline.

@@ -3,8 +3,10 @@
 
 import { PolicyPack } from "@pulumi/policy";
 import { PACK_ENFORCEMENT_LEVEL, PACK_NAME, policies } from "./pack";
+import { withConfigGuard } from "./framework/config-guard";
 
-new PolicyPack(PACK_NAME, {
+// The server refuses a configuration naming an unknown policy or setting (framework/config-guard.ts).
+withConfigGuard(policies, () => new PolicyPack(PACK_NAME, {
     policies,
     enforcementLevel: PACK_ENFORCEMENT_LEVEL,
     displayName: "Health data sovereignty",
@@ -12,4 +14,4 @@ new PolicyPack(PACK_NAME, {
         "national health-data warehouse (HDS, SecNumCloud, CNIL, ANSSI).",
     provider: "azure-native, ovh, kubernetes, vault, minio",
     tags: ["sovereignty", "hds", "secnumcloud"],
-});
+}));

@@ -2,7 +2,9 @@
 // neutral model can validate every key (and refuse unknown ones) in one place.
 
 import * as pulumi from "@pulumi/pulumi";
-import { CONFIG_NAMESPACE } from "../components/model";
+import { CONFIG_NAMESPACE, key } from "../components/model";
+import { ConfigProblem } from "../components/errors";
+import { TARGET_NAMES, isTargetKey } from "./targets";
 
 /** Every `warehouse:` key of the running program's config, decoded. */
 export function readNamespace(namespace: string = CONFIG_NAMESPACE): Record<string, unknown> {
@@ -32,4 +34,38 @@ export function decode(value: string): unknown {
         }
     }
     return value;
+}
+
+/**
+ * Whether the stack holds a key as a secret: the language host passes the secret keys beside the config, and the
+ * runtime answers from them (exported by @pulumi/pulumi's runtime/config, though not declared in its types).
+ */
+function isConfigSecret(fullKey: string): boolean {
+    const runtimeConfig = require("@pulumi/pulumi/runtime/config") as { isConfigSecret?: (k: string) => boolean };
+    if (typeof runtimeConfig.isConfigSecret !== "function") {
+        throw new Error("@pulumi/pulumi no longer exports runtime/config isConfigSecret: the plaintext-secret check needs it");
+    }
+    return runtimeConfig.isConfigSecret(fullKey);
+}
+
+/**
+ * Whether a `warehouse:` key holds a secret. The convention every target follows (components/target.ts): its
+ * non-secret settings are one object, `warehouse:<target>`; every other key it reads, `warehouse:<target>Xxx`, is a
+ * secret read with `requireSecret` (tests/stacks/one-round.test.ts holds every such read to this convention).
+ */
+export function isSecretKey(configKey: string): boolean {
+    return TARGET_NAMES.some(t => configKey !== t && isTargetKey(configKey, t));
+}
+
+/**
+ * Secrets set in plain text: a value the program reads as a secret but the stack holds without `secure:` sits
+ * unencrypted in the stack file and in every copy of the repository. Refused, naming the key and how to set it.
+ */
+export function plaintextSecrets(raw: Readonly<Record<string, unknown>>,
+                                 isSecret: (fullKey: string) => boolean = isConfigSecret): ConfigProblem[] {
+    return Object.keys(raw).filter(k => isSecretKey(k) && !isSecret(key(k))).map(k => ({
+        key: key(k), value: "(hidden)",
+        allowed: `a secret, set in plain text here: remove it from the stack file and set it with ` +
+            `\`pulumi config set --secret ${key(k)} <value>\` (a file: \`... --secret ${key(k)} < file\`)`,
+    }));
 }

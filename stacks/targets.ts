@@ -3,7 +3,7 @@
 
 import { Target, TargetDefinition } from "../components/target";
 import { WarehouseSpec, key } from "../components/model";
-import { ConfigError } from "../components/errors";
+import { ConfigError, ConfigProblem, collectProblems } from "../components/errors";
 
 interface Registration {
     readonly name: string;
@@ -33,10 +33,10 @@ export function targetKeys(raw: Readonly<Record<string, unknown>>): string[] {
 export function createTarget(spec: WarehouseSpec, raw: Readonly<Record<string, unknown>>): Target<any, any, any, any, any> {
     const registration = TARGETS.find(t => t.name === spec.target)!;
     const foreign = targetKeys(raw).filter(k => !isTargetKey(k, spec.target));
-    if (foreign.length > 0) {
-        throw ConfigError.single(key(foreign[0]), raw[foreign[0]],
-            `settings of another target; this stack's target is ${spec.target} (remove ${foreign.map(key).join(", ")})`);
-    }
+    const problems: ConfigProblem[] = foreign.map(k => ({ key: key(k), value: raw[k],
+        allowed: `settings of another target; this stack's target is ${spec.target} (remove ${key(k)})` }));
     const settings = Object.fromEntries(Object.entries(raw).filter(([k]) => isTargetKey(k, spec.target)));
-    return registration.load().create(spec, settings);
+    const target = collectProblems(problems, () => registration.load().create(spec, settings));
+    if (problems.length > 0 || !target) throw new ConfigError(problems);
+    return target;
 }

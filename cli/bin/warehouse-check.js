@@ -7,6 +7,7 @@ require("ts-node").register({
     transpileOnly: true,
     project: path.join(__dirname, "..", "..", "tsconfig.json"),
 });
+require("../interrupt").installInterruptHandlers();
 require("../main")
     .main(process.argv.slice(2))
     .then(code => { process.exitCode = code; });

@@ -14,7 +14,8 @@ export const check: Command = {
     summary: "plan, then evaluate the policy pack on every stack; exit 1 on a mandatory finding",
     help: `usage: ${PROGRAM_NAME} check [--stack NAME]... [--program DIR] [--config KEY=VALUE]...
          [--policy-pack DIR] [--policy-config FILE] [--format text|json|sarif|junit|markdown]
-         [--output FILE] [--base GIT_REF]
+         [--output FILE] [--base GIT_REF] [--warn-expiry-within DAYS] [--fail-on-expiry-within DAYS]
+       ${PROGRAM_NAME} check --state FILE [--program DIR] [--policy-pack DIR] [--policy-config FILE] [--format ...]
 
 ${PROGRAM_HELP}
   --policy-pack DIR     the policy pack; default: this repository's policies/
@@ -24,8 +25,15 @@ ${PROGRAM_HELP}
   --output FILE         write the report there instead of stdout (the verdict line goes to stderr); repeat
                         --format/--output in pairs to write several reports from one run
   --base GIT_REF        also check that commit and report which findings the change introduces and fixes
+  --state FILE          judge a deployed stack from \`pulumi stack export\` output instead of the code; with
+                        --program, also report where the code and the deployed state differ
+  --warn-expiry-within DAYS
+                        announce active exemptions that end within DAYS days; default 30
+  --fail-on-expiry-within DAYS
+                        exit 1 when an active exemption ends within DAYS days (its findings turn mandatory then)
 
-exit status: 0 no mandatory finding, 1 at least one, 2 bad input or a program or pack that fails`,
+exit status: 0 no mandatory finding, 1 at least one (or an exemption ending within --fail-on-expiry-within),
+             2 bad input or a program or pack that fails`,
     options: {
         ...PROGRAM_OPTIONS,
         "policy-pack": { type: "string" },
@@ -33,6 +41,9 @@ exit status: 0 no mandatory finding, 1 at least one, 2 bad input or a program or
         format: { type: "string", multiple: true },
         output: { type: "string", multiple: true },
         base: { type: "string" },
+        state: { type: "string" },
+        "warn-expiry-within": { type: "string" },
+        "fail-on-expiry-within": { type: "string" },
     },
     async run(values, _positionals, io) {
         const { runCheck } = await import("../handlers/check");
@@ -43,12 +54,28 @@ exit status: 0 no mandatory finding, 1 at least one, 2 bad input or a program or
             throw new UsageError(`${formats.length} formats need as many --output files (got ${outputs.length})`);
         }
         if (outputs.length > formats.length) throw new UsageError("more --output files than --format values");
+        const state = resolve(values.state);
+        if (state && values.stack) throw new UsageError("--state judges the stack the state is of: leave out --stack");
+        if (state && values.base) throw new UsageError("--state and --base cannot be combined: --base compares two commits of the code");
         return runCheck({
             ...programSelection(values, io.cwd, PACKAGE_ROOT),
             policyPack: resolve(values["policy-pack"]) ?? DEFAULT_POLICY_PACK,
             policyConfig: resolve(values["policy-config"]),
             reports: formats.map((format, i) => ({ format, output: outputs[i] })),
             base: values.base as string | undefined,
+            state: state ? { file: state, compareWithProgram: values.program !== undefined } : undefined,
+            warnExpiryWithinDays: days("warn-expiry-within", values["warn-expiry-within"]),
+            failOnExpiryWithinDays: days("fail-on-expiry-within", values["fail-on-expiry-within"]),
         }, io);
     },
 };
+
+/** A number of days on the command line: a whole number from 0 to 3650. */
+function days(flag: string, value: unknown): number | undefined {
+    if (value === undefined) return undefined;
+    const n = Number(value);
+    if (typeof value !== "string" || value.trim() === "" || !Number.isInteger(n) || n < 0 || n > 3650) {
+        throw new UsageError(`--${flag} must be a whole number of days from 0 to 3650, got '${String(value)}'`);
+    }
+    return n;
+}

@@ -11,6 +11,10 @@ export interface Io {
     readonly env: NodeJS.ProcessEnv;
     out(text: string): void;
     err(text: string): void;
+    /** The clock: exemption countdowns are counted from its day (tests inject one). Default: the system clock. */
+    now?(): Date;
+    /** Whether `err` is a terminal (progress is shown only there). */
+    readonly interactive?: boolean;
 }
 
 export interface Command {

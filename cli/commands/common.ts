@@ -8,12 +8,15 @@ export const PROGRAM_OPTIONS: OptionsConfig = {
     stack: { type: "string", multiple: true },
     program: { type: "string" },
     config: { type: "string", multiple: true },
+    "no-predict": { type: "boolean" },
     help: { type: "boolean", short: "h" },
 };
 
 export const PROGRAM_HELP = `  --stack NAME          a stack of the program (repeatable); default: every stack with a settings file
   --program DIR         the Pulumi project to run (a directory with Pulumi.yaml); default: this repository
-  --config KEY=VALUE    config over the stack's (repeatable); KEY without a namespace gets the project's`;
+  --config KEY=VALUE    config over the stack's (repeatable); KEY without a namespace gets the project's
+  --no-predict          leave every provider-computed output unknown, as a real preview does (by default, outputs
+                        derived from inputs alone, such as Azure resource ids and Key Vault URIs, are predicted)`;
 
 export interface ProgramSelection {
     /** Absolute directory of the Pulumi project. */
@@ -21,6 +24,7 @@ export interface ProgramSelection {
     readonly stacks: readonly string[];
     /** Config keys as given (qualified later with the project's name) to string values. */
     readonly config: Readonly<Record<string, string>>;
+    readonly predict: boolean;
 }
 
 export function programSelection(values: Record<string, unknown>, cwd: string, defaultProgram: string): ProgramSelection {
@@ -35,6 +39,7 @@ export function programSelection(values: Record<string, unknown>, cwd: string, d
         programDir: program ? path.resolve(cwd, program) : defaultProgram,
         stacks: (values.stack as string[] | undefined) ?? [],
         config,
+        predict: values["no-predict"] !== true,
     };
 }
 

@@ -1,12 +1,16 @@
 // The check report as JUnit XML (GitLab and Jenkins test reports): one suite per stack, one test case per policy
-// of the pack; a policy fails on a stack when it has a mandatory finding there. Advisory and exempt findings are
-// listed in the case's output, so the report shows them without failing the pipeline.
+// of the pack; a policy fails on a stack when it has a mandatory finding there. Each case lists its findings grouped
+// by message, with the resources and the line that declared each; advisory and exempt findings are in the case's
+// output, so the report shows them without failing the pipeline. An exemption about to expire is a case of its own,
+// failing only under --fail-on-expiry-within. The document follows cli/schema/junit.xsd.
 
-import type { CheckFailure, CheckReport, ReportFinding, StackReport } from "../report/model";
+import { expiryAnnouncement } from "../report/expiry";
+import { PolicyGroup, ShownPath, groupFindings, where } from "../report/groups";
+import type { CheckFailure, CheckReport, StackReport } from "../report/model";
 import { PROGRAM_NAME } from "../paths";
 
-export function checkJunit(report: CheckReport): string {
-    const suites = report.stacks.map(st => suite(st, policyNames(report, st)));
+export function checkJunit(report: CheckReport, shown?: ShownPath): string {
+    const suites = report.stacks.map(st => suite(st, policyNames(report, st), report, shown));
     const tests = suites.reduce((n, s) => n + s.tests, 0);
     const failures = suites.reduce((n, s) => n + s.failures, 0);
     const seconds = report.stacks.reduce((n, s) => n + s.timings.planMs + s.timings.evaluationMs, 0) / 1000;
@@ -40,33 +44,71 @@ function policyNames(report: CheckReport, st: StackReport): string[] {
     return [...names].sort();
 }
 
-function suite(st: StackReport, policies: string[]) {
+function suite(st: StackReport, policies: string[], report: CheckReport, shown?: ShownPath) {
     let failures = 0;
+    const groups = groupFindings([st], shown);
+    const byPolicy = (list: readonly PolicyGroup[]) => new Map(list.map(g => [g.policy, g]));
+    const mandatory = byPolicy(groups.mandatory);
+    const advisory = byPolicy(groups.advisory);
+    const exempt = st.findings.filter(f => f.exempt);
     const cases = policies.map(policy => {
-        const found = st.findings.filter(f => f.policy === policy);
-        const blocking = found.filter(f => !f.exempt && f.level === "mandatory");
-        const others = found.filter(f => f.exempt || f.level !== "mandatory");
-        const parts = [`    <testcase classname="${esc(`${st.stack}`)}" name="${esc(policy)}" time="0">`];
-        if (blocking.length > 0) {
+        const parts = [`    <testcase classname="${esc(st.stack)}" name="${esc(policy)}" time="0">`];
+        const blocking = mandatory.get(policy);
+        if (blocking) {
             failures++;
-            parts.push(`      <failure type="mandatory" message="${esc(`${blocking.length} mandatory finding(s)`)}">${esc(blocking.map(line).join("\n"))}</failure>`);
+            parts.push(`      <failure type="mandatory" message="${esc(`${blocking.count} mandatory finding(s)`)}">` +
+                `${esc(groupText(blocking))}</failure>`);
         }
-        if (others.length > 0) parts.push(`      <system-out>${esc(others.map(line).join("\n"))}</system-out>`);
+        const others = [advisory.get(policy) ? groupText(advisory.get(policy)!) : "",
+            ...exemptLines(exempt.filter(f => f.policy === policy), st.program, shown)].filter(Boolean);
+        if (others.length > 0) parts.push(`      <system-out>${esc(others.join("\n"))}</system-out>`);
         parts.push(`    </testcase>`);
         return parts.join("\n");
     });
+    const expiring = report.expiring.filter(e => e.stack === st.stack).map(e => {
+        const name = `exemption ${e.id} expires ${e.expires}`;
+        const text = expiryAnnouncement(e) + (e.declaredAt ? ` [${e.declaredAt.file}:${e.declaredAt.line}]` : "");
+        if (e.blocking) failures++;
+        return [`    <testcase classname="${esc(st.stack)}" name="${esc(name)}" time="0">`,
+            e.blocking ? `      <failure type="exemption-expiring" message="${esc(text)}">${esc(text)}</failure>`
+                : `      <system-out>${esc(text)}</system-out>`,
+            `    </testcase>`].join("\n");
+    });
+    const tests = policies.length + expiring.length;
     const seconds = (st.timings.planMs + st.timings.evaluationMs) / 1000;
     const xml = [
-        `  <testsuite name="${esc(`${PROGRAM_NAME} ${st.stack}`)}" tests="${policies.length}" failures="${failures}" errors="0" skipped="0" time="${seconds.toFixed(3)}">`,
+        `  <testsuite name="${esc(`${PROGRAM_NAME} ${st.stack}`)}" tests="${tests}" failures="${failures}" errors="0" skipped="0" time="${seconds.toFixed(3)}">`,
         ...cases,
+        ...expiring,
         `  </testsuite>`,
     ].join("\n");
-    return { xml, tests: policies.length, failures };
+    return { xml, tests, failures };
 }
 
-function line(f: ReportFinding): string {
-    const level = f.exempt ? "exempt" : f.level;
-    return `${level} ${f.urn}: ${f.message}${f.remediation && !f.exempt ? `\nfix: ${f.remediation}` : ""}`;
+/** A policy's findings on one stack: each message once, the resources and their lines under it, the fix once. */
+function groupText(g: PolicyGroup): string {
+    const lines: string[] = [];
+    for (const m of g.messages) {
+        lines.push(`${g.level}: ${m.message}`);
+        for (const member of m.members) {
+            const at = member.at;
+            lines.push(`  ${at ? `${at}  ` : ""}${member.resource}  (${member.urn})`);
+        }
+    }
+    if (g.level === "mandatory" && g.remediation) lines.push(`fix: ${g.remediation}`);
+    return lines.join("\n");
+}
+
+/** Exempt findings collapsed per exemption: its id, until when, and the resources it covers. */
+function exemptLines(findings: readonly StackReport["findings"][number][], programDir: string, shown?: ShownPath): string[] {
+    const byId = new Map<string, typeof findings[number][]>();
+    for (const f of findings) {
+        const id = f.exemption?.id ?? "(unnamed)";
+        byId.set(id, [...(byId.get(id) ?? []), f]);
+    }
+    return [...byId.entries()].map(([id, fs]) =>
+        `exempt under ${id} until ${fs[0].exemption?.expires ?? "?"} (${fs.length} finding${fs.length === 1 ? "" : "s"}): ` +
+        fs.map(f => `${f.urn.split("::").pop()}${f.source ? ` ${where(f.source, programDir, shown)}` : ""}`).join(", "));
 }
 
 function esc(text: string): string {

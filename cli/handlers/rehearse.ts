@@ -3,11 +3,11 @@
 
 import * as fs from "fs";
 import type { Io } from "../commands/command";
-import { checkTargets } from "../../engine/run";
+import { checkTargets, everyStack } from "../../engine/run";
 import { resolveTargets } from "../../engine/program/targets";
 import { EXIT, ExitCode, UsageError } from "../errors";
 import { ExternalError } from "../../engine/errors";
-import { toReport } from "./check";
+import { checkWritable, toReport } from "./check";
 import { NotAWarehouse } from "../../migration/plan/inventory";
 import type { RehearsalReport } from "../../migration/plan/model";
 import { RehearsalSide, rehearsal } from "../../migration/plan/report";
@@ -31,11 +31,12 @@ export interface RehearseOptions {
 
 export async function runRehearsal(options: RehearseOptions, io: Io): Promise<number> {
     const { from, to } = checkStacks(options);
+    if (options.output) checkWritable(options.output);
     const targets = resolveTargets(options.programDir, [from, to], {});
-    const run = await checkTargets({
+    const run = everyStack(await checkTargets({
         programDir: options.programDir, stacks: [from, to], config: {}, env: io.env,
         policyPack: options.policyPack, policyConfig: options.policyConfig,
-    }, targets);
+    }, targets));
     const checked = toReport(run);
     const side = (i: number): RehearsalSide => ({
         plan: run.stacks[i].plan,

@@ -1,11 +1,12 @@
 // Turns a stack's plan and its evaluation into the report's form.
 
+import * as path from "path";
 import { parseFindingMessage } from "../../policies/framework/messages";
 import type { RawFinding, StackEvaluation } from "../../engine/policy/evaluate";
-import type { PlannedResource, StackPlan } from "../../engine/plan";
+import type { PlannedResource, SourcePosition, StackPlan } from "../../engine/plan";
 import { ROOT_STACK_TYPE } from "../../engine/plan";
 import { plain } from "../../engine/wire";
-import type { ReportFinding, ReportRemediation, StackReport } from "./model";
+import type { ReportFinding, ReportRemediation, SourceLocation, StackReport } from "./model";
 
 export interface PolicyFacts {
     readonly remediationSteps?: string;
@@ -16,6 +17,7 @@ export function stackReport(plan: StackPlan, evaluation: StackEvaluation | undef
                             policies: ReadonlyMap<string, PolicyFacts>, policyConfig: string | null): StackReport {
     const byUrn = new Map(plan.resources.map(r => [r.urn, r]));
     const inputsOf = (r: PlannedResource) => evaluation?.remediatedInputs.get(r.urn) ?? r.inputs;
+    const located = (r: PlannedResource | undefined) => sourceLocation(plan.programDir, r?.source);
     return {
         stack: plan.stack,
         program: plan.programDir,
@@ -24,8 +26,12 @@ export function stackReport(plan: StackPlan, evaluation: StackEvaluation | undef
         resources: plan.resources.map(r => ({
             urn: r.urn, type: r.type, name: r.name, parent: r.parent || null,
             inputs: plain(inputsOf(r)) as Record<string, unknown>,
+            source: located(r),
+            ...(r.predicted?.length ? { predicted: r.predicted } : {}),
         })),
-        findings: (evaluation?.findings ?? []).map(f => reportFinding(f, byUrn, policies)),
+        findings: (evaluation?.findings ?? []).map(f => ({
+            ...reportFinding(f, byUrn, policies), source: located(byUrn.get(f.urn)),
+        })),
         remediations: (evaluation?.remediations ?? []).map(reportRemediation),
         notes: plan.notes,
         policyConfig,
@@ -33,11 +39,24 @@ export function stackReport(plan: StackPlan, evaluation: StackEvaluation | undef
     };
 }
 
+/** A position of the program as the reports show it: relative to the program directory, `/` separators. */
+export function sourceLocation(programDir: string, source: SourcePosition | undefined): SourceLocation | null {
+    if (!source) return null;
+    const file = path.relative(programDir, source.file).split(path.sep).join("/");
+    return { file, line: source.line, column: source.column };
+}
+
 function reportFinding(f: RawFinding, byUrn: ReadonlyMap<string, PlannedResource>,
-                       policies: ReadonlyMap<string, PolicyFacts>): ReportFinding {
+                       policies: ReadonlyMap<string, PolicyFacts>): Omit<ReportFinding, "source"> {
     const facts = policies.get(f.policy);
     const message = withoutDescription(f.message, f.description ?? facts?.description);
-    const exempt = parseFindingMessage(message).status === "exempt" && f.level === "advisory";
+    const parsed = parseFindingMessage(message);
+    const exempt = parsed.status === "exempt" && f.level === "advisory";
+    const label = parsed.exemption;
+    const exemption = label && label.expires && (exempt || parsed.status === "exemption-expired") ? {
+        id: label.id, expires: label.expires, reference: label.reference ?? "", active: exempt,
+        ...(label.category ? { category: label.category } : {}), ...(parsed.reason ? { reason: parsed.reason } : {}),
+    } : undefined;
     return {
         policy: f.policy,
         level: f.level,
@@ -48,6 +67,7 @@ function reportFinding(f: RawFinding, byUrn: ReadonlyMap<string, PlannedResource
         description: f.description ?? facts?.description,
         remediation: facts?.remediationSteps || undefined,
         component: componentOf(f.urn, byUrn),
+        ...(exemption ? { exemption } : {}),
     };
 }
 

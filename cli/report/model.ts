@@ -2,10 +2,28 @@
 // specified by cli/schema/check-report.schema.json.
 
 import type { PolicySummary } from "../../engine/run";
+import type { Drift } from "../../engine/state/drift";
 
 export type { PolicySummary };
 
 export type Level = "mandatory" | "advisory";
+
+/** Where a resource was declared: the line of its `new` in the program, the file relative to the program's directory. */
+export interface SourceLocation {
+    /** Relative to the program directory, with `/` separators. */
+    readonly file: string;
+    readonly line: number;
+    readonly column: number;
+}
+
+/** The exemption a finding falls under, as the pack quotes it. */
+export interface ExemptionRef {
+    readonly id: string;
+    readonly expires: string;
+    readonly reference: string;
+    readonly category?: string;
+    readonly reason?: string;
+}
 
 export interface ReportResource {
     readonly urn: string;
@@ -15,6 +33,10 @@ export interface ReportResource {
     readonly parent: string | null;
     /** Inputs after remediation, secrets shown as "[secret]", values unknown at preview as "[unknown]". */
     readonly inputs: Record<string, unknown>;
+    /** Where the program declared it; null for default providers and the root Stack. */
+    readonly source: SourceLocation | null;
+    /** Outputs the offline engine predicted from the inputs (a real preview leaves them unknown), when any. */
+    readonly predicted?: readonly string[];
 }
 
 export interface ReportFinding {
@@ -32,6 +54,10 @@ export interface ReportFinding {
     readonly remediation?: string;
     /** The nearest enclosing component (URN), or null when the resource sits directly under the stack. */
     readonly component: string | null;
+    /** Where the resource was declared; null when the program has no line for it (the root Stack, providers). */
+    readonly source: SourceLocation | null;
+    /** The active exemption it falls under (exempt findings), or the one that expired (mandatory again). */
+    readonly exemption?: ExemptionRef & { readonly active: boolean };
 }
 
 export interface ReportRemediation {
@@ -56,6 +82,12 @@ export interface StackReport {
     readonly notes: readonly string[];
     readonly policyConfig: string | null;
     readonly timings: { readonly planMs: number; readonly evaluationMs: number };
+    /** Set when the stack was judged from its deployed state (`--state`) rather than its code. */
+    readonly state?: {
+        readonly file: string;
+        /** With `--program`: where the code and the deployed state differ. */
+        readonly drift?: Drift;
+    };
 }
 
 export interface Summary {
@@ -64,6 +96,26 @@ export interface Summary {
     /** Advisory findings that are not exempt. */
     readonly advisory: number;
     readonly exempt: number;
+    /** Active exemptions that expire within the warning window (see CheckReport.expiring). */
+    readonly expiring: number;
+}
+
+/** An active exemption that ends soon: on `expires`, its findings turn mandatory. */
+export interface ExpiringExemption {
+    readonly stack: string;
+    readonly id: string;
+    readonly reference: string;
+    /** The first day (UTC) it no longer applies. */
+    readonly expires: string;
+    /** Whole days from the judging day to `expires`. */
+    readonly daysLeft: number;
+    /** Findings it covers today, which turn mandatory on `expires`. */
+    readonly findings: number;
+    readonly policies: readonly string[];
+    /** Where the exemption is declared (the policy config file, relative to the program directory when inside it). */
+    readonly declaredAt: { readonly file: string; readonly line: number } | null;
+    /** Whether `--fail-on-expiry-within` makes this run fail on it. */
+    readonly blocking: boolean;
 }
 
 export interface BaseComparison {
@@ -85,6 +137,11 @@ export interface CheckReport {
         readonly policies: readonly PolicySummary[];
     };
     readonly base?: BaseComparison;
+    /** Active exemptions expiring within `expiryWindowDays` of `judgedOn`, soonest first. */
+    readonly expiring: readonly ExpiringExemption[];
+    /** The day exemptions are counted from (UTC, YYYY-MM-DD). */
+    readonly judgedOn: string;
+    readonly expiryWindowDays: number;
 }
 
 /**
@@ -99,7 +156,7 @@ export interface CheckFailure {
     readonly exitCode: number;
 }
 
-export function summarize(stacks: readonly StackReport[]): Summary {
+export function summarize(stacks: readonly StackReport[], expiring: readonly ExpiringExemption[] = []): Summary {
     let resources = 0, mandatory = 0, advisory = 0, exempt = 0;
     for (const s of stacks) {
         resources += s.resources.length;
@@ -109,7 +166,7 @@ export function summarize(stacks: readonly StackReport[]): Summary {
             else advisory++;
         }
     }
-    return { resources, mandatory, advisory, exempt };
+    return { resources, mandatory, advisory, exempt, expiring: expiring.length };
 }
 
 /** A finding's identity across commits: the same policy on the same resource of the same stack. */

@@ -11,6 +11,7 @@ import * as readline from "readline";
 import Ajv, { ValidateFunction } from "ajv";
 import { AnalyzerResource, analyzeRequest, analyzeStackRequest } from "./analyzer-wire";
 import { UnaryChannel } from "./grpc-unary";
+import { didYouMean } from "../suggest";
 
 export type EnforcementLevel = "advisory" | "mandatory" | "remediate" | "disabled";
 export type Severity = "" | "low" | "medium" | "high" | "critical";
@@ -77,7 +78,7 @@ export class PolicyPackError extends Error {
 /** A configuration the engine would refuse: names the policy and the key. */
 export class PolicyConfigValidationError extends Error {
     constructor(readonly problems: string[]) {
-        super(`policy pack configuration is invalid: ${problems.join("; ")}`);
+        super(`invalid policy configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n  ${problems.join("\n  ")}`);
         this.name = "PolicyConfigValidationError";
     }
 }
@@ -356,7 +357,7 @@ function settingsValidator(info: PackInfo): ValidateFunction {
             properties: p.configSchema!.properties,
             ...(p.configSchema!.required?.length ? { required: p.configSchema!.required } : {}),
         }]));
-        validate = new Ajv({ allErrors: true, strict: false }).compile({ type: "object", properties });
+        validate = new Ajv({ allErrors: true, strict: false, verbose: true }).compile({ type: "object", properties });
         validators.set(info, validate);
     }
     return validate;
@@ -390,7 +391,13 @@ export function reconcileConfig(info: PackInfo, userConfig: Record<string, unkno
     };
     apply(info.initialConfig);
     const parsed: Record<string, { enforcementLevel?: EnforcementLevel; properties: Record<string, unknown> }> = {};
+    const names = info.policies.map(p => p.name);
     for (const [name, value] of Object.entries(userConfig ?? {})) {
+        // The engine would pass a name no policy has to the pack, where it changes nothing: a slip, refused here.
+        if (name !== "all" && !names.includes(name)) {
+            problems.push(`${name}: no such policy in pack ${info.name}${didYouMean(name, names)}; its policies: ${names.join(", ")}`);
+            continue;
+        }
         if (typeof value === "string") {
             parsed[name] = { enforcementLevel: levelOf(value, name, problems), properties: {} };
         } else if (value && typeof value === "object" && !Array.isArray(value)) {
@@ -403,14 +410,29 @@ export function reconcileConfig(info: PackInfo, userConfig: Record<string, unkno
     apply(parsed);
     const settings = Object.fromEntries(info.policies.filter(p => p.configSchema).map(p => [p.name, result[p.name].properties]));
     const validate = settingsValidator(info);
-    if (!validate(settings)) {
-        for (const e of validate.errors ?? []) {
-            // The path starts with the policy's name: /<policy>/<key>/..., JSON-pointer escaped.
-            const [policy, ...path] = e.instancePath.split("/").slice(1).map(s => s.replace(/~1/g, "/").replace(/~0/g, "~"));
-            const key = path.join(".") || (e.params as any)?.missingProperty || "";
-            problems.push(`${policy}: ${key ? `${key} ` : ""}${e.message}`);
-        }
-    }
+    if (!validate(settings)) problems.push(...(validate.errors ?? []).map(schemaError));
     if (problems.length > 0) throw new PolicyConfigValidationError(problems);
     return result;
+}
+
+/** An ajv error as `<policy>: <setting path> = <value>: <what is allowed>`, the path written as in the file. */
+function schemaError(e: import("ajv").ErrorObject): string {
+    // The path starts with the policy's name: /<policy>/<key>/..., JSON-pointer escaped.
+    const [policy, ...parts] = e.instancePath.split("/").slice(1).map(s => s.replace(/~1/g, "/").replace(/~0/g, "~"));
+    const at = parts.reduce((out, p) => /^\d+$/.test(p) ? `${out}[${p}]` : out ? `${out}.${p}` : p, "");
+    const value = JSON.stringify(e.data);
+    const params = e.params as Record<string, any>;
+    switch (e.keyword) {
+        case "additionalProperties": {
+            const known = Object.keys((e.parentSchema as any)?.properties ?? {});
+            const field = String(params.additionalProperty);
+            return `${policy}: ${at}: unknown field "${field}"${didYouMean(field, known)}; fields: ${known.join(", ")}`;
+        }
+        case "required":
+            return `${policy}: ${at ? `${at}.` : ""}${params.missingProperty}: required`;
+        case "enum":
+            return `${policy}: ${at} = ${value}: one of ${(params.allowedValues as unknown[]).map(v => JSON.stringify(v)).join(", ")}`;
+        default:
+            return `${policy}: ${at || "(settings)"} = ${value}: ${e.message}`;
+    }
 }

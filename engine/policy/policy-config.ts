@@ -33,10 +33,18 @@ export function loadPolicyConfig(packDir: string, stack: string, explicit?: stri
     try {
         config = JSON.parse(text);
     } catch (err) {
-        throw new ExternalError(`policy config ${file}: not valid JSON (${(err as Error).message})`);
+        throw new ExternalError(`policy config ${file}${jsonErrorLine(text, err as Error)}: not valid JSON ` +
+            `(${(err as Error).message.replace(/ in JSON at position \d+.*$/, "")})`);
     }
     if (!config || typeof config !== "object" || Array.isArray(config)) {
         throw new ExternalError(`policy config ${file}: must be a JSON object of policy names to settings`);
     }
     return { file, config: config as Record<string, unknown> };
+}
+
+/** `:<line>` of a JSON.parse error, from the position Node reports ("... at position 57"), or nothing. */
+function jsonErrorLine(text: string, err: Error): string {
+    const position = /at position (\d+)/.exec(err.message);
+    if (!position) return "";
+    return `:${text.slice(0, Number(position[1])).split("\n").length}`;
 }

@@ -3,7 +3,7 @@
 
 import { fork } from "child_process";
 import * as path from "path";
-import { ExternalError, oneLine } from "../errors";
+import { ExternalError, oneLine, programErrorSummary } from "../errors";
 import type { InvokeRecord, PlannedResource, StackPlan } from "../plan";
 import { DefaultProviders, RawRegistration } from "./providers";
 import type { StackTarget } from "./targets";
@@ -16,6 +16,11 @@ export interface RunSettings {
     readonly preview?: boolean;
     /** The caller's environment; PULUMI_NODEJS_TRANSPILE_ONLY there wins over our default. */
     readonly env?: NodeJS.ProcessEnv;
+    /**
+     * Predict the outputs a provider derives from inputs alone (resource ids, Key Vault URIs...) instead of leaving
+     * them unknown as a real preview does (host/predictions.js). Default true.
+     */
+    readonly predict?: boolean;
     /** Milliseconds before a program is stopped. */
     readonly timeoutMs?: number;
     /**
@@ -89,6 +94,7 @@ export async function planStack(target: StackTarget, settings: RunSettings = {})
         stack: target.stack,
         organization: env.PULUMI_NODEJS_ORGANIZATION ?? "organization",
         preview,
+        predict: settings.predict ?? true,
         config: target.config,
         secretKeys: target.secretKeys,
         env: languageHostEnv(target, preview, env),
@@ -97,10 +103,15 @@ export async function planStack(target: StackTarget, settings: RunSettings = {})
     const resources: PlannedResource[] = [];
     const at = new Map<string, number>();
     const remote: string[] = [];
+    const predicted = { resources: 0, placeholders: new Set<string>() };
     const onEvents = (events: HostEvent[]) => {
         for (const event of events) {
             if ("resource" in event) {
                 if (event.resource.remote) remote.push(event.resource.type);
+                if (event.resource.predicted?.length) {
+                    predicted.resources++;
+                    for (const p of event.resource.predictionPlaceholders ?? []) predicted.placeholders.add(p);
+                }
                 for (const r of providers.add(event.resource)) {
                     at.set(r.urn, resources.length);
                     resources.push(r);
@@ -126,7 +137,7 @@ export async function planStack(target: StackTarget, settings: RunSettings = {})
         }
         const at = e.where ? ` (at ${e.where})` : "";
         const label = e.kind === "program" ? "program failed" : e.kind === "engine" ? "engine refused the program" : "cannot run the program";
-        throw new ExternalError(`${where}: ${label}: ${oneLine(e.message)}${at}`);
+        throw new ExternalError(`${where}: ${label}: ${programErrorSummary(e.message)}${at}`);
     }
     const { result } = answer;
     const root = resources.find(r => r.type === ROOT_STACK_TYPE && r.parent === "");
@@ -139,7 +150,7 @@ export async function planStack(target: StackTarget, settings: RunSettings = {})
         resources,
         outputs: root?.outputs ?? {},
         invokes: result.invokes,
-        notes: fidelityNotes(result, remote, resources),
+        notes: [...fidelityNotes(result, remote, resources), ...predictionNotes(predicted)],
         timings: { programMs: result.programMs, totalMs: Date.now() - started },
     };
 }
@@ -155,6 +166,17 @@ function fidelityNotes(result: NonNullable<HostAnswer["result"]>, remoteTypes: r
     if (empty.length) notes.push(`invokes with no offline answer (empty result: this program's @pulumi/pulumi is too old to make it unknown): ${empty.join(", ")}`);
     if (remoteTypes.length) {
         notes.push(`multi-language components, whose children cannot be planned offline: ${[...new Set(remoteTypes)].join(", ")}`);
+    }
+    return notes;
+}
+
+function predictionNotes(p: { resources: number; placeholders: ReadonlySet<string> }): string[] {
+    if (p.resources === 0) return [];
+    const notes = [`outputs of ${p.resources} resource${p.resources === 1 ? "" : "s"} predicted from their inputs, as the ` +
+        "provider derives them (resource ids, Key Vault and key URIs, storage endpoints): a real preview leaves them " +
+        "unknown; rules judged the predicted values (resources[].predicted in the JSON report)"];
+    if (p.placeholders.size > 0) {
+        notes.push(`predicted ids use a placeholder for ${[...p.placeholders].join(", ")} (set it in the stack's config for the real values)`);
     }
     return notes;
 }

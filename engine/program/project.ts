@@ -140,6 +140,7 @@ function parseYaml(file: string): unknown {
     try {
         return yaml.load(fs.readFileSync(file, "utf8"));
     } catch (e: any) {
-        throw new ProjectError(`${file}: not valid YAML (${e.reason ?? e.message})`);
+        const line = typeof e.mark?.line === "number" ? `:${e.mark.line + 1}` : "";
+        throw new ProjectError(`${file}${line}: not valid YAML (${e.reason ?? e.message})`);
     }
 }

@@ -84,6 +84,7 @@ export class DefaultProviders {
             urn: r.urn, type: r.type, name: r.name, custom: r.custom, parent: r.parent, provider,
             dependencies: r.dependencies, propertyDependencies: r.propertyDependencies,
             inputs: r.inputs, outputs: r.outputs, origin: r.read ? "read" : "program", remote: r.remote || undefined,
+            source: r.source, predicted: r.predicted, predictionPlaceholders: r.predictionPlaceholders,
             unansweredInputs: r.unansweredInputs,
             options: {
                 protect: r.protect, ignoreChanges: r.ignoreChanges, replaceOnChanges: r.replaceOnChanges,

@@ -113,12 +113,23 @@ export function runbook(input: RunbookInput, routes: readonly CopyRoute[]): Runb
             "production duration fits the freeze window agreed with the data owners",
         rollback: "nothing to undo: the rehearsal runs on local servers",
     });
-    for (const route of routes) {
+    // A raw zone the target locks for a period cannot be emptied if the migration is rolled back: it is copied once
+    // every project route has passed its gate (the project routes prove the mover, the keys and the target first).
+    const rawLocked = !!rawLock && /\d+ days/.test(rawLock);
+    const ordered = rawLocked
+        ? [...routes.filter(r => r.scope !== "zone:raw"), ...routes.filter(r => r.scope === "zone:raw")]
+        : routes;
+    const firstCopy = steps.length + 1;
+    const projectSteps = ordered.map((r, i) => (r.scope.startsWith("project:") ? firstCopy + i : 0)).filter(n => n > 0);
+    for (const route of ordered) {
         const blocked = route.source === "MISSING" || route.target === "MISSING" || route.targetKey === "MISSING";
+        const waitsForProjects = rawLocked && route.scope === "zone:raw" && projectSteps.length > 0;
         steps.push({
             phase: "copy",
             title: `Copy and re-key ${route.scope.replace(":", " ")}: ${route.source} -> ${route.target}`,
             actions: [
+                ...(waitsForProjects ? [`start only once steps ${projectSteps.join(", ")} (every project route) have ` +
+                    "passed their gates: the target locks what the mover writes to the raw zone"] : []),
                 ...(blocked ? [`BLOCKED: the ${route.target === "MISSING" || route.targetKey === "MISSING" ? "target" : "source"} ` +
                     `does not implement ${route.scope}; close the gap first`] : []),
                 `add the route to the mover plan: {"container": "${route.source}", "bucket": "${route.target}", ` +
@@ -129,11 +140,12 @@ export function runbook(input: RunbookInput, routes: readonly CopyRoute[]): Runb
             ],
             gate: "verify exits 0 for every shard: the same objects, sizes and plaintext checksums on both sides, each " +
                 "target object decrypting under the target key, nothing extra; the shard manifests are archived",
-            rollback: "the source is untouched: delete what the route wrote to the target bucket and run it again " +
-                "(the mover resumes from its manifest)" +
-                (route.scope === "zone:raw" && rawLock && /\d+ days/.test(rawLock)
-                    ? `; the target's raw zone has ${rawLock}: locked objects cannot be deleted before their term, ` +
-                      "so copy raw only after a project route has passed this gate" : ""),
+            rollback: route.scope === "zone:raw" && rawLocked
+                ? `the source is untouched, but the target's raw zone has ${rawLock}: what the route wrote cannot be ` +
+                  "deleted before its term; a failed verify is fixed by running the route again (the mover resumes " +
+                  "from its manifest and copies only what is missing or changed)"
+                : "the source is untouched: delete what the route wrote to the target bucket and run it again " +
+                  "(the mover resumes from its manifest)",
         });
     }
     steps.push({

@@ -54,12 +54,14 @@ export function parseRehearsalArgs(argv: readonly string[]): { options: Rehearsa
             case "--volume": {
                 const v = value() ?? "";
                 try { parseSize(v); } catch (e) { throw new UsageError(`--volume: ${(e as Error).message}`); }
+                if (parseSize(v) <= 0) throw new UsageError(`--volume: more than nothing to project onto, got "${v}"`);
                 options = { ...options, production: { ...options.production, volume: v } };
                 break;
             }
             case "--bandwidth": {
                 const v = value() ?? "";
                 try { parseBandwidth(v); } catch (e) { throw new UsageError(`--bandwidth: ${(e as Error).message}`); }
+                if (parseBandwidth(v) <= 0) throw new UsageError(`--bandwidth: a link faster than nothing, got "${v}"`);
                 options = { ...options, production: { ...options.production, bandwidth: v } };
                 break;
             }

@@ -5,6 +5,9 @@
 
 import { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
 import { DATE_PATTERN, Exemption, exemptionProblems } from "./exemptions";
+import { schemaProblems } from "./schema-check";
+import { didYouMean } from "./suggest";
+import { JURISDICTION_CONFIG_KEY, stackConfigValue } from "./stack-config";
 
 export type JsonSchema = PolicyConfigJSONSchema;
 
@@ -41,9 +44,14 @@ export const COMMON_SETTINGS: Readonly<Record<string, JsonSchema>> = {
 
 /** Settings shared by the policies of one concern (jurisdiction for residency, ...). */
 export const JURISDICTION_SETTING: JsonSchema = {
-    type: "string", enum: ["FR", "EU"], default: "FR",
-    description: "Where data may be held: France, or the 27 EU member states.",
+    type: "string", enum: ["FR", "EU"],
+    description: "Where data may be held: France, or the 27 EU member states. Unset: the stack's own " +
+        `${JURISDICTION_CONFIG_KEY} (what the program validated its region against), else FR. Set and different ` +
+        "from the stack's: refused.",
 };
+
+/** Where data may be held when neither the policy nor the stack says. */
+export const DEFAULT_JURISDICTION = "FR";
 
 export const REGION_OVERRIDES_SETTING: JsonSchema = {
     type: "array", default: [],
@@ -69,12 +77,45 @@ export interface CommonConfig {
     readonly unknownValues: "fail" | "advise";
 }
 
-/** A policy's configuration problem; thrown so that the run stops with the policy and key named. */
+/**
+ * A policy's configuration problem; thrown so that the run stops with the policy and key named. Its stack is its
+ * message: the policy runtime prints an error's stack, and a trace says nothing to the person who made the slip.
+ */
 export class PolicyConfigError extends Error {
-    constructor(policy: string, message: string) {
-        super(`policy ${policy}: ${message}`);
+    readonly problems: readonly string[];
+
+    constructor(policy: string, problems: string | readonly string[]) {
+        const list = typeof problems === "string" ? [problems] : problems;
+        super(`policy ${policy}: ${list.join("; ")}`);
         this.name = "PolicyConfigError";
+        this.problems = list;
+        this.stack = `${this.name}: ${this.message}`;
     }
+}
+
+/** Every problem of a policy's settings: unknown keys (with the closest known one), schema, exemption dates. */
+export function settingsProblems(schema: Readonly<Record<string, JsonSchema>>,
+                                 given: Readonly<Record<string, unknown>>): string[] {
+    const problems: string[] = [];
+    const known = Object.keys(schema).sort();
+    for (const [key, value] of Object.entries(given ?? {})) {
+        if (key === "enforcementLevel") continue;
+        if (!(key in schema)) {
+            problems.push(`unknown setting "${key}"${didYouMean(key, known)}; known settings: ${known.join(", ")}`);
+        } else if (value !== undefined) {
+            problems.push(...schemaProblems(schema[key], value, key));
+        }
+    }
+    const exemptions = (given ?? {}).exemptions;
+    if (Array.isArray(exemptions) && problems.length === 0) problems.push(...exemptionProblems(exemptions as Exemption[]));
+    const now = (given ?? {}).now;
+    if (typeof now === "string" && !isCalendarDate(now)) problems.push(`now "${now}" is not a calendar date (YYYY-MM-DD)`);
+    return problems;
+}
+
+function isCalendarDate(text: string): boolean {
+    const d = new Date(`${text}T00:00:00Z`);
+    return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === text;
 }
 
 /**
@@ -84,26 +125,36 @@ export class PolicyConfigError extends Error {
  */
 export function readConfig<C>(policy: string, schema: Readonly<Record<string, JsonSchema>>,
                               given: Readonly<Record<string, unknown>>): C & CommonConfig {
+    const problems = settingsProblems(schema, given);
+    if (problems.length > 0) throw new PolicyConfigError(policy, problems);
     const result: Record<string, unknown> = {};
     for (const [key, s] of Object.entries(schema)) {
         if (s.default !== undefined) result[key] = JSON.parse(JSON.stringify(s.default));
     }
     for (const [key, value] of Object.entries(given ?? {})) {
-        if (key === "enforcementLevel") continue;
-        if (!(key in schema)) {
-            throw new PolicyConfigError(policy,
-                `unknown setting "${key}"; known settings: ${Object.keys(schema).sort().join(", ")}`);
-        }
-        if (value !== undefined) result[key] = value;
+        if (key !== "enforcementLevel" && value !== undefined) result[key] = value;
     }
-    const common = result as unknown as CommonConfig;
-    if (!Array.isArray(common.exemptions)) throw new PolicyConfigError(policy, "exemptions must be a list");
-    const problems = exemptionProblems(common.exemptions);
-    if (problems.length > 0) throw new PolicyConfigError(policy, problems.join("; "));
-    if (common.now !== undefined && (typeof common.now !== "string" || Number.isNaN(Date.parse(`${common.now}T00:00:00Z`)))) {
-        throw new PolicyConfigError(policy, `now "${String(common.now)}" is not a date (YYYY-MM-DD)`);
-    }
+    if ("jurisdiction" in schema) result.jurisdiction = jurisdictionOf(policy, schema.jurisdiction, result.jurisdiction);
     return Object.freeze(result) as C & CommonConfig;
+}
+
+/**
+ * One source of truth for the jurisdiction: the stack's `warehouse:jurisdiction`, which the program validated its
+ * region against. A policy setting may only repeat it; one that disagrees would judge the stack against another
+ * jurisdiction than the one it was built for, so it is refused with both values named.
+ */
+function jurisdictionOf(policy: string, schema: JsonSchema, configured: unknown): string {
+    const stack = stackConfigValue(JURISDICTION_CONFIG_KEY);
+    if (stack !== undefined && !(schema.enum ?? []).includes(stack)) {
+        throw new PolicyConfigError(policy, `the stack's ${JURISDICTION_CONFIG_KEY} "${stack}" is not a jurisdiction ` +
+            `this pack knows (${(schema.enum ?? []).join(", ")})`);
+    }
+    if (configured !== undefined && stack !== undefined && configured !== stack) {
+        throw new PolicyConfigError(policy, `jurisdiction "${String(configured)}" (policy config) differs from the ` +
+            `stack's ${JURISDICTION_CONFIG_KEY} "${stack}": the pack must judge the jurisdiction the stack was built ` +
+            "for; remove the policy setting (the stack's is used) or make the two equal");
+    }
+    return (configured as string | undefined) ?? stack ?? DEFAULT_JURISDICTION;
 }
 
 /**
@@ -113,11 +164,14 @@ export function readConfig<C>(policy: string, schema: Readonly<Record<string, Js
 export function configReader<C>(policy: string, schema: Readonly<Record<string, JsonSchema>>):
         (given: Readonly<Record<string, unknown>>) => C & CommonConfig {
     let lastGiven: Readonly<Record<string, unknown>> | undefined;
+    let lastStack: string | undefined;
     let last: (C & CommonConfig) | undefined;
     return given => {
-        if (!last || !lastGiven || !sameValues(given ?? {}, lastGiven)) {
+        const stack = stackConfigValue(JURISDICTION_CONFIG_KEY);
+        if (!last || !lastGiven || !sameValues(given ?? {}, lastGiven) || stack !== lastStack) {
             last = readConfig<C>(policy, schema, given);
             lastGiven = { ...given };
+            lastStack = stack;
         }
         return last;
     };

@@ -1,7 +1,7 @@
 // The Azure target: production today (France Central). Validates its settings and the spec's fit with Azure, then
 // builds the five blocks: network -> keys -> compute -> storage -> catalogue.
 
-import { ConfigError, ConfigProblem } from "../../components/errors";
+import { ConfigError, ConfigProblem, collectProblems } from "../../components/errors";
 import { Jurisdiction } from "../../policies/catalog/regions";
 import { WarehouseSpec, key } from "../../components/model";
 import { Target, TargetDefinition } from "../../components/target";
@@ -19,9 +19,12 @@ export type AzureTarget = Target<AzureNetwork, AzureKeys, AzureCompute, AzureSto
 export const azure: TargetDefinition = {
     name: "azure",
     create(spec: WarehouseSpec, raw: Readonly<Record<string, unknown>>): AzureTarget {
-        const settings = parseAzureSettings(raw);
-        const region = resolveAzureRegion(spec.region, spec.jurisdiction as Jurisdiction);
-        checkKeys(spec, settings);
+        // Every problem of the settings, the region and the keys in one round.
+        const problems: ConfigProblem[] = [];
+        const settings = collectProblems(problems, () => parseAzureSettings(raw));
+        const region = collectProblems(problems, () => resolveAzureRegion(spec.region, spec.jurisdiction as Jurisdiction));
+        collectProblems(problems, () => checkKeys(spec, settings));
+        if (problems.length > 0 || !settings || !region) throw new ConfigError(problems);
         const names = azureNames(spec);
         return {
             name: "azure",
@@ -37,7 +40,7 @@ export const azure: TargetDefinition = {
 };
 
 /** What Azure's key services can and cannot deliver, refused before anything is registered. */
-function checkKeys(spec: WarehouseSpec, settings: AzureSettings): void {
+function checkKeys(spec: WarehouseSpec, settings: AzureSettings | undefined): void {
     const problems: ConfigProblem[] = [];
     const { keys } = spec;
     if (keys.custody === "customer") {
@@ -47,7 +50,7 @@ function checkKeys(spec: WarehouseSpec, settings: AzureSettings): void {
     }
     if (keys.algorithm === "AES") {
         problems.push({ key: key("keys.algorithm"), value: keys.algorithm,
-            allowed: settings.keyService === "managed-hsm"
+            allowed: settings?.keyService === "managed-hsm"
                 ? `"RSA": Managed HSM holds AES-256 keys, but Azure Storage, disk encryption sets, AKS KMS and ` +
                   `PostgreSQL accept only RSA customer-managed keys`
                 : `"RSA": Key Vault Premium has no AES keys (AES-256 exists only in Managed HSM, ` +

@@ -3,7 +3,7 @@
 // on what is real: the delivered cluster (Kubernetes), its S3 API (MinIO provider) and OpenBao (Vault provider).
 
 import { Target, TargetDefinition } from "../../components/target";
-import { ConfigError } from "../../components/errors";
+import { ConfigError, ConfigProblem, collectProblems } from "../../components/errors";
 import { WarehouseSpec, key } from "../../components/model";
 import { resolveRegion } from "../../components/residency";
 import { Jurisdiction } from "../../policies/catalog/regions";
@@ -23,10 +23,13 @@ export type CloudTempleTarget = Target<CloudTempleNetwork, CloudTempleKeys, Clou
 export const cloudtemple: TargetDefinition = {
     name: "cloudtemple",
     create(spec, settings): CloudTempleTarget {
-        const region = resolveRegion("cloudtemple", spec.region ?? "", REGIONS,
-            spec.jurisdiction as Jurisdiction).any;
-        checkCustody(spec);
-        const parsed = parseSettings(spec, settings);
+        // Every problem of the region, the keys' custody and the settings in one round.
+        const problems: ConfigProblem[] = [];
+        const region = collectProblems(problems, () => resolveRegion("cloudtemple", spec.region ?? "", REGIONS,
+            spec.jurisdiction as Jurisdiction).any);
+        collectProblems(problems, () => checkCustody(spec));
+        const parsed = collectProblems(problems, () => parseSettings(spec, settings));
+        if (problems.length > 0 || !region || !parsed) throw new ConfigError(problems);
         return cloudTempleTarget(region, parsed);
     },
 };

@@ -148,20 +148,57 @@ export function parseSettings(spec: WarehouseSpec, settings: Readonly<Record<str
     }
     const raw = settings[SETTINGS_KEY];
     if (raw === undefined) {
-        throw new ConfigError([...problems, { key: key(SETTINGS_KEY), value: undefined,
+        problems.push({ key: key(SETTINGS_KEY), value: undefined,
             allowed: "required: an object with cluster, objectStorage and optionally openbao and catalog " +
-                "(see stacks/Pulumi.cloudtemple-rehearsal.yaml)" }]);
+                "(see stacks/Pulumi.cloudtemple-rehearsal.yaml)" });
     }
-    const result = validate(settingsSchema, raw, [SETTINGS_KEY]);
-    if (!result.data) throw new ConfigError([...problems, ...result.problems]);
+    // The secrets are checked whatever else is wrong, so that one round names every problem.
+    const result = raw === undefined ? { problems: [] } : validate(settingsSchema, raw, [SETTINGS_KEY]);
+    problems.push(...result.problems);
     const parsed = result.data;
+    if (parsed) checkAccounts(spec, parsed, problems);
+    else if (spec.projects.length > LAST_SUPPORTED_PRIORITY - FIRST_PROJECT_PRIORITY + 1) checkAccounts(spec, undefined, problems);
 
+    const requireSecret = (name: string, why: string) => {
+        const value = settings[name];
+        if (typeof value !== "string" || value.trim() === "") {
+            problems.push({ key: key(name), value: undefined, allowed: `required secret: ${why} ` +
+                `(pulumi config set --secret ${key(name)} ...)` });
+        }
+    };
+    requireSecret(SECRET_KEYS.kubeconfig, "the kubeconfig Cloud Temple delivered with the OpenShift cluster");
+    requireSecret(SECRET_KEYS.platformS3Secret, "the secret key of objectStorage.platformAccount");
+    requireSecret(SECRET_KEYS.backupS3Secret, "the secret key of objectStorage.backupAccount");
+    for (const project of spec.projects) {
+        requireSecret(projectSecretKey(project.id), `the secret key of research project ${project.id}'s storage account`);
+    }
+    if (parsed?.openbao.seal.type === "pkcs11") {
+        requireSecret(SECRET_KEYS.hsmPin, "the PIN of the HSM token holding OpenBao's seal key");
+    } else if (settings[SECRET_KEYS.hsmPin] !== undefined) {
+        problems.push({ key: key(SECRET_KEYS.hsmPin), value: "(hidden)",
+            allowed: "only with cloudtemple.openbao.seal.type pkcs11 (remove it, or configure the HSM seal)" });
+    }
+    let openbaoTokenSource: CloudTempleSettings["openbaoTokenSource"] = "none";
+    if (typeof settings[SECRET_KEYS.openbaoToken] === "string") openbaoTokenSource = "config";
+    else if (env.VAULT_TOKEN) openbaoTokenSource = "environment";
+    if (parsed?.openbao.initialised && openbaoTokenSource === "none") {
+        problems.push({ key: key(SECRET_KEYS.openbaoToken), value: undefined,
+            allowed: "required once cloudtemple.openbao.initialised is true: the OpenBao token Pulumi uses, as a " +
+                "secret config key or as VAULT_TOKEN in Pulumi's environment (never the root token)" });
+    }
+    if (problems.length || !parsed) throw new ConfigError(problems);
+    return { ...parsed, openbaoTokenSource };
+}
+
+/** The cluster's capacity for projects, and one storage account per project, none shared. */
+function checkAccounts(spec: WarehouseSpec, parsed: z.output<typeof settingsSchema> | undefined, problems: ConfigProblem[]): void {
     const lastPriority = FIRST_PROJECT_PRIORITY + spec.projects.length - 1;
     if (lastPriority > LAST_SUPPORTED_PRIORITY) {
         problems.push({ key: key("projects"), value: `${spec.projects.length} projects`,
             allowed: `at most ${LAST_SUPPORTED_PRIORITY - FIRST_PROJECT_PRIORITY + 1} research projects per ` +
                 "OpenShift cluster (one AdminNetworkPolicy each; OVN-Kubernetes supports priorities 0 to 99)" });
     }
+    if (!parsed) return;
     const accounts = parsed.objectStorage.projectAccounts;
     for (const project of spec.projects) {
         if (!accounts[project.id]) {
@@ -185,33 +222,4 @@ export function parseSettings(spec: WarehouseSpec, settings: Readonly<Record<str
                 "would reach another's bucket" });
     }
 
-    const requireSecret = (name: string, why: string) => {
-        const value = settings[name];
-        if (typeof value !== "string" || value.trim() === "") {
-            problems.push({ key: key(name), value: undefined, allowed: `required secret: ${why} ` +
-                `(pulumi config set --secret ${key(name)} ...)` });
-        }
-    };
-    requireSecret(SECRET_KEYS.kubeconfig, "the kubeconfig Cloud Temple delivered with the OpenShift cluster");
-    requireSecret(SECRET_KEYS.platformS3Secret, "the secret key of objectStorage.platformAccount");
-    requireSecret(SECRET_KEYS.backupS3Secret, "the secret key of objectStorage.backupAccount");
-    for (const project of spec.projects) {
-        requireSecret(projectSecretKey(project.id), `the secret key of research project ${project.id}'s storage account`);
-    }
-    if (parsed.openbao.seal.type === "pkcs11") {
-        requireSecret(SECRET_KEYS.hsmPin, "the PIN of the HSM token holding OpenBao's seal key");
-    } else if (settings[SECRET_KEYS.hsmPin] !== undefined) {
-        problems.push({ key: key(SECRET_KEYS.hsmPin), value: "(hidden)",
-            allowed: "only with cloudtemple.openbao.seal.type pkcs11 (remove it, or configure the HSM seal)" });
-    }
-    let openbaoTokenSource: CloudTempleSettings["openbaoTokenSource"] = "none";
-    if (typeof settings[SECRET_KEYS.openbaoToken] === "string") openbaoTokenSource = "config";
-    else if (env.VAULT_TOKEN) openbaoTokenSource = "environment";
-    if (parsed.openbao.initialised && openbaoTokenSource === "none") {
-        problems.push({ key: key(SECRET_KEYS.openbaoToken), value: undefined,
-            allowed: "required once cloudtemple.openbao.initialised is true: the OpenBao token Pulumi uses, as a " +
-                "secret config key or as VAULT_TOKEN in Pulumi's environment (never the root token)" });
-    }
-    if (problems.length) throw new ConfigError(problems);
-    return { ...parsed, openbaoTokenSource };
 }

@@ -42,8 +42,11 @@ describe("check --base", () => {
         expect(git("worktree", "list").split("\n")).toHaveLength(1);
 
         // The JSON is the whole report: the other formats render the comparison from it.
-        expect(render(report, "text")).toMatch(/against HEAD \([0-9a-f]{12}\): 1 introduced, 1 fixed\n  \+ dev  advisory  allowed-locations  azure-native:resources:ResourceGroup backup-rg\n  - dev  mandatory  storage-no-public-access  azure-native:storage:StorageAccount open-sa/);
-        expect(render(report, "markdown")).toMatch(/\*\*Against `HEAD`\*\*: 1 introduced, 1 fixed\./);
+        // Right after the summary, grouped like the findings, each with the line that declared its resource.
+        expect(render(report, "text")).toMatch(/against HEAD \([0-9a-f]{12}\): 1 introduced, 1 fixed\n  \+ allowed-locations \[advisory\] \(1\)\n[\s\S]*?\n\s+dev  azure-native:resources:ResourceGroup backup-rg  infra\/index\.ts:15\n  - storage-no-public-access \[mandatory\] \(1\)\n\s+- Storage accounts must not allow public blob access\.\n\s+dev  azure-native:storage:StorageAccount open-sa  infra\/index\.ts:6/);
+        const md = render(report, "markdown");
+        expect(md).toMatch(/#### What this change does, against `HEAD` \([0-9a-f]{12}\): 1 introduced, 1 fixed/);
+        expect(md.indexOf("What this change does")).toBeLessThan(md.indexOf("Advisory findings"));
         const sarif = JSON.parse(render(report, "sarif"));
         const states = sarif.runs[0].results.map((r: any) => `${r.baselineState} ${r.properties.urn.split("::").pop()}`);
         expect(states.filter((s: string) => s.startsWith("new"))).toEqual(["new backup-rg"]);

@@ -208,7 +208,7 @@ describe("SARIF paths are relative to the program's own repository, wherever the
         const run = await cli(["check", "--program", programDir, "--policy-pack", MINIMAL_PACK, "--format", "sarif"], { cwd });
         expect(run.code).toBe(1);
         const uris = JSON.parse(run.stdout).runs[0].results.map((r: any) => r.locations[0].physicalLocation.artifactLocation.uri);
-        return [...new Set(uris)];
+        return [...new Set(uris)].sort();
     };
     /** Another team's repository: the program under infra/, its own node_modules. */
     const elsewhere = (withGit: boolean) => {
@@ -223,11 +223,12 @@ describe("SARIF paths are relative to the program's own repository, wherever the
     // Run from this repository, where a path relative to the working directory would climb out with `../..`.
     it("uses the git root of the program's directory", async () => {
         const { dir } = elsewhere(true);
-        expect(await sarifUri(dir, ROOT)).toEqual(["infra/Pulumi.dev.yaml"]);
+        // Findings sit at the line that declared their resource (index.ts); the default provider's at the stack file.
+        expect(await sarifUri(dir, ROOT)).toEqual(["infra/Pulumi.dev.yaml", "infra/index.ts"]);
     }, 300_000);
 
     it("uses the program's directory when it is in no repository", async () => {
         const { dir } = elsewhere(false);
-        expect(await sarifUri(dir, path.join(ROOT, "tests"))).toEqual(["Pulumi.dev.yaml"]);
+        expect(await sarifUri(dir, path.join(ROOT, "tests"))).toEqual(["Pulumi.dev.yaml", "index.ts"]);
     }, 300_000);
 });

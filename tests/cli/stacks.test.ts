@@ -8,7 +8,7 @@ import * as path from "path";
 import { checkTargets, packPool } from "../../engine/run";
 import type { PackPool } from "../../engine/policy/pack-pool";
 import { resolveTargets } from "../../engine/program/targets";
-import { toReport } from "../../cli/handlers/check";
+import { render, toReport } from "../../cli/handlers/check";
 import type { CheckReport } from "../../cli/report/model";
 import { ROOT } from "./support";
 
@@ -22,7 +22,7 @@ describe("check of every stack of the project", () => {
     beforeAll(async () => {
         pack = packPool(PACK, 2, process.env);
         const selection = { programDir: ROOT, stacks: [], config: {}, env: process.env, policyPack: PACK };
-        report = toReport(await checkTargets(selection, resolveTargets(ROOT, [], {}), pack));
+        report = toReport(await checkTargets(selection, resolveTargets(ROOT, [], {}), pack), { now: new Date("2026-12-01T08:00:00Z") });
         // The same Azure config judged on the day the CNIL authorisation ends.
         const config = JSON.parse(fs.readFileSync(path.join(PACK, "config", "azure-prod.json"), "utf8"));
         for (const settings of Object.values<any>(config)) settings.now = "2026-12-21";
@@ -52,6 +52,34 @@ describe("check of every stack of the project", () => {
             expect(stack(report, other).policyConfig).toBeNull();
             expect(stack(report, other).findings.filter(f => f.exempt)).toEqual([]);
         }
+    });
+
+    it("announces the CNIL exemption's countdown: 20 days left on 2026-12-01, and the findings that turn mandatory", () => {
+        const azure = stack(report, "azure-prod");
+        const exempt = azure.findings.filter(f => f.exempt).length;
+        expect(report.expiring).toEqual([expect.objectContaining({
+            stack: "azure-prod", id: "cnil-emc2-2023", expires: "2026-12-21", daysLeft: 20, findings: exempt,
+            reference: "CNIL authorisation of 21 December 2023 (EMC2 warehouse, three years)",
+            declaredAt: { file: "policies/config/azure-prod.json", line: 5 },
+        })]);
+        expect(render(report, "text").split("\n").slice(0, 5).join("\n"))
+            .toMatch(new RegExp(`cnil-emc2-2023 of stack azure-prod expires on 2026-12-21, in 20 days: ${exempt} findings`));
+    });
+
+    it("judges the production stack's customer-managed keys instead of answering 'cannot verify'", () => {
+        const azure = stack(report, "azure-prod");
+        const cannotVerify = azure.findings.filter(f => /\[cannot verify\]/.test(f.message));
+        // The storage account and the stack rule see the vault URI and the identity the provider derives; only the
+        // cluster's KMS key, whose version Key Vault picks at creation, stays unknown.
+        expect(cannotVerify.map(f => `${f.policy} ${f.urn.split("::").pop()}`)).toEqual(["customer-managed-encryption hdh-compute-cluster"]);
+    });
+
+    it("locates the findings at the line that declared their resource", () => {
+        const azure = stack(report, "azure-prod");
+        const account = azure.findings.find(f => f.urn.endsWith("::hdh-storage-account"))!;
+        expect(account.source).toEqual({ file: "stacks/azure/storage.ts", line: expect.any(Number), column: expect.any(Number) });
+        const line = fs.readFileSync(path.join(ROOT, account.source!.file), "utf8").split("\n")[account.source!.line - 1];
+        expect(line.slice(account.source!.column - 1)).toMatch(/^new storage\.StorageAccount\(/);
     });
 
     it("fails the Azure stack once the exemption has expired, naming it", () => {

@@ -17,7 +17,8 @@ export interface CliRun {
     readonly stderr: string;
 }
 
-export async function cli(args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliRun> {
+export async function cli(args: readonly string[],
+                          options: { cwd?: string; env?: NodeJS.ProcessEnv; now?: Date; interactive?: boolean } = {}): Promise<CliRun> {
     let stdout = "";
     let stderr = "";
     const code = await main(args, {
@@ -25,6 +26,8 @@ export async function cli(args: readonly string[], options: { cwd?: string; env?
         env: { ...process.env, ...options.env },
         out: t => { stdout += t; },
         err: t => { stderr += t; },
+        ...(options.now ? { now: () => options.now! } : {}),
+        interactive: options.interactive ?? false,
     });
     return { code, stdout, stderr };
 }

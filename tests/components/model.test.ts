@@ -99,13 +99,13 @@ describe("the warehouse specification", () => {
     });
 
     test("refuses two research projects with the same id, naming both", () => {
-        const p = refusal({ ...GOOD, projects: [GOOD.projects[0], GOOD.projects[0]] }, "warehouse:projects[1].id");
-        expect(p.allowed).toMatch(/projects\[0\] has it/);
+        const p = refusal({ ...GOOD, projects: [GOOD.projects[0], GOOD.projects[0]] }, "warehouse:projects[oncoprev].id");
+        expect(p.allowed).toMatch(/declared twice \(the 1st and 2nd projects\)/);
     });
 
     test("refuses a research project without groups or retention", () => {
         const found = problems({ ...GOOD, projects: [{ id: "beta", dataOwner: "dpo@example.fr", allowedGroups: [] }] });
-        expect(found.map(p => p.key).sort()).toEqual(["warehouse:projects[0].allowedGroups", "warehouse:projects[0].retentionDays"]);
+        expect(found.map(p => p.key).sort()).toEqual(["warehouse:projects[beta].allowedGroups", "warehouse:projects[beta].retentionDays"]);
         expect(found.find(p => p.key.endsWith("retentionDays"))!.allowed).toMatch(/^required/);
     });
 

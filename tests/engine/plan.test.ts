@@ -42,6 +42,22 @@ describe("plan of a program under the embedded engine", () => {
         expect(find("pet").provider).toBe(`${find("pinned").urn}::${UNKNOWN}`);
     });
 
+    it("records where the program declared each resource: the line of its `new`, a component's too, not its `super`", () => {
+        const at = (name: string) => {
+            const s = find(name).source;
+            return s && `${path.relative(program("compliant"), s.file)}:${s.line}:${s.column}`;
+        };
+        expect(at("logs")).toBe("index.ts:52:1");
+        // Declared inside a component class of the program: the line of the `new` in its constructor.
+        expect(at("raw-rg")).toBe("index.ts:28:23");
+        // A component the program defines: where the program said `new DataZone(...)`, not its `super(...)`.
+        expect(at("raw")).toBe("index.ts:63:14");
+        expect(at("raw-suffix")).toBe("index.ts:29:24");
+        // Nothing of the program declared the root Stack or the default providers.
+        expect(plan.resources[0].source).toBeUndefined();
+        expect(find("default_3_28_0").source).toBeUndefined();
+    });
+
     it("keeps resource options, dependencies and property dependencies", () => {
         const account = find("raw-sa");
         expect(account.options).toMatchObject({

@@ -66,7 +66,7 @@ describe("policy configuration per stack", () => {
 
     it("refuses a file that is not a JSON object, naming it", () => {
         expect(() => loadPolicyConfig(pack, "broken")).toThrow(ExternalError);
-        expect(() => loadPolicyConfig(pack, "broken")).toThrow(/broken.json: not valid JSON/);
+        expect(() => loadPolicyConfig(pack, "broken")).toThrow(/broken.json:1: not valid JSON/);
     });
 
     it("finds the CNIL exemption file of the Azure stack in this repository", () => {

@@ -50,9 +50,26 @@ describe("stack traces nobody reads offline", () => {
         expect((p as any)._debugStackTrace).toMatch(/\n\s+at /);
     });
 
-    test("a registration carries no source position or stack trace (no analyzer request has them)", () => {
+    test("a registration carries only its declaration site: the first frame of the program, bounded and mapped", () => {
         const { Resource, installed } = install({});
         expect(installed.sourcePositions).toBe(true);
-        expect(Resource.stackTrace(4)).toEqual([]);
+        const limit = Error.stackTraceLimit;
+        const prepare = Error.prepareStackTrace;
+        // (Lines are mapped to the source through ts-node's source maps, as the program runs; plan.test.ts checks them.
+        // Jest transforms this file its own way, so only the file is checked here.)
+        const frames = Resource.stackTrace(4);
+        expect(frames).toEqual([{ uri: expect.stringMatching(/^file:\/\/.*tests\/engine\/unread-traces\.test\.ts$/),
+            line: expect.any(Number), column: expect.any(Number) }]);
+        // The capture leaves the process's own stack settings as they were.
+        expect(Error.stackTraceLimit).toBe(limit);
+        expect(Error.prepareStackTrace).toBe(prepare);
+    });
+
+    test("the declaration site is found within a bounded number of frames, or not at all", () => {
+        const { declarationSite, MAX_FRAMES } = require("../../engine/program/host/source-position");
+        // Deeper than the bound, every frame in between a function of the engine's own host: nothing is found.
+        const deep = (n: number): unknown[] => (n === 0 ? declarationSite(deep) : deep(n - 1));
+        expect(deep(3)).toHaveLength(1);
+        expect(MAX_FRAMES).toBeLessThanOrEqual(64);
     });
 });

@@ -65,14 +65,13 @@ test("configuration is validated against each policy's schema, naming the policy
     await expect(pack.configure({ "allowed-regions": { jurisdiction: "US" } })).rejects.toThrow(/allowed-regions: jurisdiction/);
     await expect(pack.configure({ "key-custody": { exemptions: [{ id: "x", resources: ["*"] }] } })).rejects.toThrow(PolicyConfigValidationError);
     await expect(pack.configure({ "key-custody": { exemptions: [{ id: "x", resources: ["*"] }] } }))
-        .rejects.toThrow(/key-custody: exemptions\.0 must have required property 'reason'/);
+        .rejects.toThrow(/key-custody: exemptions\[0\]\.reason: required/);
     await expect(pack.configure({ all: "sometimes" })).rejects.toThrow(/not a valid enforcement level/);
 });
 
 test("a setting the schema does not know stops the run instead of being ignored", async () => {
-    await pack.configure({ "certified-services": { secNumCloudRequried: true } });
-    await expect(pack.analyze(resource("ovh:CloudProject/storage:Storage", "b", { regionName: "GRA" })))
-        .rejects.toThrow(/certified-services: unknown setting "secNumCloudRequried"/);
+    await expect(pack.configure({ "certified-services": { secNumCloudRequried: true } }))
+        .rejects.toThrow(/certified-services: unknown setting "secNumCloudRequried" \(did you mean "secNumCloudRequired"\?\)/);
     await pack.configure({});
 });
 

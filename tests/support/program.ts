@@ -43,6 +43,10 @@ export interface RunOptions {
     /** Keys to remove from the stack's config. */
     readonly unset?: readonly string[];
     readonly preview?: boolean;
+    /** Keys the stack file holds as `secure:` that this run gets in plain text instead. */
+    readonly plaintext?: readonly string[];
+    /** Keys of `config` set as secrets (`pulumi config set --secret`). */
+    readonly secrets?: readonly string[];
 }
 
 export const ROOT = path.resolve(__dirname, "../..");
@@ -53,9 +57,14 @@ export function stackConfig(stack: string): Record<string, string> {
     return { ...loadStackConfig(loadProject(ROOT), stack).values };
 }
 
+/** The keys a stack of this project holds as secrets (`secure:`). */
+export function stackSecretKeys(stack: string): string[] {
+    return [...loadStackConfig(loadProject(ROOT), stack).secretKeys];
+}
+
 export async function runWarehouse(options: RunOptions): Promise<ProgramRun> {
     // A stack as committed is planned once per change of the sources, however many test files read it.
-    if (options.stack && !options.config && !options.unset && !options.preview) {
+    if (options.stack && !options.config && !options.unset && !options.preview && !options.plaintext) {
         return cached(options.stack, () => runWarehouseNow(options));
     }
     return runWarehouseNow(options);
@@ -68,11 +77,15 @@ async function runWarehouseNow(options: RunOptions): Promise<ProgramRun> {
         if (v === undefined) delete config[k];
         else config[k] = typeof v === "string" ? v : JSON.stringify(v);
     }
-    return runProgram(path.join(ROOT, "stacks", "index.ts"), config, options.stack ?? "test", options.preview ?? false);
+    const secretKeys = (options.stack ? stackSecretKeys(options.stack) : [])
+        .concat(options.secrets ?? [])
+        .filter(k => k in config && !(options.plaintext ?? []).includes(k));
+    return runProgram(path.join(ROOT, "stacks", "index.ts"), config, options.stack ?? "test", options.preview ?? false,
+        secretKeys);
 }
 
 export async function runProgram(entry: string, config: Record<string, string>, stack: string,
-                                 preview: boolean): Promise<ProgramRun> {
+                                 preview: boolean, secretKeys: readonly string[] = []): Promise<ProgramRun> {
     const resources: Registered[] = [];
     let outputs: Record<string, any> = {};
     let failure: unknown;
@@ -99,7 +112,7 @@ export async function runProgram(entry: string, config: Record<string, string>, 
                 cb(err, resp);
             });
         };
-        pulumi.runtime.setAllConfig(config, []);
+        pulumi.runtime.setAllConfig(config, [...secretKeys]);
         await pulumi.runtime.setMocks({
             newResource(args) {
                 const state = { ...args.inputs, ...computedOutputs(args) };

@@ -17,6 +17,7 @@ const path = require("path");
 const util = require("util");
 const { createMonitor } = require("./monitor");
 const { skipUnreadTraces } = require("./unread-traces");
+const { deferInvokesOnPredicted } = require("./predictions");
 const { collectMissingConfig, missingKey } = require("./missing-config");
 const { answerUnknownInvokes } = require("./unknown-invokes");
 const { answersOffline } = require("./invokes");
@@ -69,13 +70,13 @@ function thrownText(err) {
     }
 }
 
-/** Why a program failed, in one line for the user (the parent shows it as is). */
+/** Why a program failed, as the program said it (the parent summarises it: engine/errors.ts, programErrorSummary). */
 function describeFailure(err, programDir, pulumi) {
     if (err && typeof err === "object") {
         const text = thrownText(err);
         // ts-node's diagnostics ("index.ts(3,7): error TS2322: ...") say where they are: no stack frame needed.
         const name = typeof err.name === "string" && err.name ? err.name : /\berror TS\d+:/.test(text) ? "TSError" : "Error";
-        const message = text.split("\n").map(l => l.trim()).filter(Boolean).join("; ");
+        const message = text;
         // RunErrors (ConfigError, missing config) are meant for the user: no stack trace, as `pulumi` prints them.
         const isRunError = pulumi !== undefined && pulumi.RunError.isInstance(err);
         const missing = missingKey(err);
@@ -148,6 +149,7 @@ async function runJob(job) {
     const collecting = job.collectMissingConfig ? collectMissingConfig(runtimeDir) : undefined;
     const stream = collecting ? { resource() {}, outputs() {}, flush() {} } : eventStream();
     const recorder = createMonitor({ runtimeDir, project: job.project, stack: job.stack, preview: job.preview,
+                                     predict: job.predict,
                                      config: job.config, secretKeys: job.secretKeys,
                                      onRecord: stream.resource, onOutputs: stream.outputs });
     for (const method of ["registerResource", "registerResourceOutputs", "readResource", "invoke", "call"]) {
@@ -170,6 +172,7 @@ async function runJob(job) {
     answerUnknownInvokes(runtimeDir, { stack: job.stack, project: job.project, answered: answersOffline,
                                        onUnanswered: token => recorder.recordInvoke(token, "unknown") });
     skipUnreadTraces(runtimeDir);
+    if (job.preview && job.predict) deferInvokesOnPredicted(runtimeDir, recorder.isPredicted);
     const { run } = loadRunner(runtimeDir);
     const started = Date.now();
     try {

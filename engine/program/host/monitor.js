@@ -4,13 +4,17 @@
 // - URNs as the engine builds them: the root Stack's type is left out of its children's qualified type, and a
 //   child's qualified type is its parent's FULL qualified type, `$`, its own type;
 // - outputs = inputs, everything else unknown (the SDK turns absent outputs into unknowns in a preview), ids
-//   unknown (empty), provider ids the engine's unknown id, `additionalSecretOutputs` marked secret;
+//   unknown (empty), provider ids the engine's unknown id, `additionalSecretOutputs` marked secret; except, unless
+//   `predict` is false, the outputs a provider derives from the inputs alone (ids, Key Vault URIs, storage
+//   endpoints: predictions.js), recorded as predicted;
 // - a second registration of the same URN fails, as the engine refuses duplicate URNs;
 // - invokes answered from the provider's stack config where the answer is knowable offline (see invokes.js).
 "use strict";
 
 const path = require("path");
+const url = require("url");
 const { answerInvoke } = require("./invokes");
+const { mergeOutputs, predictOutputs } = require("./predictions");
 const { markerToken } = require("./unknown-invokes");
 
 const UNKNOWN_ID = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -20,7 +24,7 @@ const ROOT_STACK = "pulumi:pulumi:Stack";
 
 /**
  * @param {{ runtimeDir: string, project: string, stack: string, preview: boolean,
- *           config: Record<string, string>, secretKeys: string[],
+ *           config: Record<string, string>, secretKeys: string[], predict?: boolean,
  *           onRecord?: (record: object) => void, onOutputs?: (urn: string, outputs: object) => void }} opts
  *        onRecord and onOutputs see each registration, and each component's outputs, as the program makes them.
  */
@@ -36,6 +40,8 @@ function createMonitor(opts) {
 
     const byUrn = new Map();
     const invokes = [];
+    /** Resources whose id the engine predicted (a real preview leaves it unknown). */
+    const predictedUrns = new Set();
     let engineError;
     let onFailure = () => undefined;
 
@@ -75,6 +81,34 @@ function createMonitor(opts) {
         return Object.keys(out).length ? out : undefined;
     }
 
+    /** Where the program declared the resource (see source-position.js), as a path; undefined when not known. */
+    function sourcePosition(req) {
+        const pos = req.getSourceposition ? req.getSourceposition() : undefined;
+        if (!pos || !pos.getUri() || !pos.getLine()) return undefined;
+        const uri = pos.getUri();
+        let file = uri;
+        try {
+            if (uri.startsWith("file:")) file = url.fileURLToPath(uri);
+        } catch {
+            return undefined;
+        }
+        return { file, line: pos.getLine(), column: pos.getColumn() || 1 };
+    }
+
+    /** A provider's configuration: an explicit provider's inputs, or the stack config of its package. */
+    function providerSettings(type, providerRef) {
+        if (providerRef) {
+            const record = byUrn.get(providerRef.slice(0, providerRef.lastIndexOf("::")));
+            return record ? record.inputs : {};
+        }
+        const prefix = `${type.split(":")[0]}:`;
+        const settings = {};
+        for (const [key, value] of Object.entries(opts.config)) {
+            if (key.startsWith(prefix) && !opts.secretKeys.includes(key)) settings[key.slice(prefix.length)] = value;
+        }
+        return settings;
+    }
+
     function secret(value) {
         return value && typeof value === "object" && value[SIG] === SECRET_SIG ? value : { [SIG]: SECRET_SIG, value };
     }
@@ -104,8 +138,17 @@ function createMonitor(opts) {
             });
             const additionalSecretOutputs = req.getAdditionalsecretoutputsList();
             const isProvider = custom && type.startsWith("pulumi:providers:");
-            const id = custom && opts.preview ? (isProvider ? UNKNOWN_ID : "") : custom ? `${name}-offline-id` : "";
-            const outputs = { ...inputs };
+            let id = custom && opts.preview ? (isProvider ? UNKNOWN_ID : "") : custom ? `${name}-offline-id` : "";
+            let outputs = { ...inputs };
+            let prediction;
+            if (custom && !isProvider && opts.preview && opts.predict !== false) {
+                prediction = predictOutputs(type, inputs, providerSettings(type, req.getProvider()));
+                if (prediction) {
+                    id = prediction.id;
+                    outputs = mergeOutputs(outputs, prediction.outputs);
+                    predictedUrns.add(urn);
+                }
+            }
             for (const key of additionalSecretOutputs) if (key in outputs) outputs[key] = secret(outputs[key]);
             const providers = {};
             req.getProvidersMap().forEach((v, k) => { providers[k] = v; });
@@ -129,6 +172,9 @@ function createMonitor(opts) {
                 deletedWith: req.getDeletedwith(),
                 importId: req.getImportid(),
                 customTimeouts: timeouts(req.getCustomtimeouts()),
+                source: sourcePosition(req),
+                predicted: prediction ? prediction.predicted : undefined,
+                predictionPlaceholders: prediction && prediction.placeholders.length ? prediction.placeholders : undefined,
                 inputs,
                 outputs: custom ? outputs : {},
             };
@@ -166,7 +212,8 @@ function createMonitor(opts) {
                 pluginDownloadURL: req.getPlugindownloadurl(),
                 dependencies: req.getDependenciesList().filter(u => markerToken(u) === undefined),
                 propertyDependencies: {}, ignoreChanges: [], replaceOnChanges: [], aliases: [],
-                additionalSecretOutputs: req.getAdditionalsecretoutputsList(), inputs, outputs: inputs,
+                additionalSecretOutputs: req.getAdditionalsecretoutputsList(), source: sourcePosition(req),
+                inputs, outputs: inputs,
             };
             byUrn.set(urn, record);
             onRecord(record);
@@ -202,6 +249,7 @@ function createMonitor(opts) {
     return {
         monitor,
         invokes: () => invokes,
+        isPredicted: urn => predictedUrns.has(urn),
         /** Records an invoke answered before it reached the monitor (unknown-invokes.js). */
         recordInvoke: (token, source) => { invokes.push({ token, source }); },
         error: () => engineError,

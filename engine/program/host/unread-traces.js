@@ -7,14 +7,17 @@
 //   resource), for the list of promises still pending at exit that it prints with PULUMI_DEBUG_PROMISE_LEAKS. The
 //   host answers before that report, so the trace is captured empty; the promise bookkeeping itself is unchanged,
 //   and with PULUMI_DEBUG_PROMISE_LEAKS set nothing changes at all.
-// - `Resource.stackTrace` walks the whole stack (no depth limit) at each registration, for the source position and
-//   stack trace of the RegisterResource request. The engine keeps them in its state; no analyzer request carries
-//   them and the embedded monitor does not record them, so they are left empty.
+// - `Resource.stackTrace` walks the whole stack (no depth limit) and formats every frame through the program's
+//   source-map support at each registration, for the source position and stack trace of the RegisterResource
+//   request. Only the source position is read offline (the reports locate each finding at the line that declared
+//   its resource), so it is captured bounded and unformatted instead (source-position.js), and the trace holds
+//   that one frame.
 //
 // Everything else is untouched: errors the program throws are formatted and source-mapped as before.
 "use strict";
 
 const path = require("path");
+const { declarationSite } = require("./source-position");
 
 /** Loads a module of the program's runtime, or undefined where this runtime version has no such module. */
 function runtimeModule(runtimeDir, file) {
@@ -53,7 +56,9 @@ function skipUnreadTraces(runtimeDir, env = process.env) {
     const resource = runtimeModule(runtimeDir, "resource");
     const Resource = resource && resource.Resource;
     if (Resource && typeof Resource.stackTrace === "function") {
-        Resource.stackTrace = () => [];
+        Resource.stackTrace = function stackTrace() {
+            return declarationSite(stackTrace);
+        };
         installed.sourcePositions = true;
     }
     return installed;

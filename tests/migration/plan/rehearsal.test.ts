@@ -152,8 +152,9 @@ describe("runbook", () => {
             target: "cloud-b-rehearsal-rp-alpha", targetKey: "project-alpha" });
         expect(report.routes[0]).toMatchObject({ moverScope: "platform", targetKey: "platform" });
         const copies = report.runbook.filter(s => s.title.startsWith("Copy and re-key"));
+        // The target locks its raw zone: raw is copied last, once every project route has passed its gate.
         expect(copies.map(s => s.title.split(":")[0])).toEqual(
-            ["Copy and re-key zone raw", "Copy and re-key zone curated", ...PROJECTS.map(p => `Copy and re-key project ${p}`)]);
+            ["Copy and re-key zone curated", ...PROJECTS.map(p => `Copy and re-key project ${p}`), "Copy and re-key zone raw"]);
         for (const step of copies) expect(step.actions.join("\n")).toMatch(/data-mover move --plan/);
     });
 
@@ -180,11 +181,11 @@ describe("runbook", () => {
 
     it("warns that a locked raw zone cannot be emptied on rollback", () => {
         const raw = report.runbook.find(s => s.title.startsWith("Copy and re-key zone raw"))!;
-        expect(raw.rollback).toMatch(/locked objects/);
+        expect(raw.rollback).toMatch(/cannot be deleted before its term/);
         const lockedTarget = rehearsal(side(fixturePlan({ stack: "cloud-a-prod", cloud: "clouda" })),
             side(fixturePlan({ stack: "cloud-b-rehearsal", cloud: "cloudb", rawLockDays: 365 })));
         expect(lockedTarget.runbook.find(s => s.title.startsWith("Copy and re-key zone raw"))!.rollback)
-            .toMatch(/locked objects cannot be deleted before their term/);
+            .toMatch(/cannot be deleted before its term/);
     });
 
     it("marks the copy of a project the target lacks as blocked", () => {

@@ -49,6 +49,12 @@ describe("rehearsal between the project's stacks", () => {
         expect(report.routes.every(r => r.source !== "MISSING" && r.target !== "MISSING")).toBe(true);
     });
 
+    it("Azure -> OVHcloud copies the locked raw zone only after every project route's gate", () => {
+        const titles = reports.get("ovh-rehearsal")!.runbook.map(s => s.title);
+        const raw = titles.findIndex(t => t.startsWith("Copy and re-key zone raw"));
+        for (const p of projects) expect(titles.findIndex(t => t.startsWith(`Copy and re-key project ${p}:`))).toBeLessThan(raw);
+    });
+
     it("states the differences a reviewer must see between Azure and OVHcloud", () => {
         const ids = reports.get("ovh-rehearsal")!.differences;
         const diff = (id: string) => ids.find(d => d.id === id);

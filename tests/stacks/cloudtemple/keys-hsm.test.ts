@@ -11,7 +11,8 @@ describe("Cloud Temple keys with the PKCS#11 (HSM) seal", () => {
             image: { registry: "registry.hdh.example.fr", repository: "openbao/openbao-hsm-ubi", tag: "2.6.2" },
         };
         run = await runWarehouse({ stack: "cloudtemple-rehearsal", config: {
-            "warehouse:cloudtemple": settings, "warehouse:cloudtempleHsmPin": "123456" } });
+            "warehouse:cloudtemple": settings, "warehouse:cloudtempleHsmPin": "123456" },
+            secrets: ["warehouse:cloudtempleHsmPin"] });
     });
 
     const server = () => run.one("kubernetes:helm.sh/v3:Release").inputs.values.server;
