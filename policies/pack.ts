@@ -9,6 +9,7 @@ import { JURISDICTION } from "./rules/jurisdiction";
 import { KEYS } from "./rules/keys";
 import { ISOLATION } from "./rules/isolation";
 import { STACK } from "./rules/stack";
+import { catalog } from "./catalog/resource-types";
 
 export const PACK_NAME = "health-data-sovereignty";
 export const PACK_ENFORCEMENT_LEVEL: EnforcementLevel = "mandatory";
@@ -22,6 +23,8 @@ function join(): Policies {
         throw new Error(`policy table and rules disagree: no predicate for ${missing.join(", ") || "-"}; ` +
             `no metadata for ${orphans.join(", ") || "-"}`);
     }
+    // Read the generated catalogue now: a missing or damaged file stops the pack at start, not on its first resource.
+    catalog();
     return POLICY_METADATA.map(m => toPolicy(m, PREDICATES[m.name]));
 }
 
