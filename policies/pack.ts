@@ -12,6 +12,7 @@ import { STACK } from "./rules/stack";
 import { SERVICES } from "./rules/services";
 import { KUBERNETES } from "./rules/kubernetes";
 import { KEY_LIFETIME } from "./rules/key-lifetime";
+import { catalog } from "./catalog/resource-types";
 
 export const PACK_NAME = "health-data-sovereignty";
 export const PACK_ENFORCEMENT_LEVEL: EnforcementLevel = "mandatory";
@@ -40,6 +41,8 @@ function join(): Policies {
         throw new Error(`policy table and rules disagree: no predicate for ${missing.join(", ") || "-"}; ` +
             `no metadata for ${orphans.join(", ") || "-"}`);
     }
+    // Read the generated catalogue now: a missing or damaged file stops the pack at start, not on its first resource.
+    catalog();
     return POLICY_METADATA.map(m => toPolicy(m, PREDICATES[m.name]));
 }
 

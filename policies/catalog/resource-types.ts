@@ -99,10 +99,22 @@ export function catalogPath(): string {
 let loaded: CatalogFile | undefined;
 const infos = new Map<string, TypeInfo | null>();
 
-/** The generated catalogue, read once (a few milliseconds) when a rule first needs it. */
+/** The generated catalogue, read once (about 30 ms of CPU); a missing or damaged file stops the pack with one line. */
 export function catalog(): CatalogFile {
-    if (!loaded) loaded = JSON.parse(fs.readFileSync(catalogPath(), "utf8")) as CatalogFile;
-    return loaded;
+    if (loaded) return loaded;
+    const file = catalogPath();
+    let parsed: Partial<CatalogFile>;
+    try {
+        parsed = JSON.parse(fs.readFileSync(file, "utf8"));
+    } catch (e) {
+        const why = (e as NodeJS.ErrnoException).code ?? (e instanceof Error ? e.message : String(e));
+        throw new Error(`the catalogue of resource types ${file} cannot be read (${why}): regenerate it with npm run catalog`);
+    }
+    if (typeof parsed !== "object" || parsed === null || typeof parsed.types !== "object" || typeof parsed.sdks !== "object" ||
+        typeof parsed.aliases !== "object") {
+        throw new Error(`the catalogue of resource types ${file} is not one the generator writes: regenerate it with npm run catalog`);
+    }
+    return loaded = parsed as CatalogFile;
 }
 
 const API_VERSION = "v\\d{8}(?:preview|privatepreview|beta)?";

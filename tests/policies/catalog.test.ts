@@ -104,3 +104,18 @@ test("readField expands lists and maps and reports the concrete path", () => {
     expect(readField(props, "missing.path")).toEqual([]);
     expect(readField({ location: "westus" }, "location")).toEqual([{ path: "location", value: "westus" }]);
 });
+
+test("a pack whose catalogue is missing or damaged refuses to start, saying how to regenerate it", async () => {
+    const { PolicyPack } = await import("../../engine/policy/analyzer");
+    // Inside the repository so that the copy resolves @pulumi/policy like the real pack.
+    const dir = fs.mkdtempSync(path.join(ROOT, "node_modules", ".catalog-less-pack-"));
+    try {
+        fs.cpSync(path.join(ROOT, "policies"), dir, { recursive: true, filter: src => !/[\\/](bin|node_modules)$/.test(src) });
+        fs.rmSync(path.join(dir, "catalog", "resource-types.generated.json"));
+        await expect(PolicyPack.start(dir, { precompiled: true })).rejects.toThrow(/catalogue of resource types .* cannot be read \(ENOENT\): regenerate it with npm run catalog$/);
+        fs.writeFileSync(path.join(dir, "catalog", "resource-types.generated.json"), "{\"sdks\": {}");
+        await expect(PolicyPack.start(dir, { precompiled: true })).rejects.toThrow(/cannot be read \(.*JSON.*\): regenerate it/);
+    } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+    }
+}, 120000);
