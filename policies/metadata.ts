@@ -137,12 +137,14 @@ export const POLICY_METADATA: readonly PolicyMetadata[] = [
     },
     {
         name: "no-public-addresses", concern: "isolation", scope: "stack", severity: "high", enforcementLevel: "mandatory",
-        description: "Checks whether no public IP address, public load balancer or node port exposes the warehouse (a firewall's egress-only address excepted), and whether no network security group rule, inline or separate, lets the internet reach administration, plain-text web, file-sharing or database ports (SSH, RDP, HTTP...) or every port.",
+        description: "Checks whether no public IP address, public load balancer or node port exposes the warehouse (a firewall's egress-only address excepted); whether no network security group rule, inline or separate, lets the internet reach administration, plain-text web, file-sharing or database ports (SSH, RDP, HTTP...) or every port; and whether Ingresses, OpenShift Routes and Gateway API listeners and routes serve only over TLS, with nothing exposed from research-project namespaces.",
         remediationSteps: "Use internal load balancers and private endpoints; reach the platform through the admin network. " +
             "The one public address allowed is the source of filtered egress (an Azure Firewall without DNAT rules). Limit a " +
-            "security rule's source to the admin network or a bastion subnet, or deny it.",
-        framework: { secNumCloud: "SecNumCloud 3.2: network segmentation and administration interfaces", azurePolicy: ["22730e10", "9daedab3"],
-            checkov: ["CKV_AZURE_9", "CKV_AZURE_10", "CKV_AZURE_160"] },
+            "security rule's source to the admin network or a bastion subnet, or deny it. Add TLS to Ingresses (`spec.tls`), " +
+            "Routes (`spec.tls`, Redirect) and Gateway listeners (HTTPS/TLS); remove ingress objects from research namespaces.",
+        framework: { secNumCloud: "SecNumCloud 3.2: network segmentation, administration interfaces and encryption of flows",
+            azurePolicy: ["22730e10", "9daedab3", "1a5b4dca"], checkov: ["CKV_AZURE_9", "CKV_AZURE_10", "CKV_AZURE_160"] },
+        settings: { projectLabel: PROJECT_LABEL },
     },
     {
         name: "tls-minimum", concern: "isolation", scope: "resource", severity: "medium", enforcementLevel: "mandatory",
@@ -203,13 +205,6 @@ export const POLICY_METADATA: readonly PolicyMetadata[] = [
             excludedNamespaces: { type: "array", items: { type: "string" }, default: [...SYSTEM_NAMESPACES],
                 description: "Namespaces whose workloads are the cluster's own agents, left out of the Baseline check (the Azure Policy defaults)." },
         },
-    },
-    {
-        name: "kubernetes-exposure", concern: "isolation", scope: "stack", severity: "high", enforcementLevel: "mandatory",
-        description: "Checks whether Ingresses, OpenShift Routes and Gateway API listeners and routes serve only over TLS, and whether research-project namespaces expose nothing outside the cluster.",
-        remediationSteps: "Add TLS (Ingress `spec.tls`, Route `spec.tls` with Redirect, HTTPS/TLS listeners); remove ingress objects from research namespaces.",
-        framework: { secNumCloud: "SecNumCloud 3.2: encryption of flows and network segmentation", azurePolicy: ["1a5b4dca"] },
-        settings: { projectLabel: PROJECT_LABEL },
     },
     {
         name: "key-version-pinning", concern: "keys", scope: "stack", severity: "high", enforcementLevel: "mandatory",

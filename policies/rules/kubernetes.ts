@@ -3,8 +3,9 @@
 //   host paths, privileged containers, extra capabilities...), per the Baseline Pod Security Standard; workloads in
 //   research-project namespaces, and in namespaces that enforce the Restricted standard, meet it (found here,
 //   before the admission controller rejects them at deploy time);
-// - kubernetes-exposure: Ingresses, OpenShift Routes and Gateway API listeners and routes serve only over TLS, and
-//   research-project namespaces expose nothing at all.
+// - no-public-addresses (with the Services of type LoadBalancer and NodePort of rules/isolation.ts): Ingresses,
+//   OpenShift Routes and Gateway API listeners and routes serve only over TLS, and research-project namespaces
+//   expose nothing at all.
 // Sources: https://kubernetes.io/docs/concepts/security/pod-security-standards/; Gateway API v1 specification
 // (https://gateway-api.sigs.k8s.io/reference/spec/, listeners' protocol and tls.mode, routes' parentRefs);
 // OpenShift Route API (route.openshift.io/v1, spec.tls.termination and insecureEdgeTerminationPolicy); Azure
@@ -229,5 +230,5 @@ function exposure(resources: readonly StackResource[], ctx: RuleContext<ProjectC
 
 export const KUBERNETES: Readonly<Record<string, Predicate>> = {
     "pod-security": { scope: "stack", checks: [podSecurity] },
-    "kubernetes-exposure": { scope: "stack", checks: [exposure] },
+    "no-public-addresses": { scope: "stack", checks: [exposure] },
 };
