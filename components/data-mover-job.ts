@@ -6,7 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { MigrationSpec, PLATFORM_SCOPE, WarehouseSpec } from "./model";
-import { EgressRule, KeyManagement, Storage, WorkloadAccess } from "./target";
+import { ClusterDns, EgressRule, KeyManagement, Storage, WorkloadAccess } from "./target";
 import { RESTRICTED_POD_SECURITY, kubernetesLabels, mergeAccess } from "./workspaces";
 
 /** One source container and where it goes: the target bucket and the key that wraps its objects' data keys. */
@@ -46,6 +46,13 @@ export interface DataMoverJobArgs {
     readonly bytesPerSecond: number;
     /** Where the pods must connect besides the target services: the source's blob endpoint addresses. */
     readonly sourceEgress: readonly EgressRule[];
+    /** The cluster's DNS: its namespace, pods and port (5353 on OpenShift, where policies match after translation). */
+    readonly dns: ClusterDns;
+    /**
+     * Whether the platform assigns the pods' UID and fsGroup (OpenShift's restricted SCC, which refuses fixed ones).
+     * Elsewhere the pod runs as the image's user with that group as fsGroup, so mounted secrets are readable to it.
+     */
+    readonly platformAssignsIds: boolean;
     readonly labels: Readonly<Record<string, string>>;
     /** Defaults to `data-migration`. */
     readonly namespace?: string;
@@ -54,6 +61,11 @@ export interface DataMoverJobArgs {
 }
 
 export const DATA_MOVER_NAMESPACE = "data-migration";
+export const DATA_MOVER_SERVICE_ACCOUNT = "data-mover";
+/** The labels of the mover's pods (its NetworkPolicy and the services' ingress rules select them). */
+export const DATA_MOVER_LABELS = { "app.kubernetes.io/name": "data-mover" } as const;
+/** The image's user and group (migration/Dockerfile: USER 65532:65532). */
+export const DATA_MOVER_UID = 65532;
 const PLAN_DIR = "/etc/data-mover";
 const SOURCE_DIR = "/var/run/health-data/source";
 const SOURCE_KEYS_DIR = "/var/run/health-data/source-keys";
@@ -82,7 +94,7 @@ export class DataMoverJob extends pulumi.ComponentResource {
         const meta = (n: string) => ({ name: n, namespace: ns, labels });
 
         const serviceAccount = new k8s.core.v1.ServiceAccount(`${name}-sa`, {
-            metadata: meta("data-mover"),
+            metadata: meta(DATA_MOVER_SERVICE_ACCOUNT),
             // The mover never talks to the Kubernetes API.
             automountServiceAccountToken: false,
         }, inNs);
@@ -115,20 +127,33 @@ export class DataMoverJob extends pulumi.ComponentResource {
                 type: "Opaque",
                 stringData: pulumi.secret(pulumi.output(access.secrets)) as pulumi.Output<Record<string, string>>,
             }, inNs);
-            accessSources[scope] = [{ configMap: { name: settings.metadata.name } }, { secret: { name: credentials.metadata.name } }];
+            // Settings that are files of a ConfigMap the platform keeps in every namespace (OpenShift's service CA
+            // bundle for OpenBao's certificate), projected under the setting's name: the mover reads it as a PEM.
+            const mounted = (access.mountedSettings ?? []).map(m => ({
+                configMap: { name: m.configMap, items: [{ key: m.key, path: m.name }] },
+            }));
+            accessSources[scope] = [{ configMap: { name: settings.metadata.name } }, { secret: { name: credentials.metadata.name } }, ...mounted];
         }
 
         const egress = [...args.sourceEgress, ...scopes.flatMap(s => args.access[s]?.egress ?? [])];
         new k8s.networking.v1.NetworkPolicy(`${name}-network`, {
             metadata: { ...meta("data-mover"), annotations: { "health-data.fr/egress": [...new Set(egress.map(e => e.description))].join("; ") } },
             spec: {
-                podSelector: { matchLabels: { "app.kubernetes.io/name": "data-mover" } },
+                podSelector: { matchLabels: { ...DATA_MOVER_LABELS } },
                 policyTypes: ["Ingress", "Egress"],
                 // No ingress at all; egress to DNS, the source and the target services only.
                 ingress: [],
                 egress: [
-                    { ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }] },
-                    ...egress.map(rule => ({ to: [{ ipBlock: { cidr: rule.cidr } }], ports: rule.ports.map(port => ({ protocol: rule.protocol ?? "TCP", port })) })),
+                    {
+                        // The DNS pods on the port they listen on: OVN-Kubernetes and Cilium match egress after the
+                        // Service's translation (OpenShift's DNS pods listen on 5353 behind port 53).
+                        to: [{
+                            namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": args.dns.namespace } },
+                            podSelector: { matchLabels: { ...args.dns.podLabels } },
+                        }],
+                        ports: args.dns.ports.flatMap(port => [{ protocol: "UDP", port }, { protocol: "TCP", port }]),
+                    },
+                    ...egress.map(rule => ({ to: [{ ipBlock: { cidr: rule.cidr, ...(rule.except?.length ? { except: [...rule.except] } : {}) } }], ports: rule.ports.map(port => ({ protocol: rule.protocol ?? "TCP", port })) })),
                 ],
             },
         }, inNs);
@@ -138,12 +163,16 @@ export class DataMoverJob extends pulumi.ComponentResource {
         const openbaoToken = audiences.length > 0
             ? [{ name: "openbao-token", projected: { sources: [{ serviceAccountToken: { audience: audiences[0], expirationSeconds: 3600, path: "token" } }] } }]
             : [];
+        // Secret files: read by the owner, or by the pod's fsGroup where the platform does not run the pod as a
+        // UID of the namespace's range. Kubelet gives such files root ownership and the fsGroup as group: 0400 would
+        // leave them unreadable to the image's non-root user on AKS or MKS.
+        const secretMode = args.platformAssignsIds ? 0o400 : 0o440;
         const volumes: pulumi.Input<k8s.types.input.core.v1.Volume>[] = [
             ...openbaoToken,
             { name: "plan", configMap: { name: planMap.metadata.name } },
-            { name: "source", secret: { secretName: args.sourceCredentialsSecret, defaultMode: 0o400 } },
-            ...(args.sourceKeysSecret ? [{ name: "source-keys", secret: { secretName: args.sourceKeysSecret, defaultMode: 0o400 } }] : []),
-            ...scopes.map(scope => ({ name: `access-${scope}`, projected: { sources: accessSources[scope], defaultMode: 0o400 } })),
+            { name: "source", secret: { secretName: args.sourceCredentialsSecret, defaultMode: secretMode } },
+            ...(args.sourceKeysSecret ? [{ name: "source-keys", secret: { secretName: args.sourceKeysSecret, defaultMode: secretMode } }] : []),
+            ...scopes.map(scope => ({ name: `access-${scope}`, projected: { sources: accessSources[scope], defaultMode: secretMode } })),
             // The manifest, shared by the move and verify containers of a pod; a retried shard starts a new pod and
             // rebuilds it from the target (objects already there are adopted, not copied again).
             { name: "manifests", emptyDir: {} },
@@ -194,8 +223,9 @@ export class DataMoverJob extends pulumi.ComponentResource {
                     rules: [
                         // Exit 2 is a bad plan or usage: retrying cannot help, stop the whole Job.
                         { action: "FailJob", onExitCodes: { operator: "In", values: [2] } },
-                        // An evicted or preempted pod is not the shard's fault.
-                        { action: "Ignore", onPodConditions: [{ type: "DisruptionTarget" }] },
+                        // An evicted or preempted pod is not the shard's fault. `status` is required by the API's
+                        // schema (the API server defaults it to "True"; strict validators refuse it missing).
+                        { action: "Ignore", onPodConditions: [{ type: "DisruptionTarget", status: "True" }] },
                     ],
                 },
                 template: {
@@ -204,8 +234,14 @@ export class DataMoverJob extends pulumi.ComponentResource {
                         serviceAccountName: serviceAccount.metadata.name,
                         automountServiceAccountToken: false,
                         restartPolicy: "Never",
-                        // No fixed UID: the image's numeric non-root user, or the one OpenShift assigns.
-                        securityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
+                        // OpenShift assigns the UID and fsGroup from the namespace's range (its restricted SCC refuses
+                        // fixed ones); elsewhere the image's user, with its group owning the mounted secret files.
+                        securityContext: {
+                            runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" },
+                            ...(args.platformAssignsIds ? {} : {
+                                runAsUser: DATA_MOVER_UID, runAsGroup: DATA_MOVER_UID, fsGroup: DATA_MOVER_UID,
+                            }),
+                        },
                         initContainers: [container("move")],
                         containers: [container("verify")],
                         volumes,
@@ -228,7 +264,8 @@ export { PLATFORM_SCOPE };
  * each project's container to its bucket under its own key, with that project's storage and key access.
  */
 export function dataMoverArgs(spec: WarehouseSpec, migration: MigrationSpec, keys: KeyManagement, storage: Storage,
-                              labels: Readonly<Record<string, string>>): DataMoverJobArgs {
+                              labels: Readonly<Record<string, string>>,
+                              cluster: { readonly dns: ClusterDns; readonly assignsPodIds: boolean }): DataMoverJobArgs {
     const encryption = migration.source.encryption;
     const routes: DataMoverRoute[] = [
         { container: migration.containers.raw, bucket: storage.zoneBuckets.raw, keyId: keys.platformKeyId, scope: PLATFORM_SCOPE, sourceEncryption: encryption },
@@ -248,10 +285,14 @@ export function dataMoverArgs(spec: WarehouseSpec, migration: MigrationSpec, key
         sourceCredentialsSecret: migration.source.credentialsSecret,
         sourceKeysSecret: migration.source.keysSecret,
         routes,
-        access: Object.fromEntries(spec.projects.map(p => [p.id, mergeAccess(keys.access(p.id), storage.access(p.id))])),
+        // The mover's own login to each project's key (its own roles where the key service has logins).
+        access: Object.fromEntries(spec.projects.map(p => [p.id,
+            mergeAccess((keys.migrationAccess ?? keys.access).call(keys, p.id), storage.access(p.id))])),
         accessSecrets: { [PLATFORM_SCOPE]: migration.platformAccessSecret },
         bytesPerSecond: (migration.bandwidthMbps * 1e6) / 8,
         sourceEgress: migration.source.cidrs.map(cidr => ({ description: "source Azure Blob endpoint", cidr, ports: [443] })),
+        dns: cluster.dns,
+        platformAssignsIds: cluster.assignsPodIds,
         labels,
     };
 }

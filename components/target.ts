@@ -5,6 +5,9 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { ResearchProject, WarehouseSpec } from "./model";
 import { SubnetPlan } from "./cidr";
+import type { FlowPort, Place, PlatformFacts, VaultGrant } from "../policies/flows/intents";
+
+export type { FlowPort, Place, PlatformFacts, VaultGrant } from "../policies/flows/intents";
 
 /** Where clients reach a service, and whether that address is only reachable from the warehouse's network. */
 export interface Endpoint {
@@ -16,8 +19,18 @@ export interface Endpoint {
 export interface EgressRule {
     readonly description: string;
     readonly cidr: pulumi.Input<string>;
+    /** Blocks inside `cidr` that stay closed (a public range without the private ones). */
+    readonly except?: readonly string[];
     readonly ports: readonly number[];
     readonly protocol?: "TCP" | "UDP";
+}
+
+/** A setting whose value is a file of a ConfigMap every namespace has (a CA bundle the platform publishes). */
+export interface MountedSetting {
+    /** The setting's name: the file the workload reads. */
+    readonly name: string;
+    readonly configMap: string;
+    readonly key: string;
 }
 
 /** What a research project's workloads need to use a service: settings, credentials, identity. */
@@ -30,9 +43,54 @@ export interface WorkloadAccess {
     readonly serviceAccountAnnotations: Readonly<Record<string, pulumi.Input<string>>>;
     /** Where the workloads must be allowed to connect. */
     readonly egress: readonly EgressRule[];
+    /** Settings read from a ConfigMap the platform publishes in every namespace (not copied into the stack). */
+    readonly mountedSettings?: readonly MountedSetting[];
 }
 
 export const NO_ACCESS: WorkloadAccess = { settings: {}, secrets: {}, serviceAccountAnnotations: {}, egress: [] };
+
+/**
+ * Where a service is, for the flow intents (components/intents.ts): its place at every layer and the ports its
+ * clients use. It states the service's location, never what is allowed: the verifier checks that separately.
+ */
+export interface ServicePlace {
+    readonly description: string;
+    readonly place: Place;
+    readonly ports: readonly FlowPort[];
+}
+
+/** An OpenBao login a key block grants: the auth mount, the role, and what the role's policies must allow. */
+export interface VaultLogin {
+    readonly authPath: string;
+    readonly role: string;
+    readonly grants: readonly VaultGrant[];
+}
+
+/**
+ * What a cluster is, as data with sources: where its pods and nodes sit on the network, who serves DNS, which
+ * cluster-wide policy engine holds research projects apart, and whether the platform assigns pod user ids.
+ */
+export interface ClusterPlatform {
+    /** The pod address ranges (overlay or cluster network). */
+    readonly podAddresses: readonly string[];
+    /** Where pod traffic that leaves the cluster network comes from (the nodes, after SNAT), and its subnet. */
+    readonly nodes: Place;
+    /** The API server, when the warehouse's own network carries its traffic to kubelets and webhooks. */
+    readonly apiServer?: Place;
+    /**
+     * The identity provider workloads must reach to exchange their service-account token, if any, and the egress
+     * rule that opens it to them (NetworkPolicies filter addresses, not names: the firewall narrows the name).
+     */
+    readonly identityProvider?: ServicePlace & { readonly egress: readonly EgressRule[] };
+    /**
+     * The cluster-level layer that keeps research projects apart whatever their namespaces' policies say:
+     * Cilium cluster-wide policies, Calico global policies, or AdminNetworkPolicy (OVN-Kubernetes).
+     */
+    readonly clusterPolicy: "cilium" | "calico" | "admin-network-policy";
+    /** OpenShift's SCC assigns a UID and fsGroup from the namespace's range (a fixed one is refused). */
+    readonly assignsPodIds: boolean;
+    readonly facts: PlatformFacts;
+}
 
 /** How the cluster's DNS is reached from a pod, for the default-deny egress policies. */
 export interface ClusterDns {
@@ -80,6 +138,15 @@ export interface KeyManagement extends pulumi.ComponentResource, ProjectBlock {
     readonly projectKeyIds: Readonly<Record<string, pulumi.Output<string>>>;
     /** What a project's workloads need to use its key, and only its key. */
     access(projectId: string): WorkloadAccess;
+    /**
+     * What the data mover needs to wrap (and, to verify, unwrap) with a project's key, and only that: the same
+     * settings as the workloads' except the identity it logs in with. Defaults to `access`.
+     */
+    migrationAccess?(projectId: string): WorkloadAccess;
+    /** Where the key service is for a project's key (or the platform key, with no project). */
+    place(projectId?: string): ServicePlace;
+    /** The OpenBao logins this block grants, by who logs in: a project's workloads, or the data mover. */
+    vaultLogin?(who: "workloads" | "mover", scope: string): VaultLogin | undefined;
 }
 
 /** Storage: a bucket/container per data zone and per research project. */
@@ -89,6 +156,8 @@ export interface Storage extends pulumi.ComponentResource, ProjectBlock {
     readonly projectBuckets: Readonly<Record<string, pulumi.Output<string>>>;
     /** What a project's workloads need to reach its bucket, and only its bucket. */
     access(projectId: string): WorkloadAccess;
+    /** Where a project's bucket (or the zones', with no project) is served. */
+    place(projectId?: string): ServicePlace;
 }
 
 /** Compute: a Kubernetes cluster with a system and an analytics pool, and a provider to deploy onto it. */
@@ -99,6 +168,7 @@ export interface Compute extends pulumi.ComponentResource, Partial<ProjectBlock>
     readonly apiAccess: "private" | "restricted";
     readonly kubernetes: k8s.Provider;
     readonly dns: ClusterDns;
+    readonly platform: ClusterPlatform;
 }
 
 /** The warehouse catalogue: a PostgreSQL database reachable only from the warehouse network. */
@@ -107,6 +177,9 @@ export interface CatalogDatabase extends pulumi.ComponentResource, Partial<Proje
     readonly databaseName: pulumi.Output<string>;
     /** What workloads need to reach the catalogue (read access to dataset metadata). */
     access(projectId: string): WorkloadAccess;
+    place(): ServicePlace;
+    /** Where the database itself calls the key service from, when it encrypts with a customer-managed key. */
+    readonly keyClient?: Place;
 }
 
 /**

@@ -9,6 +9,7 @@ import {
 } from "./target";
 import { ResearchWorkspace, mergeAccess } from "./workspaces";
 import { DataMoverJob, dataMoverArgs } from "./data-mover-job";
+import { WarehouseIntents, warehouseIntents } from "./intents";
 
 export interface HealthDataWarehouseArgs<N extends NetworkIsolation, K extends KeyManagement, C extends Compute,
     S extends Storage, D extends CatalogDatabase> {
@@ -66,6 +67,7 @@ export class HealthDataWarehouse<N extends NetworkIsolation, K extends KeyManage
      */
     readonly ready: Promise<void>;
     private mover?: DataMoverJob;
+    private intents?: WarehouseIntents;
     private fields?: Record<string, unknown>;
     private neutral?: pulumi.Output<WarehouseOutputs>;
 
@@ -109,6 +111,11 @@ export class HealthDataWarehouse<N extends NetworkIsolation, K extends KeyManage
      */
     private async addProjects(name: string, spec: WarehouseSpec, target: { name: string; region: string },
                               labels: Readonly<Record<string, string>>): Promise<void> {
+        const platform = this.compute.platform;
+        // Workload identity: the token exchange goes to the identity provider on the internet (no private endpoint
+        // exists for it); the NetworkPolicy opens its addresses, the firewall narrows them to its name.
+        const identity = platform.identityProvider ? [{ settings: {}, secrets: {}, serviceAccountAnnotations: {},
+            egress: platform.identityProvider.egress }] : [];
         for (const project of spec.projects) {
             this.network.addProject?.(project);
             this.keys.addProject(project);
@@ -118,9 +125,11 @@ export class HealthDataWarehouse<N extends NetworkIsolation, K extends KeyManage
             this.projectWorkspaces[project.id] = new ResearchWorkspace(`${name}-${project.id}`, {
                 project,
                 labels,
+                warehouse: spec.name,
                 dns: this.compute.dns,
-                access: mergeAccess(
-                    this.keys.access(project.id), this.storage.access(project.id), this.catalog.access(project.id)),
+                clusterPolicy: platform.clusterPolicy,
+                access: mergeAccess(this.keys.access(project.id), this.storage.access(project.id),
+                    this.catalog.access(project.id), ...identity),
             }, { parent: this, providers: { kubernetes: this.compute.kubernetes } });
             await nextTurn();
         }
@@ -128,9 +137,13 @@ export class HealthDataWarehouse<N extends NetworkIsolation, K extends KeyManage
         if (spec.migration) {
             // The data move from Azure, declared with the warehouse it fills (see docs/data-move.md).
             this.mover = new DataMoverJob(`${name}-data-mover`,
-                dataMoverArgs(spec, spec.migration, this.keys, this.storage, labels),
+                dataMoverArgs(spec, spec.migration, this.keys, this.storage, labels,
+                    { dns: this.compute.dns, assignsPodIds: platform.assignsPodIds }),
                 { parent: this, providers: { kubernetes: this.compute.kubernetes } });
         }
+
+        // Who must reach what, what must never connect, who may do what: published for the policy pack's verifiers.
+        this.intents = new WarehouseIntents(`${name}-intents`, warehouseIntents(spec, target.name, this), { parent: this });
 
         const fields = this.neutralFields(spec, target.name, target.region);
         this.fields = { ...fields, privateEndpoints: privateUrls(fields.endpoints) };

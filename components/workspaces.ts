@@ -4,13 +4,18 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { ResearchProject } from "./model";
-import { ClusterDns, WorkloadAccess } from "./target";
+import { ClusterDns, ClusterPlatform, WorkloadAccess } from "./target";
+import { clusterIsolation } from "./cluster-isolation";
 
 export interface ResearchWorkspaceArgs {
     readonly project: ResearchProject;
     /** The warehouse's labels; the workspace adds the project and its data classification. */
     readonly labels: Readonly<Record<string, string>>;
+    /** Prefixes cluster-scoped objects, so that two warehouses on one cluster never collide. */
+    readonly warehouse: string;
     readonly dns: ClusterDns;
+    /** Which cluster-wide policy engine keeps the project apart from the others (components/cluster-isolation.ts). */
+    readonly clusterPolicy: ClusterPlatform["clusterPolicy"];
     /** Settings, credentials, identity and egress the project's workloads need (keys, storage, catalogue). */
     readonly access: WorkloadAccess;
 }
@@ -28,6 +33,27 @@ export const RESTRICTED_POD_SECURITY: Readonly<Record<string, string>> = {
     "pod-security.kubernetes.io/audit": "restricted",
     "pod-security.kubernetes.io/warn": "restricted",
 };
+
+/** The service account research workloads run as; workload identities and OpenBao roles trust it alone. */
+export const WORKLOAD_SERVICE_ACCOUNT = "research-workloads";
+
+/**
+ * What researchers may do in their project's namespace: run, watch and clean up analyses, and read what their pods
+ * are given. Not the built-in `edit` role, which lets its holder change or delete the namespace's NetworkPolicies
+ * (and so open its egress), impersonate its service accounts, or create Ingresses. Nothing here touches isolation
+ * (NetworkPolicies, RBAC, quotas, limit ranges, the namespace) or exposes a service outside the cluster.
+ */
+export const RESEARCHER_RULES = [
+    { apiGroups: [""], resources: ["pods", "persistentvolumeclaims", "configmaps", "services"],
+        verbs: ["get", "list", "watch", "create", "update", "patch", "delete"] },
+    { apiGroups: [""], resources: ["pods/log", "pods/status", "events"], verbs: ["get", "list", "watch"] },
+    { apiGroups: [""], resources: ["pods/exec", "pods/attach", "pods/portforward"], verbs: ["create", "get"] },
+    { apiGroups: [""], resources: ["secrets", "serviceaccounts", "resourcequotas", "limitranges"], verbs: ["get", "list", "watch"] },
+    { apiGroups: ["batch"], resources: ["jobs", "cronjobs"], verbs: ["get", "list", "watch", "create", "update", "patch", "delete"] },
+    { apiGroups: ["apps"], resources: ["deployments", "statefulsets", "replicasets"],
+        verbs: ["get", "list", "watch", "create", "update", "patch", "delete"] },
+    { apiGroups: ["networking.k8s.io"], resources: ["networkpolicies"], verbs: ["get", "list", "watch"] },
+] as const;
 
 export function namespaceName(projectId: string): string {
     return `rp-${projectId}`;
@@ -84,6 +110,7 @@ export class ResearchWorkspace extends pulumi.ComponentResource {
                 podSelector: {},
                 policyTypes: ["Egress"],
                 egress: [{
+                    // OVN-Kubernetes and Cilium match egress after service translation: the pods and their port.
                     to: [{
                         namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": dns.namespace } },
                         podSelector: { matchLabels: { ...dns.podLabels } },
@@ -104,7 +131,7 @@ export class ResearchWorkspace extends pulumi.ComponentResource {
                     podSelector: {},
                     policyTypes: ["Egress"],
                     egress: access.egress.map(rule => ({
-                        to: [{ ipBlock: { cidr: rule.cidr } }],
+                        to: [{ ipBlock: { cidr: rule.cidr, ...(rule.except?.length ? { except: [...rule.except] } : {}) } }],
                         ports: rule.ports.map(port => ({ protocol: rule.protocol ?? "TCP", port })),
                     })),
                 },
@@ -142,7 +169,7 @@ export class ResearchWorkspace extends pulumi.ComponentResource {
         }, inNs);
 
         const serviceAccount = new k8s.core.v1.ServiceAccount(`${name}-workloads`, {
-            metadata: { ...meta("research-workloads"), annotations: { ...access.serviceAccountAnnotations } },
+            metadata: { ...meta(WORKLOAD_SERVICE_ACCOUNT), annotations: { ...access.serviceAccountAnnotations } },
             automountServiceAccountToken: false,
         }, inNs);
 
@@ -159,13 +186,21 @@ export class ResearchWorkspace extends pulumi.ComponentResource {
             }, inNs);
         }
 
+        const role = new k8s.rbac.v1.Role(`${name}-researcher-role`, {
+            metadata: meta("researcher"),
+            rules: RESEARCHER_RULES.map(r => ({ apiGroups: [...r.apiGroups], resources: [...r.resources], verbs: [...r.verbs] })),
+        }, inNs);
         new k8s.rbac.v1.RoleBinding(`${name}-researchers`, {
             metadata: meta("researchers"),
-            roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "edit" },
+            roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: role.metadata.name },
             subjects: project.allowedGroups.map(group => ({
                 kind: "Group", apiGroup: "rbac.authorization.k8s.io", name: group,
             })),
-        }, inNs);
+        }, { ...inNs, dependsOn: [namespace, role] });
+
+        // The cluster-level layer: holds even if the namespace's own policies are changed or deleted.
+        clusterIsolation(`${name}-isolation`, { warehouse: args.warehouse, projectId: project.id, namespace: ns,
+            engine: args.clusterPolicy, labels }, child);
 
         this.namespace = namespace.metadata.name;
         this.serviceAccount = serviceAccount.metadata.name;
@@ -180,6 +215,7 @@ export function mergeAccess(...parts: WorkloadAccess[]): WorkloadAccess {
         secrets: Object.assign({}, ...parts.map(p => p.secrets)),
         serviceAccountAnnotations: Object.assign({}, ...parts.map(p => p.serviceAccountAnnotations)),
         egress: parts.flatMap(p => p.egress),
+        mountedSettings: parts.flatMap(p => p.mountedSettings ?? []),
     };
 }
 

@@ -241,4 +241,24 @@ export const POLICY_METADATA: readonly PolicyMetadata[] = [
         framework: { cnil: "CNIL cloud encryption recommendations (Jan 2024)", secNumCloud: "SecNumCloud 3.2: encryption of stored data" },
         settings: { projectLabel: PROJECT_LABEL },
     },
+    {
+        name: "network-flows", concern: "isolation", scope: "stack", severity: "critical", enforcementLevel: "mandatory",
+        description: "Checks whether every flow the program's intents require is allowed at every hop (Kubernetes policies, " +
+            "NSGs, routes and firewall, private DNS, OVH gateway and IP restrictions) and every forbidden flow is denied at one.",
+        remediationSteps: "Read the finding's hop and rule: open the rule that blocks a required flow (a NetworkPolicy egress or " +
+            "ingress rule, an NSG rule above the deny, a firewall rule, a private DNS link), or close the one that lets a " +
+            "forbidden flow through. The intents and the platform facts they rest on are in components/intents.ts and the targets.",
+        framework: { hds: "HDS v2: partitioning between clients' data", secNumCloud: "SecNumCloud 3.2: network segmentation and flow filtering",
+            cnil: "CNIL: separation of research projects" },
+    },
+    {
+        name: "identity-permissions", concern: "isolation", scope: "stack", severity: "critical", enforcementLevel: "mandatory",
+        description: "Checks whether each identity of the intents (researcher groups, workload service accounts, the data mover) " +
+            "holds what it needs and nothing that undoes isolation or reaches another project's namespace or key.",
+        remediationSteps: "Bind researchers to a role without write access to NetworkPolicies, RBAC, quotas or policy objects; " +
+            "bind service accounts in their own namespace only; give each OpenBao login a role bound to its own service " +
+            "account with policies on its own keys.",
+        framework: { hds: "HDS v2: access control and partitioning", secNumCloud: "SecNumCloud 3.2: access control, least privilege",
+            cnil: "CNIL: separation of research projects" },
+    },
 ];

@@ -12,6 +12,7 @@ import { STACK } from "./rules/stack";
 import { SERVICES } from "./rules/services";
 import { KUBERNETES } from "./rules/kubernetes";
 import { KEY_LIFETIME } from "./rules/key-lifetime";
+import { FLOWS } from "./rules/flows";
 import { catalog } from "./catalog/resource-types";
 
 export const PACK_NAME = "health-data-sovereignty";
@@ -32,7 +33,7 @@ export function combine(...groups: Readonly<Record<string, Predicate>>[]): Recor
 }
 
 export const PREDICATES: Readonly<Record<string, Predicate>> = combine(RESIDENCY, JURISDICTION, KEYS, ISOLATION, STACK, SERVICES,
-    KUBERNETES, KEY_LIFETIME);
+    KUBERNETES, KEY_LIFETIME, FLOWS);
 
 function join(): Policies {
     const missing = POLICY_METADATA.filter(m => !PREDICATES[m.name]).map(m => m.name);

@@ -4,8 +4,8 @@
 
 import * as pulumi from "@pulumi/pulumi";
 import * as dbforpostgresql from "@pulumi/azure-native/dbforpostgresql";
-import { BlockContext, CatalogDatabase, Endpoint, WorkloadAccess } from "../../components/target";
-import { AzureNetwork } from "./network";
+import { BlockContext, CatalogDatabase, Endpoint, Place, ServicePlace, WorkloadAccess } from "../../components/target";
+import { AzureNetwork, DATABASE_SUBNET } from "./network";
 import { AzureKeys } from "./keys";
 import { AzureNames } from "./naming";
 import { AzureRegion } from "./regions";
@@ -29,6 +29,10 @@ export class AzureCatalog extends pulumi.ComponentResource implements CatalogDat
     readonly databaseName: pulumi.Output<string>;
     readonly host: pulumi.Output<string>;
     private readonly databaseCidr: string;
+    private readonly serverName: string;
+    private readonly dnsZone: string;
+    /** The server calls the key vault itself (customer-managed key), from its delegated subnet. */
+    readonly keyClient: Place;
 
     constructor(name: string, args: AzureCatalogArgs, opts?: pulumi.ComponentResourceOptions) {
         super("health-data:azure:Catalog", name, {}, opts);
@@ -39,6 +43,9 @@ export class AzureCatalog extends pulumi.ComponentResource implements CatalogDat
         const stateful = { ...child, protect: ctx.protect };
         const rg = network.resourceGroupName;
         this.databaseCidr = network.subnets.database;
+        this.serverName = names.catalogServer;
+        this.dnsZone = names.catalogDnsZone;
+        this.keyClient = { addresses: [network.subnets.database], subnet: DATABASE_SUBNET };
 
         const sku = CATALOG_SKUS[spec.catalog.tier];
         const server = new dbforpostgresql.Server(`${name}-server`, {
@@ -57,9 +64,12 @@ export class AzureCatalog extends pulumi.ComponentResource implements CatalogDat
                 type: "UserAssigned",
                 userAssignedIdentities: keys.encryptionIdentity.id.apply(id => ({ [id]: {} })),
             },
+            // Versionless: the server follows the key's rotations by itself and never uses an expired version
+            // (learn.microsoft.com/azure/postgresql/flexible-server/concepts-data-encryption, automatic key version
+            // updates with a versionless key URI).
             dataEncryption: {
                 type: "AzureKeyVault",
-                primaryKeyURI: keys.platformKey.versionedUri,
+                primaryKeyURI: keys.platformKey.uri,
                 primaryUserAssignedIdentityId: keys.encryptionIdentity.id,
             },
             // Geo-redundant backups would land in the paired region (francesouth) and need a second key there; the
@@ -73,7 +83,8 @@ export class AzureCatalog extends pulumi.ComponentResource implements CatalogDat
             serverName: server.name, resourceGroupName: rg,
             objectId: settings.catalogAdminGroup.objectId,
             principalName: settings.catalogAdminGroup.displayName,
-            principalType: "Group", tenantId: settings.tenantId,
+            // The API's enum spells it `group` (azure-native enums.dbforpostgresql.PrincipalType).
+            principalType: dbforpostgresql.PrincipalType.Group, tenantId: settings.tenantId,
         }, child);
 
         const database = new dbforpostgresql.Database(`${name}-database`, {
@@ -88,6 +99,15 @@ export class AzureCatalog extends pulumi.ComponentResource implements CatalogDat
             private: true,
         };
         this.registerOutputs({ endpoint: this.endpoint.url, databaseName: this.databaseName });
+    }
+
+    place(): ServicePlace {
+        return {
+            description: "the catalogue (PostgreSQL, delegated subnet)",
+            place: { addresses: [this.databaseCidr], subnet: DATABASE_SUBNET,
+                dns: { name: `${this.serverName}.postgres.database.azure.com`, privateZone: this.dnsZone } },
+            ports: [{ protocol: "TCP", port: CATALOG_PORT }],
+        };
     }
 
     access(_projectId: string): WorkloadAccess {

@@ -8,10 +8,12 @@ import * as k8s from "@pulumi/kubernetes";
 import * as compute from "@pulumi/azure-native/compute";
 import * as containerservice from "@pulumi/azure-native/containerservice";
 import * as managedidentity from "@pulumi/azure-native/managedidentity";
-import { BlockContext, ClusterDns, Compute, Endpoint } from "../../components/target";
+import { BlockContext, ClusterDns, ClusterPlatform, Compute, Endpoint } from "../../components/target";
 import { PoolSpec, ResearchProject } from "../../components/model";
 import { namespaceName } from "../../components/workspaces";
-import { AzureNetwork } from "./network";
+import {
+    APISERVER_SUBNET, AzureNetwork, AzureSubnetPlan, CLUSTER_SUBNET, ENTRA_LOGIN, OVERLAY,
+} from "./network";
 import { AzureKeys } from "./keys";
 import { AzureNames } from "./naming";
 import { AzureRegion } from "./regions";
@@ -32,18 +34,63 @@ export const WORKLOAD_SERVICE_ACCOUNT = "research-workloads";
 /** The audience AKS workload identity tokens are issued for. */
 export const WORKLOAD_IDENTITY_AUDIENCE = "api://AzureADTokenExchange";
 
+export { OVERLAY } from "./network";
+
+/** Where AKS runs CoreDNS: kube-system, pods labelled k8s-app=kube-dns, port 53. */
+const AKS_DNS: ClusterDns = { namespace: "kube-system", podLabels: { "k8s-app": "kube-dns" }, ports: [53] };
+
 /**
- * Pod and service ranges of the overlay network, from the shared address space (RFC 6598) so that they can never
- * overlap the VNet, peered networks or the administrators' private ranges (all RFC 1918).
+ * The IPv4 ranges Microsoft publishes for login.microsoftonline.com (Microsoft 365 URLs and IP address ranges,
+ * "Microsoft 365 Common", endpoint set 56, learn.microsoft.com/microsoft-365/enterprise/urls-and-ip-address-ranges;
+ * changes are announced through the endpoints web service, https://endpoints.office.com). Research pods may reach
+ * these on 443 and nothing else on the internet; the firewall narrows them further to the name.
  */
-export const OVERLAY = { podCidr: "100.64.0.0/16", serviceCidr: "100.65.0.0/16", dnsServiceIP: "100.65.0.10" };
+export const ENTRA_ID_RANGES = ["20.20.32.0/19", "20.190.128.0/18", "20.231.128.0/19", "40.126.0.0/18"];
+
+/** The platform facts the flow verifier relies on, each with where it was read. */
+export function aksPlatform(plan: AzureSubnetPlan, addressSpace: string): ClusterPlatform {
+    return {
+        podAddresses: [OVERLAY.podCidr],
+        nodes: { addresses: [plan.cluster], subnet: CLUSTER_SUBNET },
+        apiServer: { addresses: [plan.apiServer], subnet: APISERVER_SUBNET },
+        identityProvider: {
+            description: "Microsoft Entra ID (login.microsoftonline.com)",
+            place: { addresses: [...ENTRA_ID_RANGES], fqdn: ENTRA_LOGIN, external: true },
+            ports: [{ protocol: "TCP", port: 443 }],
+            egress: ENTRA_ID_RANGES.map(cidr => ({
+                description: "Microsoft Entra ID for workload identity (HTTPS; the firewall allows only its name)",
+                cidr, ports: [443] })),
+        },
+        clusterPolicy: "cilium",
+        assignsPodIds: false,
+        facts: {
+            ipBlockMatchesPods: { value: false, source: "AKS, Azure CNI powered by Cilium, limitations: network " +
+                "policies cannot use ipBlock to allow access to node or pod IPs (learn.microsoft.com/azure/aks/azure-cni-powered-by-cilium)" },
+            networkAddressSpace: { value: [addressSpace], source: "the VNet's address space (warehouse:network.addressSpace); " +
+                "the VirtualNetwork service tag and the system routes cover it (learn.microsoft.com/azure/virtual-network/service-tags-overview)" },
+            networkRoutes: { value: [OVERLAY.podCidr], source: "Azure CNI overlay: a separate routing domain in Azure's " +
+                "networking stack carries the pod CIDR between nodes, with no route table (learn.microsoft.com/azure/aks/azure-cni-overlay)" },
+            fqdnTags: { value: { AzureKubernetesService: [ENTRA_LOGIN, "management.azure.com", "mcr.microsoft.com", "packages.aks.azure.com"] },
+                source: "AKS outbound network and FQDN rules, required FQDNs, and the AzureKubernetesService FQDN tag " +
+                    "(learn.microsoft.com/azure/aks/outbound-rules-control-egress)" },
+            other: {
+                overlaySnat: { value: "pod traffic to destinations outside the pod CIDR leaves with the node's address",
+                    source: "learn.microsoft.com/azure/aks/azure-cni-overlay" },
+                overlayNsg: { value: "node<->node, node->pod and pod<->pod on all ports and protocols must be allowed by the subnet NSG",
+                    source: "learn.microsoft.com/azure/aks/azure-cni-overlay, Network security groups" },
+                dns: { value: "CoreDNS in kube-system, k8s-app=kube-dns, port 53", source: "learn.microsoft.com/azure/aks/coredns-custom" },
+            },
+        },
+    };
+}
 
 export class AzureCompute extends pulumi.ComponentResource implements Compute {
     readonly clusterName: pulumi.Output<string>;
     readonly apiEndpoint: Endpoint;
     readonly apiAccess = "private" as const;
     readonly kubernetes: k8s.Provider;
-    readonly dns: ClusterDns = { namespace: "kube-system", podLabels: { "k8s-app": "kube-dns" }, ports: [53] };
+    readonly dns: ClusterDns = AKS_DNS;
+    readonly platform: ClusterPlatform;
     readonly oidcIssuerUrl: pulumi.Output<string>;
     private readonly blockName: string;
     private readonly keys: AzureKeys;
@@ -59,6 +106,7 @@ export class AzureCompute extends pulumi.ComponentResource implements Compute {
         this.blockName = name;
         this.keys = keys;
         this.resourceGroupName = rg;
+        this.platform = aksPlatform(network.subnets, spec.network.addressSpace);
 
         const diskEncryption = new compute.DiskEncryptionSet(`${name}-disk-encryption`, {
             diskEncryptionSetName: `des-${names.prefix}`, resourceGroupName: rg, location: network.location, tags,
@@ -88,8 +136,8 @@ export class AzureCompute extends pulumi.ComponentResource implements Compute {
                 description: "AKS reads the disk encryption set of its node disks" }, child),
             ...(keys.keyService === "key-vault-premium" ? [
                 grant(`${name}-cluster-kms-key`, { role: "keyVaultCryptoUser", principalId,
-                    scope: keys.platformKey.resourceId,
-                    description: "KMS encrypts etcd secrets with the platform key" }, child),
+                    scope: keys.kmsKey.resourceId,
+                    description: "KMS encrypts etcd secrets with its own key" }, child),
                 grant(`${name}-cluster-kms-vault`, { role: "keyVaultContributor", principalId, scope: keys.serviceId,
                     description: "KMS with a private vault: AKS reaches the vault through the VNet" }, child),
             ] : []),
@@ -131,8 +179,10 @@ export class AzureCompute extends pulumi.ComponentResource implements Compute {
             enableRBAC: true,
             diskEncryptionSetID: diskEncryption.id,
             securityProfile: {
+                // KMS takes a versioned key id (AKS: "Rotate the existing keys"). Its key's versions never expire;
+                // a scheduled `pulumi up --refresh` moves KMS to the latest version (docs/deploy-azure.md).
                 azureKeyVaultKms: {
-                    enabled: true, keyId: keys.platformKey.versionedUri,
+                    enabled: true, keyId: keys.kmsKey.versionedUri,
                     keyVaultNetworkAccess: "Private", keyVaultResourceId: keys.serviceId,
                 },
                 workloadIdentity: { enabled: true },

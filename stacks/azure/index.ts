@@ -11,7 +11,7 @@ import { azureNames } from "./naming";
 import { AzureNetwork } from "./network";
 import { AzureKeys, MIN_ROTATION_DAYS } from "./keys";
 import { AzureCompute } from "./compute";
-import { AzureStorage } from "./storage";
+import { AzureStorage, MAX_SOFT_DELETE_DAYS } from "./storage";
 import { AzureCatalog } from "./catalog";
 
 export type AzureTarget = Target<AzureNetwork, AzureKeys, AzureCompute, AzureStorage, AzureCatalog>;
@@ -56,6 +56,11 @@ function checkKeys(spec: WarehouseSpec, settings: AzureSettings | undefined): vo
                 : `"RSA": Key Vault Premium has no AES keys (AES-256 exists only in Managed HSM, ` +
                   `${key(`${SETTINGS_KEY}.keyService`)} = "managed-hsm"), and Azure Storage, disk encryption sets, ` +
                   `AKS KMS and PostgreSQL accept only RSA customer-managed keys` });
+    }
+    if (spec.zones.curated.noncurrentVersionDays > MAX_SOFT_DELETE_DAYS) {
+        problems.push({ key: key("zones.curated.noncurrentVersionDays"), value: spec.zones.curated.noncurrentVersionDays,
+            allowed: `at most ${MAX_SOFT_DELETE_DAYS} on Azure: the account has a hierarchical namespace, hence no ` +
+                `blob versions; old data is kept by soft delete, whose retention is 1 to ${MAX_SOFT_DELETE_DAYS} days` });
     }
     if (keys.rotationDays < MIN_ROTATION_DAYS) {
         problems.push({ key: key("keys.rotationDays"), value: keys.rotationDays,

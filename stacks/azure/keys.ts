@@ -7,9 +7,9 @@ import * as keyvault from "@pulumi/azure-native/keyvault";
 import * as resources from "@pulumi/azure-native/resources";
 import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import type { input } from "@pulumi/azure-native/types";
-import { BlockContext, Endpoint, KeyManagement, WorkloadAccess } from "../../components/target";
+import { BlockContext, Endpoint, KeyManagement, ServicePlace, WorkloadAccess } from "../../components/target";
 import { KeySpec, ResearchProject } from "../../components/model";
-import { AzureNetwork } from "./network";
+import { AzureNetwork, ENDPOINTS_SUBNET } from "./network";
 import { AzureNames, PLATFORM_KEY_NAME, projectKeyName } from "./naming";
 import { AzureSettings } from "./settings";
 import { grant } from "./roles";
@@ -46,24 +46,34 @@ export const EXPIRY_GRACE_DAYS = 30;
 /** Operators are notified this long before a version expires (which means rotation did not happen). */
 export const NOTIFY_BEFORE_EXPIRY_DAYS = 14;
 
-/** Platform key operations: wrap/unwrap for storage, disks and PostgreSQL; encrypt/decrypt for KMS (etcd). */
-const PLATFORM_KEY_OPS = ["wrapKey", "unwrapKey", "encrypt", "decrypt"];
+/** Platform key operations: wrap/unwrap for storage, disks and PostgreSQL. */
+const PLATFORM_KEY_OPS = ["wrapKey", "unwrapKey"];
+/** The AKS KMS key's operations: the KMS plugin encrypts and decrypts the data encryption keys of etcd secrets. */
+const KMS_KEY_OPS = ["encrypt", "decrypt"];
+export const KMS_KEY_NAME = "aks-kms";
 /** Project key operations: wrap/unwrap only (encryption scope and workloads wrapping their data keys). */
 const PROJECT_KEY_OPS = ["wrapKey", "unwrapKey"];
 
-/** The key properties shared by both key services: RSA-HSM, the spec's size, rotated and expiring by policy. */
-export function keyProperties(keys: KeySpec, keyOps: string[]): input.keyvault.KeyPropertiesArgs {
+/**
+ * The key properties shared by both key services: RSA-HSM, the spec's size, rotated by policy. Versions expire
+ * (`expiring`) only where every consumer follows the key's latest version by itself: storage and encryption scopes
+ * with a versionless key URI, the disk encryption set with automatic rotation, PostgreSQL with a versionless
+ * `primaryKeyURI`. AKS KMS is pinned to one version (its keyId must carry it): its key's versions never expire,
+ * so a rotation that nobody has applied to the cluster yet cannot lock etcd's secrets (docs/deploy-azure.md).
+ */
+export function keyProperties(keys: KeySpec, keyOps: string[], expiring = true): input.keyvault.KeyPropertiesArgs {
+    const rotate = { trigger: { timeAfterCreate: `P${keys.rotationDays}D` }, action: { type: "rotate" as const } };
     return {
         kty: "RSA-HSM",
         keySize: keys.size,
         keyOps,
-        rotationPolicy: {
+        rotationPolicy: expiring ? {
             attributes: { expiryTime: `P${keys.rotationDays + EXPIRY_GRACE_DAYS}D` },
             lifetimeActions: [
-                { trigger: { timeAfterCreate: `P${keys.rotationDays}D` }, action: { type: "rotate" as const } },
+                rotate,
                 { trigger: { timeBeforeExpiry: `P${NOTIFY_BEFORE_EXPIRY_DAYS}D` }, action: { type: "notify" as const } },
             ],
-        },
+        } : { lifetimeActions: [rotate] },
     };
 }
 
@@ -77,6 +87,8 @@ export class AzureKeys extends pulumi.ComponentResource implements KeyManagement
     /** `https://<vault>.vault.azure.net/` or `https://<hsm>.managedhsm.azure.net/`. */
     readonly serviceUri: pulumi.Output<string>;
     readonly platformKey: AzureKey;
+    /** AKS KMS encrypts etcd's secrets with this key, pinned to a version; its versions never expire. */
+    readonly kmsKey: AzureKey;
     /** Written by addProject; the public records below are read-only views of these. */
     private readonly added = {
         keys: {} as Record<string, AzureKey>,
@@ -94,12 +106,14 @@ export class AzureKeys extends pulumi.ComponentResource implements KeyManagement
     /** Per project, what must exist before the storage account may encrypt with the project's key. */
     readonly projectEncryptionReady: Readonly<Record<string, readonly pulumi.Resource[]>> = this.added.encryptionReady;
     private readonly subnets: { endpoints: string };
+    /** The service's host name, which the private DNS zone answers inside the VNet. */
+    private readonly vaultHost: string;
     /** What `addProject` builds with: the block's name, names, tags and key service, fixed by the constructor. */
     private readonly build: {
         readonly name: string; readonly names: AzureNames; readonly tags: Record<string, string>;
         readonly resourceGroupName: pulumi.Output<string>; readonly location: pulumi.Input<string>;
         readonly rbac: boolean;
-        readonly makeKey: (keyName: string, keyOps: string[], keyTags: Record<string, string>) => AzureKey;
+        readonly makeKey: (keyName: string, keyOps: string[], keyTags: Record<string, string>, expiring?: boolean) => AzureKey;
     };
 
     constructor(name: string, args: AzureKeysArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -120,7 +134,7 @@ export class AzureKeys extends pulumi.ComponentResource implements KeyManagement
             bypass: "AzureServices",
         };
 
-        let makeKey: (keyName: string, keyOps: string[], keyTags: Record<string, string>) => AzureKey;
+        let makeKey: (keyName: string, keyOps: string[], keyTags: Record<string, string>, expiring?: boolean) => AzureKey;
         if (settings.keyService === "managed-hsm") {
             const hsm = new keyvault.ManagedHsm(`${name}-hsm`, {
                 name: names.managedHsm, resourceGroupName: rg, location: network.location, tags,
@@ -136,11 +150,11 @@ export class AzureKeys extends pulumi.ComponentResource implements KeyManagement
             this.serviceUri = hsm.properties.apply(p => p.hsmUri ?? "");
             network.privateEndpoint(`${name}-hsm`, hsm.id, "managedhsm", tags, child);
             // azure-native has no typed Managed HSM key; ARM's managedHSMs/keys resource is declared generically.
-            makeKey = (keyName, keyOps, keyTags) => {
+            makeKey = (keyName, keyOps, keyTags, expiring) => {
                 const key = new resources.Resource(`${name}-${keyName}`, {
                     resourceProviderNamespace: "Microsoft.KeyVault", parentResourcePath: pulumi.interpolate`managedHSMs/${hsm.name}`,
                     resourceType: "keys", resourceName: keyName, apiVersion: "2023-07-01", resourceGroupName: rg,
-                    tags: keyTags, properties: keyProperties(ctx.spec.keys, keyOps),
+                    tags: keyTags, properties: keyProperties(ctx.spec.keys, keyOps, expiring),
                 }, { ...stateful, dependsOn: [hsm] });
                 const props = key.properties as pulumi.Output<any>;
                 return {
@@ -164,16 +178,17 @@ export class AzureKeys extends pulumi.ComponentResource implements KeyManagement
             this.serviceId = vault.id;
             this.serviceUri = vault.properties.apply(p => p.vaultUri ?? "");
             network.privateEndpoint(`${name}-vault`, vault.id, "vault", tags, child);
-            makeKey = (keyName, keyOps, keyTags) => {
+            makeKey = (keyName, keyOps, keyTags, expiring) => {
                 const key = new keyvault.Key(`${name}-${keyName}`, {
                     keyName, vaultName: vault.name, resourceGroupName: rg, tags: keyTags,
-                    properties: keyProperties(ctx.spec.keys, keyOps),
+                    properties: keyProperties(ctx.spec.keys, keyOps, expiring),
                 }, stateful);
                 return { name: keyName, resourceId: key.id, uri: key.keyUri, versionedUri: key.keyUriWithVersion };
             };
         }
 
         this.platformKey = makeKey(PLATFORM_KEY_NAME, PLATFORM_KEY_OPS, { ...tags, purpose: "platform" });
+        this.kmsKey = makeKey(KMS_KEY_NAME, KMS_KEY_OPS, { ...tags, purpose: "kubernetes-secrets" }, false);
         this.encryptionIdentity = new managedidentity.UserAssignedIdentity(`${name}-encryption-identity`, {
             resourceName: `id-${names.prefix}-encryption`, resourceGroupName: rg, location: network.location, tags,
         }, child);
@@ -190,6 +205,8 @@ export class AzureKeys extends pulumi.ComponentResource implements KeyManagement
         this.build = { name, names, tags, resourceGroupName: rg, location: network.location, rbac, makeKey };
 
         this.endpoint = { url: this.serviceUri, private: true };
+        this.vaultHost = settings.keyService === "managed-hsm"
+            ? `${names.managedHsm}.managedhsm.azure.net` : `${names.keyVault}.vault.azure.net`;
         this.platformKeyId = this.platformKey.uri;
         this.registerOutputs({ endpoint: this.serviceUri, platformKeyId: this.platformKeyId });
     }
@@ -221,6 +238,15 @@ export class AzureKeys extends pulumi.ComponentResource implements KeyManagement
                 description: `Workloads of project ${project.id} use its key, and no other`,
             }, child);
         }
+    }
+
+    place(_projectId?: string): ServicePlace {
+        const zone = this.keyService === "managed-hsm" ? "privatelink.managedhsm.azure.net" : "privatelink.vaultcore.azure.net";
+        return {
+            description: this.keyService === "managed-hsm" ? "the Managed HSM (private endpoint)" : "the key vault (private endpoint)",
+            place: { addresses: [this.subnets.endpoints], subnet: ENDPOINTS_SUBNET, dns: { name: this.vaultHost, privateZone: zone } },
+            ports: [{ protocol: "TCP", port: 443 }],
+        };
     }
 
     access(projectId: string): WorkloadAccess {

@@ -35,6 +35,21 @@ export function planAzureSubnets(addressSpace: string): AzureSubnetPlan {
     return { ...plan, apiServer: formatCidr(subnet(spare, 28, 0)) };
 }
 
+/**
+ * Pod and service ranges of the overlay network, from the shared address space (RFC 6598) so that they can never
+ * overlap the VNet, peered networks or the administrators' private ranges (all RFC 1918).
+ */
+export const OVERLAY = { podCidr: "100.64.0.0/16", serviceCidr: "100.65.0.0/16", dnsServiceIP: "100.65.0.10" };
+
+/** Subnet names (the intents name the subnet whose NSG filters an endpoint). */
+export const CLUSTER_SUBNET = "snet-cluster";
+export const APISERVER_SUBNET = "snet-apiserver";
+export const ENDPOINTS_SUBNET = "snet-endpoints";
+export const DATABASE_SUBNET = "snet-database";
+
+/** The identity provider workloads exchange their tokens with (no private endpoint exists for it). */
+export const ENTRA_LOGIN = "login.microsoftonline.com";
+
 /** The private DNS zones of the private endpoints, by the endpoint's sub-resource (group id). */
 const PRIVATE_LINK_ZONES = {
     blob: "privatelink.blob.core.windows.net",
@@ -56,11 +71,13 @@ const tcp = (name: string, priority: number, direction: "Inbound" | "Outbound", 
     ...(Array.isArray(to) ? { destinationAddressPrefixes: to } : { destinationAddressPrefix: to }),
     ...(Array.isArray(ports) ? { destinationPortRanges: ports } : { destinationPortRange: ports }),
 } as Rule);
-const any = (name: string, priority: number, direction: "Inbound" | "Outbound", from: string, to: string,
-             description: string): Rule => ({
+const any = (name: string, priority: number, direction: "Inbound" | "Outbound", from: string | string[],
+             to: string | string[], description: string): Rule => ({
     name, priority, direction, access: "Allow", protocol: "*", description,
-    sourcePortRange: "*", destinationPortRange: "*", sourceAddressPrefix: from, destinationAddressPrefix: to,
-});
+    sourcePortRange: "*", destinationPortRange: "*",
+    ...(Array.isArray(from) ? { sourceAddressPrefixes: from } : { sourceAddressPrefix: from }),
+    ...(Array.isArray(to) ? { destinationAddressPrefixes: to } : { destinationAddressPrefix: to }),
+} as Rule);
 const denyAll = (direction: "Inbound" | "Outbound"): Rule => ({
     name: `deny-all-${direction.toLowerCase()}`, priority: DENY_ALL_PRIORITY, direction, access: "Deny",
     protocol: "*", sourcePortRange: "*", destinationPortRange: "*", sourceAddressPrefix: "*",
@@ -113,13 +130,20 @@ export class AzureNetwork extends pulumi.ComponentResource implements NetworkIso
             tags, securityRules: [...rules, denyAll("Inbound"), denyAll("Outbound")],
         }, child);
 
+        // Azure CNI overlay does not encapsulate pod traffic, so this subnet's NSG filters it: node <-> node,
+        // node -> pod and pod <-> pod must be allowed on every port and protocol, both ways, or cross-node pod
+        // traffic and cluster DNS are dropped (https://learn.microsoft.com/azure/aks/azure-cni-overlay, "Network
+        // security groups"). Pods reaching anything outside the pod range leave with their node's address (SNAT).
+        const nodesAndPods = [plan.cluster, OVERLAY.podCidr];
         const clusterNsg = nsg("cluster", [
-            any("allow-cluster-in", 100, "Inbound", plan.cluster, plan.cluster, "Nodes and pods talk to each other"),
-            tcp("allow-apiserver-in", 110, "Inbound", plan.apiServer, plan.cluster, "*",
-                "The API server reaches kubelets and admission webhooks"),
+            any("allow-cluster-in", 100, "Inbound", nodesAndPods, nodesAndPods,
+                "Nodes and overlay pods talk to each other (AKS overlay NSG requirements)"),
+            tcp("allow-apiserver-in", 110, "Inbound", plan.apiServer, nodesAndPods, "*",
+                "The API server reaches kubelets and admission webhooks on pod addresses"),
             any("allow-azure-lb-in", 120, "Inbound", "AzureLoadBalancer", plan.cluster,
                 "Azure's health probes (platform requirement of AKS node pools)"),
-            any("allow-cluster-out", 100, "Outbound", plan.cluster, plan.cluster, "Nodes and pods talk to each other"),
+            any("allow-cluster-out", 100, "Outbound", nodesAndPods, nodesAndPods,
+                "Nodes and overlay pods talk to each other (AKS overlay NSG requirements)"),
             tcp("allow-apiserver-out", 110, "Outbound", plan.cluster, plan.apiServer, "443",
                 "Kubelets and pods reach the private API server"),
             tcp("allow-endpoints-out", 120, "Outbound", plan.cluster, plan.endpoints, "443",
@@ -138,8 +162,8 @@ export class AzureNetwork extends pulumi.ComponentResource implements NetworkIso
                 "Administrators (warehouse:network.adminCidrs) reach the private API over VPN or peering"),
             any("allow-azure-lb-in", 120, "Inbound", "AzureLoadBalancer", plan.apiServer,
                 "The API server's internal load balancer probes"),
-            tcp("allow-kubelets-out", 100, "Outbound", plan.apiServer, plan.cluster, "*",
-                "The API server reaches kubelets and admission webhooks"),
+            tcp("allow-kubelets-out", 100, "Outbound", plan.apiServer, [plan.cluster, OVERLAY.podCidr], "*",
+                "The API server reaches kubelets, and admission webhooks on pod addresses"),
             tcp("allow-vault-out", 110, "Outbound", plan.apiServer, plan.endpoints, "443",
                 "KMS: the API server encrypts secrets with the key through the vault's private endpoint"),
         ]);
@@ -148,6 +172,8 @@ export class AzureNetwork extends pulumi.ComponentResource implements NetworkIso
                 "Workloads reach storage and keys"),
             tcp("allow-apiserver-in", 110, "Inbound", plan.apiServer, plan.endpoints, "443",
                 "The API server reaches the vault (KMS)"),
+            tcp("allow-database-in", 120, "Inbound", plan.database, plan.endpoints, "443",
+                "The catalogue server unwraps its customer-managed key through the vault's private endpoint"),
         ]);
         const databaseNsg = nsg("database", [
             tcp("allow-cluster-in", 100, "Inbound", plan.cluster, plan.database, "5432", "Workloads query the catalogue"),
@@ -158,6 +184,12 @@ export class AzureNetwork extends pulumi.ComponentResource implements NetworkIso
             tcp("allow-platform-out", 110, "Outbound", plan.database,
                 [`Storage.${region.serviceTag}`, "AzureActiveDirectory"], "443",
                 "WAL archiving and backups to regional storage; Entra ID token validation (through the firewall)"),
+            // A VNet-integrated server reaches a vault whose public access is disabled through the vault's private
+            // endpoint, resolved by the privatelink.vaultcore.azure.net zone linked to the VNet; the VNet's system
+            // route keeps this traffic off the firewall (learn.microsoft.com/azure/postgresql/flexible-server/
+            // concepts-data-encryption, key vault requirements and network access).
+            tcp("allow-vault-out", 120, "Outbound", plan.database, plan.endpoints, "443",
+                "Customer-managed key: the server unwraps its key through the vault's private endpoint"),
         ]);
 
         // The firewall's subnet must carry this exact name and takes no NSG; it is the neutral gateway subnet.
@@ -184,8 +216,15 @@ export class AzureNetwork extends pulumi.ComponentResource implements NetworkIso
                     action: { type: "Allow" },
                     rules: [{
                         ruleType: "ApplicationRule", name: "aks-fqdn-tag",
-                        description: "Images, packages, Entra ID and ARM endpoints the nodes and workload identity need",
+                        description: "Images, packages, Entra ID and ARM endpoints the nodes need",
                         sourceAddresses: [plan.cluster], fqdnTags: ["AzureKubernetesService"],
+                        protocols: [{ protocolType: "Https", port: 443 }],
+                    }, {
+                        // Named, not left to the tag: research pods reach it too (their traffic leaves with the
+                        // node's address), and a reviewer reads here why it is open.
+                        ruleType: "ApplicationRule", name: "workload-identity",
+                        description: "Workload identity: pods exchange their service-account token with Entra ID",
+                        sourceAddresses: [plan.cluster], targetFqdns: [ENTRA_LOGIN],
                         protocols: [{ protocolType: "Https", port: 443 }],
                     }],
                 },

@@ -5,9 +5,9 @@
 
 import * as pulumi from "@pulumi/pulumi";
 import * as storage from "@pulumi/azure-native/storage";
-import { BlockContext, Endpoint, Storage, WorkloadAccess } from "../../components/target";
+import { BlockContext, Endpoint, ServicePlace, Storage, WorkloadAccess } from "../../components/target";
 import { ResearchProject } from "../../components/model";
-import { AzureNetwork } from "./network";
+import { AzureNetwork, ENDPOINTS_SUBNET } from "./network";
 import { AzureKeys } from "./keys";
 import { AzureNames, projectContainer } from "./naming";
 import { grant } from "./roles";
@@ -18,8 +18,10 @@ export interface AzureStorageArgs {
 }
 
 export const ZONE_CONTAINERS = { raw: "raw", curated: "curated" } as const;
-/** Deleted blobs and containers stay restorable this long. */
+/** Deleted containers stay restorable this long; deleted blobs at least this long. */
 export const SOFT_DELETE_DAYS = 30;
+/** The longest soft-delete retention Azure accepts. */
+export const MAX_SOFT_DELETE_DAYS = 365;
 
 export class AzureStorage extends pulumi.ComponentResource implements Storage {
     readonly endpoint: Endpoint;
@@ -35,6 +37,7 @@ export class AzureStorage extends pulumi.ComponentResource implements Storage {
     private readonly container: (suffix: string, containerName: string, extra?: Partial<storage.BlobContainerArgs>,
                                  dependsOn?: readonly pulumi.Resource[]) => storage.BlobContainer;
     private readonly endpointsCidr: string;
+    private readonly accountHost: string;
     private readonly dfsEndpoint: pulumi.Output<string>;
 
     constructor(name: string, args: AzureStorageArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -50,6 +53,7 @@ export class AzureStorage extends pulumi.ComponentResource implements Storage {
         this.protect = ctx.protect;
         this.resourceGroupName = rg;
         this.endpointsCidr = network.subnets.endpoints;
+        this.accountHost = names.storageAccount;
 
         const account = new storage.StorageAccount(`${name}-account`, {
             accountName: names.storageAccount, resourceGroupName: rg, location: network.location, tags,
@@ -86,10 +90,16 @@ export class AzureStorage extends pulumi.ComponentResource implements Storage {
         }, { ...stateful, dependsOn: keys.encryptionReady });
         this.accountName = account.name;
 
+        // A hierarchical-namespace account has no blob versioning (learn.microsoft.com/azure/storage/blobs/
+        // versioning-overview; storage-feature-support-in-storage-accounts; terraform-provider-azurerm refuses the
+        // combination at plan time), so no lifecycle rule on versions either. What holds on HNS: blob and directory
+        // soft delete kept as long as the curated zone's old versions would be (learn.microsoft.com/azure/storage/
+        // blobs/soft-delete-blob-overview), and the raw zone's time-based immutability policy below. The account
+        // stays HNS: production data lives in it, and HNS cannot be turned off (docs/deploy-azure.md).
         const blobService = new storage.BlobServiceProperties(`${name}-blob-service`, {
             accountName: account.name, resourceGroupName: rg, blobServicesName: "default",
-            isVersioningEnabled: true,
-            deleteRetentionPolicy: { enabled: true, days: SOFT_DELETE_DAYS },
+            isVersioningEnabled: false,
+            deleteRetentionPolicy: { enabled: true, days: softDeleteDays(spec.zones.curated.noncurrentVersionDays) },
             containerDeleteRetentionPolicy: { enabled: true, days: SOFT_DELETE_DAYS },
         }, child);
 
@@ -110,21 +120,6 @@ export class AzureStorage extends pulumi.ComponentResource implements Storage {
             immutabilityPeriodSinceCreationInDays: spec.zones.raw.retentionDays,
             allowProtectedAppendWrites: false,
         }, stateful);
-
-        new storage.ManagementPolicy(`${name}-lifecycle`, {
-            accountName: account.name, resourceGroupName: rg, managementPolicyName: "default",
-            policy: {
-                rules: [{
-                    name: "curated-noncurrent-versions", enabled: true, type: "Lifecycle",
-                    definition: {
-                        filters: { blobTypes: ["blockBlob"], prefixMatch: [`${ZONE_CONTAINERS.curated}/`] },
-                        actions: {
-                            version: { delete: { daysAfterCreationGreaterThan: spec.zones.curated.noncurrentVersionDays } },
-                        },
-                    },
-                }],
-            },
-        }, { ...child, dependsOn: [curated] });
 
         network.privateEndpoint(`${name}-blob`, account.id, "blob", tags, child);
         network.privateEndpoint(`${name}-dfs`, account.id, "dfs", tags, child);
@@ -164,6 +159,15 @@ export class AzureStorage extends pulumi.ComponentResource implements Storage {
         this.buckets[project.id] = projectBucket.name;
     }
 
+    place(_projectId?: string): ServicePlace {
+        return {
+            description: "the storage account (blob private endpoint)",
+            place: { addresses: [this.endpointsCidr], subnet: ENDPOINTS_SUBNET,
+                dns: { name: `${this.accountHost}.blob.core.windows.net`, privateZone: "privatelink.blob.core.windows.net" } },
+            ports: [{ protocol: "TCP", port: 443 }],
+        };
+    }
+
     access(projectId: string): WorkloadAccess {
         const identity = this.keys.projectIdentities[projectId];
         return {
@@ -179,4 +183,9 @@ export class AzureStorage extends pulumi.ComponentResource implements Storage {
             egress: [{ description: "storage private endpoints (blob, dfs; HTTPS)", cidr: this.endpointsCidr, ports: [443] }],
         };
     }
+}
+
+/** Deleted or overwritten blobs stay restorable as long as the curated zone keeps old versions, and a month at least. */
+export function softDeleteDays(noncurrentVersionDays: number): number {
+    return Math.max(SOFT_DELETE_DAYS, noncurrentVersionDays);
 }

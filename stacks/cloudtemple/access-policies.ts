@@ -19,6 +19,18 @@ export function projectKeyPolicy(keyName: string): string {
     ].join("\n");
 }
 
+/**
+ * OpenBao policy for the data mover on one key: wrap data keys (encrypt) and unwrap them to verify what it wrote
+ * (decrypt). No data-key generation, no rewrap, no key metadata or management, no other key.
+ */
+export function moverKeyPolicy(keyName: string): string {
+    return [
+        `# Data mover: wrap and verify with transit key ${keyName}, and nothing else.`,
+        ...["encrypt", "decrypt"].map(op => `path "${TRANSIT_PATH}/${op}/${keyName}" {\n  capabilities = ["update"]\n}`),
+        "",
+    ].join("\n");
+}
+
 /** The object operations a research project's workloads need on their bucket (versioned: no version deletion). */
 export const PROJECT_OBJECT_ACTIONS = [
     "s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:DeleteObject",

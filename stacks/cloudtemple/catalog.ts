@@ -5,17 +5,67 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
-import { BlockContext, CatalogDatabase, Endpoint, WorkloadAccess } from "../../components/target";
-import { kubernetesLabels } from "../../components/workspaces";
+import { BlockContext, CatalogDatabase, Endpoint, ServicePlace, WorkloadAccess } from "../../components/target";
+import { PROJECT_LABEL, kubernetesLabels } from "../../components/workspaces";
 import { CloudTempleNetwork } from "./network";
 import { CloudTempleSettings, SECRET_KEYS } from "./settings";
 import { objectStorageProvider, VersionedBucket } from "./object-storage";
-import { CATALOG_CLUSTER, POSTGRES_PORT } from "./names";
+import { CATALOG_CLUSTER, OPENSHIFT_DNS, POSTGRES_PORT } from "./names";
 import { bucketPolicy } from "./access-policies";
 
 /** The Barman Cloud plugin writes WAL and base backups (the in-tree barmanObjectStore is deprecated). */
 export const BARMAN_PLUGIN = "barman-cloud.cloudnative-pg.io";
 export const CATALOG_INSTANCES = 3;
+/** The Barman Cloud plugin's CRD and Deployment, installed (with cert-manager) before `pulumi up`. */
+export const BARMAN_OBJECTSTORE_CRD = "objectstores.barmancloud.cnpg.io";
+export const BARMAN_PLUGIN_DEPLOYMENT = "barman-cloud";
+/** The OpenShift API server's port behind the `kubernetes` Service: policies match after translation. */
+export const OPENSHIFT_API_PORT = 6443;
+
+/**
+ * The catalogue namespace's NetworkPolicies: deny by default; PostgreSQL clients from research namespaces only;
+ * the operator, the Barman Cloud plugin and the instances among themselves (replication, the operator's status
+ * calls on 8000, the plugin's gRPC on 9090); out to DNS, the API server and the backups' object storage.
+ * CloudNativePG's network requirements: cloudnative-pg.io/documentation/current/security/ (network policies).
+ */
+export function catalogNetworkPolicies(args: { readonly apiServerCidrs: readonly string[];
+    readonly objectStorageCidrs: readonly string[] }): Record<string, k8s.types.input.networking.v1.NetworkPolicySpec> {
+    const byName = (ns: string) => ({ matchLabels: { "kubernetes.io/metadata.name": ns } });
+    return {
+        "default-deny": { podSelector: {}, policyTypes: ["Ingress", "Egress"] },
+        "allow-catalog-clients": {
+            podSelector: { matchLabels: { "cnpg.io/cluster": CATALOG_CLUSTER } },
+            policyTypes: ["Ingress"],
+            ingress: [{
+                from: [{ namespaceSelector: { matchExpressions: [{ key: PROJECT_LABEL, operator: "Exists" }] } }],
+                ports: [{ protocol: "TCP", port: POSTGRES_PORT }],
+            }],
+        },
+        "allow-same-namespace": {
+            podSelector: {},
+            policyTypes: ["Ingress", "Egress"],
+            ingress: [{ from: [{ podSelector: {} }] }],
+            egress: [{ to: [{ podSelector: {} }] }],
+        },
+        "allow-platform-egress": {
+            podSelector: {},
+            policyTypes: ["Egress"],
+            egress: [
+                { to: [{ namespaceSelector: byName(OPENSHIFT_DNS.namespace),
+                    podSelector: { matchLabels: { ...OPENSHIFT_DNS.podLabels } } }],
+                    ports: OPENSHIFT_DNS.ports.flatMap(port => [{ protocol: "UDP", port }, { protocol: "TCP", port }]) },
+                { to: args.apiServerCidrs.map(cidr => ({ ipBlock: { cidr } })), ports: [{ protocol: "TCP", port: OPENSHIFT_API_PORT }] },
+                { to: args.objectStorageCidrs.map(cidr => ({ ipBlock: { cidr } })), ports: [{ protocol: "TCP", port: 443 }] },
+            ],
+        },
+        "allow-api-server-webhooks": {
+            // The API server calls the operator's and the plugin's admission webhooks from the host network.
+            podSelector: {},
+            policyTypes: ["Ingress"],
+            ingress: [{ from: [{ namespaceSelector: { matchLabels: { "policy-group.network.openshift.io/host-network": "" } } }] }],
+        },
+    };
+}
 
 /** A research project's read-only catalogue role. */
 export function catalogRoleName(projectId: string): string {
@@ -33,6 +83,7 @@ export class CloudTempleCatalog extends pulumi.ComponentResource implements Cata
     readonly backupBucket: pulumi.Output<string>;
     private readonly podNetworkCidr: string;
     private readonly readOnlyHost: string;
+    private readonly namespace: string;
     private readonly passwords: Readonly<Record<string, pulumi.Output<string>>>;
 
     constructor(name: string, args: CloudTempleCatalogArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -46,6 +97,23 @@ export class CloudTempleCatalog extends pulumi.ComponentResource implements Cata
         const inNamespace = { ...inCluster, dependsOn: [network.catalogNamespace] };
         this.podNetworkCidr = settings.cluster.podNetworkCidr;
         this.readOnlyHost = names.catalogReadOnlyHost;
+        this.namespace = namespace;
+
+        // Nothing in the cluster reaches PostgreSQL unless a policy here says so.
+        for (const [policyName, spec] of Object.entries(catalogNetworkPolicies({
+            apiServerCidrs: settings.cluster.apiServerCidrs, objectStorageCidrs: settings.objectStorage.endpointCidrs,
+        }))) {
+            new k8s.networking.v1.NetworkPolicy(`${name}-${policyName}`, {
+                metadata: { name: policyName, namespace, labels }, spec,
+            }, inNamespace);
+        }
+
+        // The Barman Cloud plugin (and cert-manager, which it needs) must run in the operator's namespace before
+        // the ObjectStore is created (plugin-barman-cloud installation: cloudnative-pg.github.io/plugin-barman-cloud/
+        // docs/installation). The stack installs neither; it reads both, so a preview stops with "not found" when
+        // they are missing instead of creating a catalogue that never backs up (docs/deploy-cloudtemple.md).
+        const barmanCrd = k8s.apiextensions.v1.CustomResourceDefinition.get(`${name}-barman-crd`, BARMAN_OBJECTSTORE_CRD, inCluster);
+        const barmanPlugin = k8s.apps.v1.Deployment.get(`${name}-barman-plugin`, `${namespace}/${BARMAN_PLUGIN_DEPLOYMENT}`, inCluster);
 
         // The operator watches this namespace only: it gets no rights over the rest of the cluster.
         const operatorGroup = new k8s.apiextensions.CustomResource(`${name}-operator-group`, {
@@ -102,7 +170,7 @@ export class CloudTempleCatalog extends pulumi.ComponentResource implements Cata
                 },
                 retentionPolicy: `${settings.catalog.backupRetentionDays}d`,
             },
-        }, { ...inNamespace, dependsOn: [network.catalogNamespace, backupCredentials] });
+        }, { ...inNamespace, dependsOn: [network.catalogNamespace, backupCredentials, barmanCrd, barmanPlugin] });
 
         // One read-only login per research project, its password generated here and kept secret in the state.
         // Declared with the cluster rather than by addProject: the cluster lists every login and must come after
@@ -146,7 +214,9 @@ export class CloudTempleCatalog extends pulumi.ComponentResource implements Cata
                 bootstrap: { initdb: { database: names.catalogDatabase, owner: names.catalogDatabase, dataChecksums: true } },
                 postgresql: {
                     parameters: {
-                        ssl_min_protocol_version: "TLSv1.2",
+                        // CloudNativePG's own default (cloudnative-pg.io/documentation/current/postgresql_conf/):
+                        // every client of the catalogue is ours and speaks TLS 1.3.
+                        ssl_min_protocol_version: "TLSv1.3",
                         password_encryption: "scram-sha-256",
                         log_connections: "on",
                         log_disconnections: "on",
@@ -191,6 +261,15 @@ export class CloudTempleCatalog extends pulumi.ComponentResource implements Cata
             private: true,
         };
         this.registerOutputs({ endpoint: this.endpoint.url, backupBucket: this.backupBucket });
+    }
+
+    place(): ServicePlace {
+        return {
+            description: "the catalogue (CloudNativePG, in-cluster)",
+            place: { pods: { namespace: this.namespace, labels: { "cnpg.io/cluster": CATALOG_CLUSTER } },
+                podAddresses: [this.podNetworkCidr] },
+            ports: [{ protocol: "TCP", port: POSTGRES_PORT }],
+        };
     }
 
     access(projectId: string): WorkloadAccess {

@@ -86,6 +86,8 @@ export interface PlatformEgressPlan {
     readonly apiServerCidrs: readonly string[];
     /** Object-storage addresses, for namespaces that write backups; empty for the others. */
     readonly objectStorageCidrs: readonly string[];
+    /** Other destinations the namespace's pods must reach (the HSM that seals OpenBao), with their port. */
+    readonly extra?: readonly { readonly cidrs: readonly string[]; readonly port: number }[];
 }
 
 /** EgressFirewall spec for a platform namespace: the API servers, optionally object storage, nothing else. */
@@ -96,6 +98,9 @@ export function platformEgressFirewall(plan: PlatformEgressPlan): Record<string,
             ...plan.objectStorageCidrs.map(cidr => ({
                 type: "Allow", to: { cidrSelector: cidr }, ports: [{ protocol: "TCP", port: 443 }],
             })),
+            ...(plan.extra ?? []).flatMap(e => e.cidrs.map(cidr => ({
+                type: "Allow", to: { cidrSelector: cidr }, ports: [{ protocol: "TCP", port: e.port }],
+            }))),
             { type: "Deny", to: { cidrSelector: "0.0.0.0/0" } },
         ],
     };

@@ -5,19 +5,34 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as vault from "@pulumi/vault";
-import { BlockContext, Endpoint, EncryptionScheme, KeyManagement, WorkloadAccess } from "../../components/target";
+import {
+    BlockContext, Endpoint, EncryptionScheme, KeyManagement, MountedSetting, ServicePlace, VaultLogin, WorkloadAccess,
+} from "../../components/target";
 import { KeySpec, ResearchProject } from "../../components/model";
-import { kubernetesLabels, namespaceName } from "../../components/workspaces";
+import { WORKLOAD_SERVICE_ACCOUNT, kubernetesLabels, namespaceName } from "../../components/workspaces";
+import {
+    DATA_MOVER_LABELS, DATA_MOVER_NAMESPACE, DATA_MOVER_SERVICE_ACCOUNT, PLATFORM_SCOPE,
+} from "../../components/data-mover-job";
 import { CloudTempleNetwork } from "./network";
 import { CloudTempleSettings, SECRET_KEYS } from "./settings";
 import {
-    KUBERNETES_AUTH_PATH, OPENBAO, OPENBAO_AUDIENCE, OPENBAO_PORT, TRANSIT_PATH, projectKeyName, projectRoleName,
+    KUBERNETES_AUTH_PATH, OPENBAO, OPENBAO_AUDIENCE, OPENBAO_PORT, TRANSIT_PATH, moverRoleName, projectKeyName,
+    projectRoleName,
 } from "./names";
-import { OPENBAO_CHART, OPENBAO_HSM_SECRET, openbaoValues } from "./openbao";
-import { projectKeyPolicy } from "./access-policies";
+import { OPENBAO_CHART, OPENBAO_HSM_SECRET, OPENBAO_TLS_SECRET, SERVING_CERT_ANNOTATION, openbaoValues } from "./openbao";
+import { moverKeyPolicy, projectKeyPolicy } from "./access-policies";
 
-/** The research workloads' service account, created by the portable layer in each project's namespace. */
-export const WORKLOAD_SERVICE_ACCOUNT = "research-workloads";
+export { WORKLOAD_SERVICE_ACCOUNT } from "../../components/workspaces";
+
+/**
+ * OpenShift publishes the service CA bundle in this ConfigMap in every namespace (key `service-ca.crt`): what
+ * verifies OpenBao's serving certificate. Clients that read a PEM get it as the BAO_CACERT setting.
+ */
+export const SERVICE_CA_BUNDLE: MountedSetting = { name: "BAO_CACERT", configMap: "openshift-service-ca.crt", key: "service-ca.crt" };
+
+/** What OpenBao must let each login do with a key (the capabilities the policies in access-policies.ts grant). */
+const WORKLOAD_OPERATIONS = ["encrypt", "decrypt", "rewrap", "datakey/plaintext", "datakey/wrapped"];
+const MOVER_OPERATIONS = ["encrypt", "decrypt"];
 
 /** Transit key types by neutral algorithm and size. */
 export function transitKeyType(keys: KeySpec): string {
@@ -40,6 +55,7 @@ export class CloudTempleKeys extends pulumi.ComponentResource implements KeyMana
     readonly release: k8s.helm.v3.Release;
     private readonly podNetworkCidr: string;
     private readonly spec: BlockContext["spec"];
+    private readonly keysNamespace: string;
     /** Creates a project's transit key and what lets its workloads use it; returns the key's id. */
     private readonly projectKey: (project: ResearchProject) => pulumi.Output<string>;
 
@@ -52,6 +68,8 @@ export class CloudTempleKeys extends pulumi.ComponentResource implements KeyMana
         const labels = kubernetesLabels(ctx.labels);
         const inCluster = { parent: this, provider: network.kubernetes };
         this.podNetworkCidr = settings.cluster.podNetworkCidr;
+        this.keysNamespace = names.keysNamespace;
+        this.spec = spec;
 
         const seal = settings.openbao.seal;
         const sealSecret = seal.type === "pkcs11"
@@ -74,14 +92,21 @@ export class CloudTempleKeys extends pulumi.ComponentResource implements KeyMana
             skipAwait: true,
             values: openbaoValues({
                 names, seal, labels,
+                clients: spec.migration ? [{ namespace: DATA_MOVER_NAMESPACE, podLabels: DATA_MOVER_LABELS }] : [],
                 dataStorageGi: settings.openbao.dataStorageGi,
                 auditStorageGi: settings.openbao.auditStorageGi,
                 storageClass: settings.cluster.storageClass,
             }),
         }, { ...inCluster, protect: ctx.protect, dependsOn: [network.keysNamespace, ...sealSecret] });
 
+        // The serving certificate for the client-facing Service alone, which clients and Raft's
+        // leader_tls_servername name (openbao.<namespace>.svc): the chart would put the annotation on all four.
+        new k8s.core.v1.ServicePatch(`${name}-openbao-serving-cert`, {
+            metadata: { name: OPENBAO, namespace: names.keysNamespace,
+                annotations: { [SERVING_CERT_ANNOTATION]: OPENBAO_TLS_SECRET } },
+        }, { ...inCluster, dependsOn: [this.release] });
+
         this.endpoint = { url: pulumi.output(names.openbaoUrl), private: true };
-        this.spec = spec;
 
         if (!settings.openbao.initialised) {
             // A sealed, uninitialised server cannot be configured: the keys are created by the next `pulumi up`,
@@ -139,12 +164,33 @@ export class CloudTempleKeys extends pulumi.ComponentResource implements KeyMana
             kubernetesHost: "https://kubernetes.default.svc:443",
         }, managed);
 
+        // The data mover's own login per scope: bound to its service account alone, wrapping and verifying only.
+        const moverRole = (scope: string, keyName: string, key: pulumi.Resource) => {
+            const policy = new vault.Policy(`${name}-mover-${scope}-policy`, {
+                name: moverRoleName(scope), policy: moverKeyPolicy(keyName),
+            }, { ...managed, dependsOn: [key] });
+            new vault.kubernetes.AuthBackendRole(`${name}-mover-${scope}-role`, {
+                backend: kubernetesAuth.path,
+                roleName: moverRoleName(scope),
+                boundServiceAccountNames: [DATA_MOVER_SERVICE_ACCOUNT],
+                boundServiceAccountNamespaces: [DATA_MOVER_NAMESPACE],
+                audience: OPENBAO_AUDIENCE,
+                tokenPolicies: [policy.name],
+                tokenTtl: 60 * 60,
+                tokenMaxTtl: 4 * 60 * 60,
+            }, managed);
+        };
+        if (spec.migration) moverRole(PLATFORM_SCOPE, names.platformKey, platformKey);
+
         this.projectKey = project => {
-            const key = transitKey(`${name}-${project.id}-key`, projectKeyName(spec, project.id));
+            const keyName = projectKeyName(spec, project.id);
+            const key = transitKey(`${name}-${project.id}-key`, keyName);
             const policy = new vault.Policy(`${name}-${project.id}-policy`, {
                 name: projectRoleName(project.id),
-                policy: key.name.apply(projectKeyPolicy),
-            }, managed);
+                // From the name, known before the key exists: the policy text is reviewable in a preview.
+                policy: projectKeyPolicy(keyName),
+            }, { ...managed, dependsOn: [key] });
+            if (spec.migration) moverRole(project.id, keyName, key);
             new vault.kubernetes.AuthBackendRole(`${name}-${project.id}-role`, {
                 backend: kubernetesAuth.path,
                 roleName: projectRoleName(project.id),
@@ -168,12 +214,40 @@ export class CloudTempleKeys extends pulumi.ComponentResource implements KeyMana
         this.keyIds[project.id] = this.projectKey(project);
     }
 
+    place(_projectId?: string): ServicePlace {
+        return {
+            description: "OpenBao (in-cluster)",
+            // The server pods' labels as the chart sets them (release name and component included).
+            place: { pods: { namespace: this.keysNamespace,
+                labels: { "app.kubernetes.io/name": OPENBAO, "app.kubernetes.io/instance": OPENBAO, component: "server" } },
+                podAddresses: [this.podNetworkCidr] },
+            ports: [{ protocol: "TCP", port: OPENBAO_PORT }],
+        };
+    }
+
+    vaultLogin(who: "workloads" | "mover", scope: string): VaultLogin | undefined {
+        const keyName = scope === PLATFORM_SCOPE ? `${this.spec.name}-platform` : projectKeyName(this.spec, scope);
+        if (who === "mover" && !this.spec.migration) return undefined;
+        const operations = who === "mover" ? MOVER_OPERATIONS : WORKLOAD_OPERATIONS;
+        return {
+            authPath: KUBERNETES_AUTH_PATH,
+            role: who === "mover" ? moverRoleName(scope) : projectRoleName(scope),
+            grants: operations.map(op => ({ path: `${TRANSIT_PATH}/${op}/${keyName}`, capabilities: ["update"] })),
+        };
+    }
+
+    /** The same settings as the project's workloads, with the mover's own login role. */
+    migrationAccess(projectId: string): WorkloadAccess {
+        const access = this.access(projectId);
+        return { ...access, settings: { ...access.settings, BAO_AUTH_ROLE: moverRoleName(projectId) } };
+    }
+
     access(projectId: string): WorkloadAccess {
         return {
             settings: {
                 BAO_ADDR: this.endpoint.url,
                 // OpenShift publishes the service CA in this ConfigMap in every namespace.
-                BAO_CACERT_CONFIGMAP: "openshift-service-ca.crt",
+                BAO_CACERT_CONFIGMAP: SERVICE_CA_BUNDLE.configMap,
                 BAO_AUTH_PATH: KUBERNETES_AUTH_PATH,
                 BAO_AUTH_ROLE: projectRoleName(projectId),
                 BAO_AUTH_AUDIENCE: OPENBAO_AUDIENCE,
@@ -188,6 +262,7 @@ export class CloudTempleKeys extends pulumi.ComponentResource implements KeyMana
                 cidr: this.podNetworkCidr,
                 ports: [OPENBAO_PORT],
             }],
+            mountedSettings: [SERVICE_CA_BUNDLE],
         };
     }
 }

@@ -68,3 +68,8 @@ export function projectBucketName(spec: WarehouseSpec, projectId: string): strin
 export function projectRoleName(projectId: string): string {
     return `rp-${projectId}`;
 }
+
+/** The data mover's OpenBao role and policy for one scope (a research project, or "platform"). */
+export function moverRoleName(scope: string): string {
+    return `data-mover-${scope}`;
+}

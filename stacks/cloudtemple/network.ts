@@ -69,7 +69,11 @@ export class CloudTempleNetwork extends pulumi.ComponentResource implements Netw
             kind: "EgressFirewall",
             // OVN-Kubernetes honours one EgressFirewall per namespace, and only one named "default".
             metadata: { name: "default", namespace: this.names.keysNamespace, labels },
-            spec: platformEgressFirewall({ apiServerCidrs: settings.cluster.apiServerCidrs, objectStorageCidrs: [] }),
+            spec: platformEgressFirewall({
+                apiServerCidrs: settings.cluster.apiServerCidrs, objectStorageCidrs: [],
+                // The PKCS#11 seal: OpenBao unseals by calling the HSM, outside the cluster.
+                extra: settings.openbao.seal.type === "pkcs11" ? [{ ...settings.openbao.seal.hsm }] : [],
+            }),
         }, { ...inCluster, dependsOn: [this.keysNamespace] });
         new k8s.apiextensions.CustomResource(`${name}-catalog-egress`, {
             apiVersion: "k8s.ovn.org/v1",

@@ -13,6 +13,8 @@ export const OPENBAO_CHART = {
 } as const;
 
 export const OPENBAO_REPLICAS = 3;
+/** Asks OpenShift's service CA for a serving certificate for the annotated Service, in the named Secret. */
+export const SERVING_CERT_ANNOTATION = "service.beta.openshift.io/serving-cert-secret-name";
 /** The Secret OpenShift's service CA writes the serving certificate into. */
 export const OPENBAO_TLS_SECRET = "openbao-server-tls";
 /** The Secret holding the HSM PIN when the PKCS#11 seal is used. */
@@ -24,6 +26,8 @@ export const SERVICE_CA_FILE = "/var/run/secrets/kubernetes.io/serviceaccount/se
 
 export interface OpenBaoOptions {
     readonly names: PlatformNames;
+    /** Namespaces whose pods (selected by labels) must reach OpenBao besides research projects: the data mover. */
+    readonly clients?: readonly { readonly namespace: string; readonly podLabels: Readonly<Record<string, string>> }[];
     readonly seal: { readonly type: "shamir" } | Pkcs11Seal;
     readonly dataStorageGi: number;
     readonly auditStorageGi: number;
@@ -134,8 +138,10 @@ export function openbaoValues(options: OpenBaoOptions): Record<string, unknown> 
             } : {}),
             service: {
                 enabled: true,
-                // OpenShift's service CA issues the serving certificate for openbao.<namespace>.svc.
-                annotations: { "service.beta.openshift.io/serving-cert-secret-name": OPENBAO_TLS_SECRET },
+                // No `annotations` here: the chart copies them onto the active, standby and headless Services too,
+                // and four Services asking OpenShift's service CA for one Secret leave three in
+                // serving-cert-generation-error and the certificate's name to a race. The client-facing Service alone
+                // is annotated, by the stack (keys.ts, SERVING_CERT_ANNOTATION).
                 // Clients only reach unsealed servers; Raft joins use the headless service.
                 publishNotReadyAddresses: false,
             },
@@ -150,6 +156,12 @@ export function openbaoValues(options: OpenBaoOptions): Record<string, unknown> 
                             { key: "health-data.fr/research-project", operator: "Exists" }] } }],
                         ports: [{ port: OPENBAO_PORT, protocol: "TCP" }],
                     },
+                    ...(options.clients ?? []).map(c => ({
+                        // The data mover wraps with the target keys during the migration.
+                        from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": c.namespace } },
+                            podSelector: { matchLabels: { ...c.podLabels } } }],
+                        ports: [{ port: OPENBAO_PORT, protocol: "TCP" }],
+                    })),
                     {
                         // The other servers: API (joins, forwarding) and cluster ports.
                         from: [{ podSelector: { matchLabels: { "app.kubernetes.io/name": OPENBAO } } }],

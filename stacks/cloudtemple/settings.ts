@@ -33,6 +33,14 @@ const pkcs11Seal = z.strictObject({
     library: z.string().regex(/^\/\S+\.so(\.\d+)*$/, "an absolute path to the PKCS#11 library (.so) inside the image"),
     tokenLabel: z.string().min(1),
     keyLabel: z.string().min(1),
+    /**
+     * Where OpenBao reaches the HSM: its addresses and port. The keys namespace's EgressFirewall denies every other
+     * destination outside the cluster, so without it OpenBao cannot unseal.
+     */
+    hsm: z.strictObject({
+        cidrs: z.array(cidr).min(1, "at least one CIDR block of the HSM (or its network appliance)"),
+        port: z.number().int().min(1).max(65535).describe("the port of the HSM's PKCS#11 network service"),
+    }),
     /** An OpenBao image that carries the vendor's library (the upstream image does not). */
     image: z.strictObject({
         registry: z.string().min(1),

@@ -5,7 +5,7 @@
 
 import * as pulumi from "@pulumi/pulumi";
 import * as minio from "@pulumi/minio";
-import { BlockContext, Endpoint, Storage, WorkloadAccess } from "../../components/target";
+import { BlockContext, Endpoint, ServicePlace, Storage, WorkloadAccess } from "../../components/target";
 import { ResearchProject, WarehouseSpec } from "../../components/model";
 import { CloudTempleNetwork } from "./network";
 import { CloudTempleSettings, projectSecretKey } from "./settings";
@@ -64,6 +64,14 @@ export class CloudTempleStorage extends pulumi.ComponentResource implements Stor
         const account = this.settings.objectStorage.projectAccounts[project.id];
         const name = projectBucketName(this.spec, project.id);
         this.buckets[project.id] = this.bucket(`rp-${project.id}`, { policy: bucketPolicy(name, account.principal) }).bucket;
+    }
+
+    place(_projectId?: string): ServicePlace {
+        return {
+            description: "Cloud Temple object storage (S3, HTTPS)",
+            place: { addresses: [...this.settings.objectStorage.endpointCidrs], external: true },
+            ports: [{ protocol: "TCP", port: 443 }],
+        };
     }
 
     access(projectId: string): WorkloadAccess {

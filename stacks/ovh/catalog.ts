@@ -4,7 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as cloudproject from "@ovhcloud/pulumi-ovh/cloudproject";
 import * as cloudprojectdatabase from "@ovhcloud/pulumi-ovh/cloudprojectdatabase";
-import { CatalogDatabase, Endpoint, WorkloadAccess } from "../../components/target";
+import { CatalogDatabase, Endpoint, ServicePlace, WorkloadAccess } from "../../components/target";
 import { WarehouseSpec } from "../../components/model";
 import { OvhNetwork } from "./network";
 import { OvhRegion } from "./regions";
@@ -32,6 +32,7 @@ export class OvhCatalog extends pulumi.ComponentResource implements CatalogDatab
     readonly databaseName: pulumi.Output<string>;
     private readonly host: pulumi.Output<string>;
     private readonly databaseCidr: string;
+    private readonly databaseSubnet: string;
 
     constructor(name: string, args: OvhCatalogArgs, opts?: pulumi.ComponentResourceOptions) {
         super("health-data:ovh:Catalog", name, {}, opts);
@@ -76,7 +77,16 @@ export class OvhCatalog extends pulumi.ComponentResource implements CatalogDatab
             private: true,
         };
         this.databaseCidr = network.subnets.database;
+        this.databaseSubnet = network.subnetNames.database;
         this.registerOutputs({ endpoint: this.endpoint.url, databaseName: this.databaseName });
+    }
+
+    place(): ServicePlace {
+        return {
+            description: "the catalogue (managed PostgreSQL, private network)",
+            place: { addresses: [this.databaseCidr], subnet: this.databaseSubnet },
+            ports: [{ protocol: "TCP", port: OVH_POSTGRESQL_PORT }],
+        };
     }
 
     access(_projectId: string): WorkloadAccess {

@@ -5,7 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as cloudproject from "@ovhcloud/pulumi-ovh/cloudproject";
-import { ClusterDns, Compute, Endpoint } from "../../components/target";
+import { ClusterDns, ClusterPlatform, Compute, Endpoint } from "../../components/target";
 import { WarehouseSpec } from "../../components/model";
 import { kubernetesLabels } from "../../components/workspaces";
 import { OvhNetwork } from "./network";
@@ -21,6 +21,30 @@ export const MKS_ANTI_AFFINITY_MAX_NODES = 5;
 
 /** Where MKS runs CoreDNS (its pods carry the usual kube-dns label). */
 export const MKS_DNS: ClusterDns = { namespace: "kube-system", podLabels: { "k8s-app": "kube-dns" }, ports: [53] };
+
+/** MKS gives pods 10.2.0.0/16 (and services 10.3.0.0/16), whatever the private network. */
+export const MKS_POD_CIDR = "10.2.0.0/16";
+
+/** The platform facts the flow verifier relies on, each with where it was read. */
+export function mksPlatform(network: OvhNetwork): ClusterPlatform {
+    return {
+        podAddresses: [MKS_POD_CIDR],
+        nodes: { addresses: [network.subnets.cluster], subnet: network.subnetNames.cluster },
+        clusterPolicy: "calico",
+        assignsPodIds: false,
+        facts: {
+            ipBlockMatchesPods: { value: true, source: "Calico applies NetworkPolicy ipBlock rules to any address, pods' " +
+                "included (docs.tigera.io/calico/latest/network-policy/get-started/kubernetes-policy)" },
+            other: {
+                cni: { value: "canal: Calico for policy, Flannel for networking",
+                    source: "OVHcloud MKS, exposed APIs and software versions (help.ovhcloud.com, public-cloud-kubernetes-exposed-apis-software-versions)" },
+                podCidr: { value: MKS_POD_CIDR, source: "OVHcloud MKS known limits: 10.2.0.0/16 pods, 10.3.0.0/16 services" },
+                gateway: { value: "nodes of a multi-zone cluster egress through the private network's gateway, created first",
+                    source: "ovh_cloud_project_kube (terraform-provider-ovh docs), multi-zone example with depends_on the gateway" },
+            },
+        },
+    };
+}
 
 /** The label that tells the system pool from the analytics pool. */
 export const POOL_LABEL = "health-data.fr/node-pool";
@@ -44,11 +68,16 @@ export class OvhCompute extends pulumi.ComponentResource implements Compute {
     readonly apiAccess = "restricted" as const;
     readonly kubernetes: k8s.Provider;
     readonly dns = MKS_DNS;
+    readonly platform: ClusterPlatform;
 
     constructor(name: string, args: OvhComputeArgs, opts?: pulumi.ComponentResourceOptions) {
         super("health-data:ovh:Compute", name, {}, opts);
         const { projectId, region, spec, network, prefix } = args;
         const child = { parent: this };
+        this.platform = mksPlatform(network);
+        // The gateway first: OVH's provider makes it a prerequisite of a multi-zone cluster (its example declares
+        // depends_on), and the nodes take their default route and internet egress through it.
+        const afterGateway = [network.gateway];
 
         const cluster = new cloudproject.Kube(`${name}-cluster`, {
             serviceName: projectId,
@@ -64,7 +93,7 @@ export class OvhCompute extends pulumi.ComponentResource implements Compute {
                 privateNetworkRoutingAsDefault: true,
             },
             updatePolicy: "MINIMAL_DOWNTIME",
-        }, { parent: this, protect: args.protect });
+        }, { parent: this, protect: args.protect, dependsOn: afterGateway });
 
         const restrictions = new cloudproject.KubeIpRestrictions(`${name}-api-restrictions`, {
             serviceName: projectId,
@@ -110,7 +139,7 @@ export class OvhCompute extends pulumi.ComponentResource implements Compute {
                         },
                         spec: { taints: [], unschedulable: false },
                     },
-                }, child);
+                }, { ...child, dependsOn: afterGateway });
             }
         }
 

@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as okms from "@ovhcloud/pulumi-ovh/okms";
 import * as iam from "@ovhcloud/pulumi-ovh/iam";
 import * as me from "@ovhcloud/pulumi-ovh/me";
-import { Endpoint, KeyManagement, WorkloadAccess } from "../../components/target";
+import { Endpoint, KeyManagement, ServicePlace, WorkloadAccess } from "../../components/target";
 import { KeySpec, ResearchProject } from "../../components/model";
 import { OvhRegion } from "./regions";
 
@@ -15,11 +15,12 @@ import { OvhRegion } from "./regions";
 export const OKMS_MAX_CREDENTIAL_DAYS = 365;
 
 /**
- * Operations of the AES keys. None makes a key exportable: the key never leaves OKMS. OVH's own clients give
- * data-key AES keys both pairs, and OVH does not document which pair its data-key endpoints check; what each
- * project may actually call is narrowed by its IAM policy to the data-key endpoints (PROJECT_KEY_ACTIONS).
+ * Operations of the AES keys: one pair, the one their callers use. OKMS's key reference offers an `oct` key either
+ * encrypt/decrypt or wrapKey/unwrapKey; the data mover calls `/servicekey/{id}/encrypt|decrypt` (migration/keys/
+ * ovh-kms.ts) and the provider's own example gives oct keys ["encrypt", "decrypt"] (ovh_okms_service_key). Neither
+ * makes a key exportable: the key never leaves OKMS.
  */
-export const KEY_OPERATIONS = ["encrypt", "decrypt", "wrapKey", "unwrapKey"] as const;
+export const KEY_OPERATIONS = ["encrypt", "decrypt"] as const;
 
 /** What a project's identity may do with its key: data keys in and out, and read the key's metadata. */
 export const PROJECT_KEY_ACTIONS = [
@@ -127,6 +128,14 @@ export class OvhKeys extends pulumi.ComponentResource implements KeyManagement {
         }, { ...child, dependsOn: [policy] });
         this.projectKeys.set(project.id, { key, credential });
         this.keyIds[project.id] = key.id;
+    }
+
+    place(_projectId?: string): ServicePlace {
+        return {
+            description: "OKMS (public REST endpoint, mTLS)",
+            place: { addresses: [...this.egressCidrs], external: true },
+            ports: [{ protocol: "TCP", port: 443 }],
+        };
     }
 
     access(projectId: string): WorkloadAccess {

@@ -31,6 +31,10 @@ export class OvhNetwork extends pulumi.ComponentResource implements NetworkIsola
     readonly clusterSubnetId: pulumi.Output<string>;
     readonly databaseSubnetId: pulumi.Output<string>;
     readonly gatewayId: pulumi.Output<string>;
+    /** The router nodes egress through: the cluster and its pools must not be created before it. */
+    readonly gateway: CloudGateway;
+    /** The subnets' names, as the flow intents name them. */
+    readonly subnetNames: { readonly cluster: string; readonly database: string };
 
     constructor(name: string, args: OvhNetworkArgs, opts?: pulumi.ComponentResourceOptions) {
         super("health-data:ovh:Network", name, {}, opts);
@@ -83,6 +87,8 @@ export class OvhNetwork extends pulumi.ComponentResource implements NetworkIsola
         this.clusterSubnetId = cluster.id;
         this.databaseSubnetId = database.id;
         this.gatewayId = gateway.id;
+        this.gateway = gateway;
+        this.subnetNames = { cluster: `${prefix}-cluster`, database: `${prefix}-database` };
         this.registerOutputs({
             networkId: this.networkId, clusterSubnetId: this.clusterSubnetId,
             databaseSubnetId: this.databaseSubnetId, gatewayId: this.gatewayId,

@@ -9,7 +9,7 @@ import * as cloudproject from "@ovhcloud/pulumi-ovh/cloudproject";
 import {
     CloudProjectStorageObjectBucketLifecycleConfiguration as BucketLifecycle,
 } from "@ovhcloud/pulumi-ovh/cloudProjectStorageObjectBucketLifecycleConfiguration";
-import { Endpoint, Storage, WorkloadAccess } from "../../components/target";
+import { Endpoint, ServicePlace, Storage, WorkloadAccess } from "../../components/target";
 import { ResearchProject, WarehouseSpec } from "../../components/model";
 import { OvhRegion } from "./regions";
 
@@ -185,6 +185,14 @@ export class OvhStorage extends pulumi.ComponentResource implements Storage {
             userId: user.id,
         }, { ...child, dependsOn: [policy] });
         return { bucket: store.name, credential };
+    }
+
+    place(_projectId?: string): ServicePlace {
+        return {
+            description: "object storage (public S3 endpoint)",
+            place: { addresses: [...this.egressCidrs], external: true },
+            ports: [{ protocol: "TCP", port: 443 }],
+        };
     }
 
     access(projectId: string): WorkloadAccess {

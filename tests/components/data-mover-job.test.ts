@@ -38,7 +38,9 @@ describe("the data mover Job", () => {
 
     test("runs rootless, read-only, without privilege escalation, under the runtime's seccomp profile", () => {
         const pod = job.spec.template.spec;
-        expect(pod.securityContext).toEqual({ runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } });
+        // The fake target is vanilla Kubernetes: the image's user, whose group owns the mounted secret files.
+        expect(pod.securityContext).toEqual({ runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" },
+            runAsUser: 65532, runAsGroup: 65532, fsGroup: 65532 });
         expect(pod.automountServiceAccountToken).toBe(false);
         for (const c of [...pod.initContainers, ...pod.containers]) {
             expect(c.securityContext).toEqual({
@@ -89,7 +91,10 @@ describe("the data mover Job", () => {
     test("opens egress only to DNS, the source endpoint and the target services; no ingress", () => {
         const policy = run.ofType("kubernetes:networking.k8s.io/v1:NetworkPolicy").find(p => p.inputs.metadata.namespace === "data-migration")!;
         expect(policy.inputs.spec.ingress).toEqual([]);
-        const cidrs = policy.inputs.spec.egress.flatMap((e: any) => (e.to ?? []).map((t: any) => t.ipBlock.cidr));
+        const [dns, ...rest] = policy.inputs.spec.egress;
+        expect(dns.to).toEqual([{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } },
+            podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }]);
+        const cidrs = rest.flatMap((e: any) => (e.to ?? []).map((t: any) => t.ipBlock.cidr));
         expect(cidrs).toEqual(["10.10.4.0/24", "10.40.128.0/24", "10.40.129.0/24", "10.40.128.0/24", "10.40.129.0/24"]);
     });
 

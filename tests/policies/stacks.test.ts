@@ -11,6 +11,7 @@ import { runWarehouse } from "../support/program";
 import type { StackPlan } from "../../engine/plan";
 import { parseFindingMessage } from "../../policies/framework/messages";
 import { PACK_DIR, everyPolicy, startPack } from "./support";
+import { INTENTS_TYPE } from "../../policies/flows/intents";
 
 const ROOT = path.resolve(__dirname, "../..");
 const STACKS = ["azure-prod", "ovh-rehearsal", "cloudtemple-rehearsal"];
@@ -56,14 +57,16 @@ test("with update-time values (mocked outputs, no unknowns) nothing is left unve
     for (const stack of STACKS) {
         const run = await runWarehouse({ stack, preview: false });
         const byUrn = new Map(run.resources.map(r => [r.urn, r]));
-        const resources: AnalyzerResource[] = run.resources.filter(r => r.custom).map(r => {
+        // Custom resources, and the component that publishes the intents (its registered outputs), as analyzeStack gets them.
+        const resources: AnalyzerResource[] = run.resources.filter(r => r.custom || r.type === INTENTS_TYPE).map(r => {
             const providerUrn = r.provider ? r.provider.split("::").slice(0, -1).join("::") : "";
             const p = byUrn.get(providerUrn);
             return {
-                urn: r.urn, type: r.type, name: r.name, properties: r.inputs, parent: r.parent || undefined,
+                urn: r.urn, type: r.type, name: r.name, properties: r.custom ? r.inputs : r.outputs, parent: r.parent || undefined,
                 options: { protect: r.protect, ignoreChanges: [...r.ignoreChanges], parent: r.parent || undefined },
                 provider: p ? { urn: p.urn, type: p.type, name: p.name, properties: p.inputs } : undefined,
                 dependencies: [...r.dependencies],
+                propertyDependencies: Object.fromEntries(Object.entries(r.propertyDependencies).map(([k, v]) => [k, [...v]])),
             };
         });
         const config: Record<string, any> = await everyPolicy(pack, { now: "2026-12-20" });

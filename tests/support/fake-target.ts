@@ -5,7 +5,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { planSubnets } from "../../components/cidr";
 import { ResearchProject } from "../../components/model";
 import {
-    BlockContext, CatalogDatabase, Compute, KeyManagement, NetworkIsolation, Storage, Target, WorkloadAccess,
+    BlockContext, CatalogDatabase, Compute, KeyManagement, NetworkIsolation, ServicePlace, Storage, Target, WorkloadAccess,
 } from "../../components/target";
 
 class Block extends pulumi.ComponentResource {
@@ -31,6 +31,9 @@ const access = (id: string, what: string, cidr: string): WorkloadAccess => ({
     serviceAccountAnnotations: {},
     egress: [{ description: `${what} endpoint`, cidr, ports: [443] }],
 });
+
+const place = (description: string, cidr: string): ServicePlace =>
+    ({ description, place: { addresses: [cidr] }, ports: [{ protocol: "TCP", port: 443 }] });
 
 export interface FakeTargetOptions {
     /** The project whose key cannot be created: adding it fails, as a cloud's block would. */
@@ -62,6 +65,7 @@ export function fakeTarget(options: FakeTargetOptions = {}): Target {
                     projectKeyIds[p.id] = pulumi.output(`key-${p.id}`);
                 },
                 access: (id: string) => access(id, "key", "10.40.128.0/24"),
+                place: () => place("the fake key service", "10.40.128.0/24"),
             }) as KeyManagement;
         },
         compute: (name, _ctx, opts) => {
@@ -72,6 +76,10 @@ export function fakeTarget(options: FakeTargetOptions = {}): Target {
                 apiAccess: "restricted" as const,
                 kubernetes: new k8s.Provider(`${name}-k8s`, { kubeconfig: "fake" }, { parent: block }),
                 dns: { namespace: "kube-system", podLabels: { "k8s-app": "kube-dns" }, ports: [53] },
+                platform: {
+                    podAddresses: ["10.244.0.0/16"], nodes: { addresses: ["10.40.0.0/17"] }, clusterPolicy: "cilium",
+                    assignsPodIds: false, facts: { ipBlockMatchesPods: { value: true, source: "fake" } },
+                },
             }) as Compute;
         },
         storage: (name, _ctx, opts) => {
@@ -82,12 +90,14 @@ export function fakeTarget(options: FakeTargetOptions = {}): Target {
                 projectBuckets,
                 addProject: (p: ResearchProject) => { projectBuckets[p.id] = pulumi.output(`bucket-${p.id}`); },
                 access: (id: string) => access(id, "storage", "10.40.129.0/24"),
+                place: () => place("the fake storage", "10.40.129.0/24"),
             }) as Storage;
         },
         catalog: (name, _ctx, opts) => Object.assign(new Block("Catalog", name, opts), {
             endpoint: { url: pulumi.output("postgres://db.fake"), private: true },
             databaseName: pulumi.output("catalog"),
             access: () => ({ settings: { CATALOG_HOST: "db.fake" }, secrets: {}, serviceAccountAnnotations: {}, egress: [] }),
+            place: () => place("the fake catalogue", "10.40.130.0/24"),
         }) as CatalogDatabase,
     };
 }

@@ -17,6 +17,10 @@ export interface Registered {
     readonly provider: string;
     readonly protect: boolean;
     readonly dependencies: readonly string[];
+    /** Per input, the resources it depends on (what links resources during a preview, when ids are unknown). */
+    readonly propertyDependencies: Readonly<Record<string, readonly string[]>>;
+    /** A component's registered outputs (set once it registers them). */
+    outputs?: any;
     readonly ignoreChanges: readonly string[];
     /** The `import` option: the id of an existing cloud resource the program adopts ("" when none). */
     readonly importId: string;
@@ -105,12 +109,20 @@ export async function runProgram(entry: string, config: Record<string, string>, 
                         type: req.getType(), name: req.getName(), urn: resp.getUrn(), custom: req.getCustom(),
                         parent: req.getParent(), provider: req.getProvider(), protect: req.getProtect(),
                         dependencies: req.getDependenciesList(), ignoreChanges: req.getIgnorechangesList(),
+                        propertyDependencies: Object.fromEntries([...req.getPropertydependenciesMap().entries()]
+                            .map(([k, v]: [string, any]) => [k, v.getUrnsList()])),
                         importId: req.getImportid(),
                         inputs: unwrapSecrets(inputs), secretInputs,
                     });
                 }
                 cb(err, resp);
             });
+        };
+        const originalOutputs = MockMonitor.prototype.registerResourceOutputs;
+        MockMonitor.prototype.registerResourceOutputs = function (req: any, cb: any) {
+            const registered = resources.find(r => r.urn === req.getUrn());
+            if (registered) registered.outputs = unwrapSecrets(pulumi.runtime.deserializeProperties(req.getOutputs()));
+            return originalOutputs.call(this, req, cb);
         };
         pulumi.runtime.setAllConfig(config, [...secretKeys]);
         await pulumi.runtime.setMocks({

@@ -33,14 +33,14 @@ describe("Azure catalogue (azure-prod)", () => {
             tenantId: "7c1d5f4e-2b8a-4c3d-9e6f-1a2b3c4d5e6f" });
         expect(server.inputs.administratorLoginPassword).toBeUndefined();
         expect(run.one("azure-native:dbforpostgresql:AdministratorsMicrosoftEntra").inputs).toMatchObject({
-            objectId: "9d3a6b2c-5e1f-4c7a-8b9d-2e4f6a8c0b13", principalName: "grp-hdh-catalog-admins", principalType: "Group" });
+            objectId: "9d3a6b2c-5e1f-4c7a-8b9d-2e4f6a8c0b13", principalName: "grp-hdh-catalog-admins", principalType: "group" });
     });
 
     test("encrypts data with the platform key through the encryption identity", () => {
         const identity = run.ofType("azure-native:managedidentity:UserAssignedIdentity")
             .find(i => i.inputs.resourceName === "id-hdh-prod-encryption")!;
         expect(server.inputs.dataEncryption).toEqual({ type: "AzureKeyVault",
-            primaryKeyURI: "https://kv-hdh-prod.vault.azure.net/keys/platform/0a1b2c3d4e5f",
+            primaryKeyURI: "https://kv-hdh-prod.vault.azure.net/keys/platform",
             primaryUserAssignedIdentityId: `${identity.name}-id` });
         expect(server.inputs.identity).toEqual({ type: "UserAssigned",
             userAssignedIdentities: { [`${identity.name}-id`]: {} } });

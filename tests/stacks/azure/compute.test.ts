@@ -44,10 +44,10 @@ describe("Azure compute (azure-prod)", () => {
         expect(des.dependencies).toContain(grant.urn);
     });
 
-    test("etcd secrets are encrypted by KMS with the platform key, through the private vault", () => {
+    test("etcd secrets are encrypted by KMS with its own key (versions that never expire), through the private vault", () => {
         const vault = run.one("azure-native:keyvault:Vault");
         expect(cluster.securityProfile.azureKeyVaultKms).toEqual({ enabled: true,
-            keyId: "https://kv-hdh-prod.vault.azure.net/keys/platform/0a1b2c3d4e5f",
+            keyId: "https://kv-hdh-prod.vault.azure.net/keys/aks-kms/0a1b2c3d4e5f",
             keyVaultNetworkAccess: "Private", keyVaultResourceId: `${vault.name}-id` });
         const identity = run.ofType("azure-native:managedidentity:UserAssignedIdentity")
             .find(i => i.inputs.resourceName === "id-hdh-prod-aks")!;

@@ -32,14 +32,17 @@ describe("Azure key management with a Managed HSM", () => {
 
     test("creates the HSM's RSA-HSM keys through ARM with the same rotation policy", () => {
         const keys = run.ofType("azure-native:resources:Resource");
-        expect(keys).toHaveLength(5);
+        expect(keys).toHaveLength(6);
         for (const key of keys) {
             expect(key.protect).toBe(true);
             expect(key.inputs).toMatchObject({ resourceProviderNamespace: "Microsoft.KeyVault",
                 parentResourcePath: "managedHSMs/hsm-hdh-prod", resourceType: "keys" });
+            // The AKS KMS key's versions never expire (KMS pins one); every other key's do.
             expect(key.inputs.properties).toMatchObject({ kty: "RSA-HSM", keySize: 3072,
-                rotationPolicy: { attributes: { expiryTime: "P120D" } } });
+                rotationPolicy: key.inputs.resourceName === "aks-kms" ? { lifetimeActions: [expect.anything()] }
+                    : { attributes: { expiryTime: "P120D" } } });
         }
+        expect(keys.find(k => k.inputs.resourceName === "aks-kms")!.inputs.properties.rotationPolicy.attributes).toBeUndefined();
     });
 
     test("grants no ARM role on HSM keys (the HSM's local RBAC governs them) and points services at the HSM", () => {
@@ -50,6 +53,6 @@ describe("Azure key management with a Managed HSM", () => {
             .toEqual({ keyName: "platform", keyVaultUri: "https://hsm-hdh-prod.managedhsm.azure.net/" });
         const cluster = run.one("azure-native:containerservice:ManagedCluster");
         expect(cluster.inputs.securityProfile.azureKeyVaultKms.keyId)
-            .toBe("https://hsm-hdh-prod.managedhsm.azure.net/keys/platform/0a1b2c3d4e5f");
+            .toBe("https://hsm-hdh-prod.managedhsm.azure.net/keys/aks-kms/0a1b2c3d4e5f");
     });
 });

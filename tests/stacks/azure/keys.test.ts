@@ -38,9 +38,15 @@ describe("Azure key management with Key Vault Premium (azure-prod)", () => {
     });
 
     test("one platform key and one key per project: RSA-HSM of at least 3072 bits, rotated, expiring, protected", () => {
-        const keys = run.ofType("azure-native:keyvault:Key");
-        expect(keys.map(k => k.inputs.keyName).sort())
-            .toEqual(["platform", ...PROJECTS.map(p => `project-${p}`)].sort());
+        const all = run.ofType("azure-native:keyvault:Key");
+        expect(all.map(k => k.inputs.keyName).sort())
+            .toEqual(["aks-kms", "platform", ...PROJECTS.map(p => `project-${p}`)].sort());
+        // AKS KMS pins a version: its key rotates but its versions never expire (docs/deploy-azure.md).
+        const kms = all.find(k => k.inputs.keyName === "aks-kms")!;
+        expect(kms.inputs.properties.rotationPolicy).toEqual({
+            lifetimeActions: [{ trigger: { timeAfterCreate: "P90D" }, action: { type: "rotate" } }] });
+        expect(kms.inputs.properties.keyOps).toEqual(["encrypt", "decrypt"]);
+        const keys = all.filter(k => k !== kms);
         for (const key of keys) {
             expect(key.protect).toBe(true);
             expect(key.inputs.properties.kty).toBe("RSA-HSM");

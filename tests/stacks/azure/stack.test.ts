@@ -37,7 +37,7 @@ describe("The Azure stack as a whole (azure-prod)", () => {
 
     test("protects every stateful resource against deletion", () => {
         const stateful = run.resources.filter(r => STATEFUL.includes(r.type));
-        expect(stateful.length).toBe(1 + 1 + 6 + 4 + 1 + 5 + 1 + 1);
+        expect(stateful.length).toBe(1 + 1 + 7 + 4 + 1 + 5 + 1 + 1);
         expect(stateful.filter(r => !r.protect).map(r => r.name)).toEqual([]);
     });
 

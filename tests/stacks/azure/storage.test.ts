@@ -42,10 +42,10 @@ describe("Azure storage (azure-prod)", () => {
         expect(account.dependencies).toContain(grant.urn);
     });
 
-    test("keeps versions and soft-deleted blobs and containers", () => {
+    test("keeps soft-deleted blobs as long as curated keeps old versions, and containers (no versioning with HNS)", () => {
         expect(run.one("azure-native:storage:BlobServiceProperties").inputs).toMatchObject({
-            isVersioningEnabled: true,
-            deleteRetentionPolicy: { enabled: true, days: 30 },
+            isVersioningEnabled: false,
+            deleteRetentionPolicy: { enabled: true, days: 90 },
             containerDeleteRetentionPolicy: { enabled: true, days: 30 },
         });
     });
@@ -61,15 +61,12 @@ describe("Azure storage (azure-prod)", () => {
         expect(run.outputs.outputs.zoneBuckets).toEqual({ raw: "raw", curated: "curated" });
     });
 
-    test("makes the raw zone immutable for its retention, and expires curated's old versions", () => {
+    test("makes the raw zone immutable for its retention; no lifecycle rule on versions an HNS account has not", () => {
         const policy = run.one("azure-native:storage:BlobContainerImmutabilityPolicy");
         expect(policy.inputs).toMatchObject({ containerName: "raw", immutabilityPeriodSinceCreationInDays: 365,
             allowProtectedAppendWrites: false });
         expect(policy.protect).toBe(true);
-        const rules = run.one("azure-native:storage:ManagementPolicy").inputs.policy.rules;
-        expect(rules).toEqual([expect.objectContaining({ enabled: true, type: "Lifecycle", definition: {
-            filters: { blobTypes: ["blockBlob"], prefixMatch: ["curated/"] },
-            actions: { version: { delete: { daysAfterCreationGreaterThan: 90 } } } } })]);
+        expect(run.ofType("azure-native:storage:ManagementPolicy")).toEqual([]);
     });
 
     test("encrypts each project's container under the project's own key, with no override", () => {
@@ -124,6 +121,9 @@ describe("Azure storage (azure-prod)", () => {
             { to: [{ ipBlock: { cidr: "10.40.128.0/24" } }], ports: [{ protocol: "TCP", port: 443 }] },
             { to: [{ ipBlock: { cidr: "10.40.128.0/24" } }], ports: [{ protocol: "TCP", port: 443 }] },
             { to: [{ ipBlock: { cidr: "10.40.129.0/24" } }], ports: [{ protocol: "TCP", port: 5432 }] },
+            // Workload identity: Entra ID's published ranges on 443; the firewall narrows them to its name.
+            ...["20.20.32.0/19", "20.190.128.0/18", "20.231.128.0/19", "40.126.0.0/18"].map(cidr =>
+                ({ to: [{ ipBlock: { cidr } }], ports: [{ protocol: "TCP", port: 443 }] })),
         ]);
     });
 

@@ -37,7 +37,7 @@ describe("Cloud Temple catalogue: CloudNativePG across the zones", () => {
     test("refuses connections without TLS", () => {
         expect(cluster().inputs.spec.postgresql.pg_hba).toEqual(
             ["hostnossl all all 0.0.0.0/0 reject", "hostnossl all all ::/0 reject"]);
-        expect(cluster().inputs.spec.postgresql.parameters.ssl_min_protocol_version).toBe("TLSv1.2");
+        expect(cluster().inputs.spec.postgresql.parameters.ssl_min_protocol_version).toBe("TLSv1.3");
     });
 
     test("archives WAL and nightly backups to a bucket only the backup account can write", () => {

@@ -122,7 +122,8 @@ describe("Cloud Temple configuration errors", () => {
     test("requires the HSM PIN when the PKCS#11 seal is chosen", async () => {
         const settings = base();
         settings.openbao.seal = { type: "pkcs11", library: "/usr/lib64/hsm/libvendor-pkcs11.so", tokenLabel: "openbao",
-            keyLabel: "openbao-seal", image: { registry: "registry.example.fr", repository: "openbao-hsm", tag: "2.6.2" } };
+            keyLabel: "openbao-seal", image: { registry: "registry.example.fr", repository: "openbao-hsm", tag: "2.6.2" },
+            hsm: { cidrs: ["10.70.0.16/29"], port: 1792 } };
         const problems = await problemsOf({ config: { "warehouse:cloudtemple": settings } });
         expect(problems).toEqual([expect.objectContaining({ key: "warehouse:cloudtempleHsmPin" })]);
     });

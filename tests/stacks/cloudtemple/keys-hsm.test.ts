@@ -9,6 +9,7 @@ describe("Cloud Temple keys with the PKCS#11 (HSM) seal", () => {
             type: "pkcs11", library: "/usr/lib64/hsm/libvendor-pkcs11.so", tokenLabel: "hdh-openbao",
             keyLabel: "hdh-openbao-seal",
             image: { registry: "registry.hdh.example.fr", repository: "openbao/openbao-hsm-ubi", tag: "2.6.2" },
+            hsm: { cidrs: ["10.70.0.16/29"], port: 1792 },
         };
         run = await runWarehouse({ stack: "cloudtemple-rehearsal", config: {
             "warehouse:cloudtemple": settings, "warehouse:cloudtempleHsmPin": "123456" },

@@ -20,7 +20,7 @@ describe("OVH keys: OKMS in the region, AES keys per project, credentials that r
             .toEqual(["platform", ...PROJECTS].map(p => `hdh-rehearsal-${p}`).sort());
         for (const key of keys) {
             expect(key.inputs).toMatchObject({ okmsId: idOf(run.one(T.okms)), type: "oct", size: 256 });
-            expect(key.inputs.operations).toEqual(["encrypt", "decrypt", "wrapKey", "unwrapKey"]);
+            expect(key.inputs.operations).toEqual(["encrypt", "decrypt"]);
             expect(key.protect).toBe(true);
         }
     });
