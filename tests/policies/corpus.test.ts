@@ -13,6 +13,7 @@ const FAMILIES: Readonly<Record<string, readonly Case[]>> = {
     "azure-compute": require("../fixtures/corpus/azure-compute/cases").CASES,
     "azure-keys": require("../fixtures/corpus/azure-keys/cases").CASES,
     kubernetes: require("../fixtures/corpus/kubernetes/cases").CASES,
+    placement: require("../fixtures/corpus/placement/cases").CASES,
 };
 
 describe.each(Object.keys(FAMILIES))("corpus %s", family => {

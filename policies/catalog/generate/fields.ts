@@ -33,15 +33,15 @@ const GEO_NAMES = /(georedundant|geobackup|georeplicat|backupstorageredundancy|^
 const REGION_NAMES = /^(location|locations|region|regions|regionname|regionnames|locationname|locationnames)$|[a-z](location|region)s?(name|names)?$/i;
 const NOT_A_REGION = /(type|types|id|ids|uri|url|path|kind|mode|count|status|info|details?|placement)$/i;
 /** Names that end like a region but hold something else: a secret's or a file's location, a country, AWS regions. */
-const NOT_A_REGION_PREFIX = /^(secret|secrets|certificate|cert|certificatestore|store|image|osimage|manifest|kubemanifest|file|folder|root|rootconfiguration|config|custom|customlocation|country|countryor|log|source|artifact|cache|package|script|template|code|moc|offering|sku|aws|ipam|peer|vpc|useFrom|preferred|privatelink|privatelinkresource|privatelinkservicearm|fabric|move|compute|disasterrecovery|customerworkspace|azure|monitoring|publiccertificate|datacenter|peering|pan|function|functionapp|cloning|sourceweb|linkedrediscache|resource|assignedlicense)/i;
+const NOT_A_REGION_PREFIX = /^(secret|secrets|certificate|cert|certificatestore|store|image|osimage|manifest|kubemanifest|file|folder|root|rootconfiguration|config|custom|customlocation|country|countryor|log|source|artifact|cache|package|script|template|code|moc|offering|sku|aws|ipam|peer|vpc|useFrom|preferred|privatelink|privatelinkresource|privatelinkservicearm|fabric|move|compute|disasterrecovery|customerworkspace|azure|monitoring|publiccertificate|datacenter|peering|pan|function|functionapp|cloning|sourceweb|resource|assignedlicense)/i;
 /** Objects whose `name` is a region (`targetRegions[].name`). */
 const REGION_LISTS = /(locations|regions|location|region)$/i;
 /** Location-like objects that are not a region (an edge zone or a custom location inside one). */
 const NOT_REGION_OBJECTS = /^(extendedlocation|customlocation|edgezone)$/i;
 
 /** References (ARM ids) to another resource that holds a copy of the data: a failover partner, a replica's source. */
-const REPLICA_REFERENCE = /^(partner|secondary|replica|failover|remote|geoBackup|geoSecondary)(?!.*(time|wins|dns|ntp|ldap))\w*(server|servers|database|databases|account|volume|cluster|instance|vault)(id|ids|resourceid)?$/i;
-const REPLICA_LISTS = /^(partnerservers|partnerdatabases|readonlyendpoint|replicas|secondaries|replicaservers)$/i;
+const REPLICA_REFERENCE = /^(partner|secondary|replica|failover|remote|geoBackup|geoSecondary|linkedRedis)(?!.*(time|wins|dns|ntp|ldap))\w*(server|servers|database|databases|account|volume|cluster|instance|vault|cache)(id|ids|resourceid)?$/i;
+const REPLICA_LISTS = /^(partnerservers|partnerdatabases|readonlyendpoint|replicas|secondaries|replicaservers|linkeddatabases)$/i;
 /** Enum values that expose a service outside its network (a Kubernetes Service type, a public/private switch). */
 const EXPOSED_VALUES = /^(LoadBalancer|NodePort)$/;
 
