@@ -214,8 +214,11 @@ export const POLICY_METADATA: readonly PolicyMetadata[] = [
     },
     {
         name: "project-namespace-isolation", concern: "stack", scope: "stack", severity: "high", enforcementLevel: "mandatory",
-        description: "Checks whether every research-project namespace denies ingress and egress by default.",
-        remediationSteps: "Give each project namespace a NetworkPolicy with an empty podSelector, policyTypes Ingress and Egress, and no rules.",
+        description: "Checks whether every research-project namespace denies ingress and egress by default, and whether no " +
+            "RBAC binding lets the project's members or service accounts write its isolation objects (NetworkPolicies and " +
+            "network-policy CRDs, Roles and RoleBindings, quotas, limit ranges, the Namespace) or escalate, bind or impersonate.",
+        remediationSteps: "Give each project namespace a NetworkPolicy with an empty podSelector, policyTypes Ingress and Egress, and no rules. " +
+            "Keep only get/list/watch on isolation objects in the roles bound to the project (not the built-in edit or admin roles).",
         framework: { hds: "HDS v2: partitioning between clients' data", cnil: "CNIL: separation of research projects" },
         settings: { projectLabel: PROJECT_LABEL },
     },
@@ -247,7 +250,7 @@ export const POLICY_METADATA: readonly PolicyMetadata[] = [
             "NSGs, routes and firewall, private DNS, OVH gateway and IP restrictions) and every forbidden flow is denied at one.",
         remediationSteps: "Read the finding's hop and rule: open the rule that blocks a required flow (a NetworkPolicy egress or " +
             "ingress rule, an NSG rule above the deny, a firewall rule, a private DNS link), or close the one that lets a " +
-            "forbidden flow through. The intents and the platform facts they rest on are in components/intents.ts and the targets.",
+            "forbidden flow through. The intents and the platform facts they rest on are what the program publishes (its intents resource): correct them there if they are wrong.",
         framework: { hds: "HDS v2: partitioning between clients' data", secNumCloud: "SecNumCloud 3.2: network segmentation and flow filtering",
             cnil: "CNIL: separation of research projects" },
     },

@@ -11,6 +11,7 @@ import { ISOLATION } from "./rules/isolation";
 import { STACK } from "./rules/stack";
 import { SERVICES } from "./rules/services";
 import { KUBERNETES } from "./rules/kubernetes";
+import { PROJECT_RBAC } from "./rules/project-rbac";
 import { KEY_LIFETIME } from "./rules/key-lifetime";
 import { FLOWS } from "./rules/flows";
 import { catalog } from "./catalog/resource-types";
@@ -33,7 +34,7 @@ export function combine(...groups: Readonly<Record<string, Predicate>>[]): Recor
 }
 
 export const PREDICATES: Readonly<Record<string, Predicate>> = combine(RESIDENCY, JURISDICTION, KEYS, ISOLATION, STACK, SERVICES,
-    KUBERNETES, KEY_LIFETIME, FLOWS);
+    KUBERNETES, PROJECT_RBAC, KEY_LIFETIME, FLOWS);
 
 function join(): Policies {
     const missing = POLICY_METADATA.filter(m => !PREDICATES[m.name]).map(m => m.name);
