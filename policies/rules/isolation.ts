@@ -55,18 +55,45 @@ function publicAddresses(r: ResourceInput): Finding[] {
 
 /**
  * A public IP is refused unless it is only the source address of an Azure Firewall's filtered egress: attached to
- * a firewall of the program, with no DNAT rule collection anywhere (so nothing can reach in through it).
+ * a firewall of the program that translates nothing inbound, neither by a classic `natRuleCollections` entry nor by
+ * a DNAT collection in its firewall policy or a policy that policy inherits from (`basePolicy`). A DNAT collection
+ * whose policy the program does not show counts against every firewall (fail closed). Source: Azure Firewall DNAT
+ * (learn.microsoft.com/azure/firewall/tutorial-firewall-dnat-policy) and policy inheritance
+ * (learn.microsoft.com/azure/firewall-manager/policy-overview#inheritance).
  */
 function publicIps(resources: readonly StackResource[]): Finding[] {
-    const refers = (from: StackResource, urn: string) => from.dependencies.includes(urn) ||
-        Object.values(from.propertyDependencies).some(u => u.includes(urn));
+    const refers = (from: StackResource, urn: string, key?: string) => key ? (from.propertyDependencies[key] ?? []).includes(urn)
+        : from.dependencies.includes(urn) || Object.values(from.propertyDependencies).some(u => u.includes(urn));
+    const ips = resources.filter(r => r.type === "azure-native:network:PublicIPAddress");
+    if (ips.length === 0) return [];
     const firewalls = resources.filter(r => r.type === "azure-native:network:AzureFirewall");
-    const dnat = resources.some(r => r.type === "azure-native:network:FirewallPolicyRuleCollectionGroup" &&
-        list(peek(r.props, "ruleCollections")).some(c => same(peek(c, "ruleCollectionType"), "FirewallPolicyNatRuleCollection")));
-    return resources.filter(r => r.type === "azure-native:network:PublicIPAddress").flatMap(ip => {
-        const egressOnly = firewalls.some(f => refers(f, ip.urn)) && !dnat;
+    const policies = resources.filter(r => r.type === "azure-native:network:FirewallPolicy");
+    const policyName = (p: StackResource) => str(peek(p.props, "firewallPolicyName")) ?? str(peek(p.props, "name"));
+    const lastSegment = (id: unknown) => str(id)?.split("/").pop();
+    const sameName = (a?: string, b?: string) => a !== undefined && a === b;
+    /** The policies of the program a DNAT collection group belongs to; none found means it may be anyone's. */
+    const dnatPolicies = new Set<StackResource | "unknown">();
+    for (const g of resources) {
+        if (g.type !== "azure-native:network:FirewallPolicyRuleCollectionGroup") continue;
+        if (!list(peek(g.props, "ruleCollections")).some(c => same(peek(c, "ruleCollectionType"), "FirewallPolicyNatRuleCollection"))) continue;
+        const name = str(peek(g.props, "firewallPolicyName"));
+        const owner = policies.find(p => refers(g, p.urn, "firewallPolicyName") || sameName(name, policyName(p)));
+        dnatPolicies.add(owner ?? "unknown");
+    }
+    /** Whether a policy, or one it inherits from, translates inbound traffic. */
+    const translates = (p: StackResource | undefined, seen = new Set<StackResource>()): boolean => {
+        if (!p || seen.has(p)) return false;
+        seen.add(p);
+        if (dnatPolicies.has(p)) return true;
+        return policies.filter(base => refers(p, base.urn, "basePolicy")).some(base => translates(base, seen));
+    };
+    const translatesInbound = (f: StackResource) => dnatPolicies.has("unknown") || list(peek(f.props, "natRuleCollections")).length > 0 ||
+        translates(policies.find(p => refers(f, p.urn, "firewallPolicy") || sameName(lastSegment(peek(f.props, "firewallPolicy", "id")), policyName(p))));
+    return ips.flatMap(ip => {
+        const users = firewalls.filter(f => refers(f, ip.urn));
+        const egressOnly = users.length > 0 && !users.some(translatesInbound);
         return egressOnly ? [] : [violation(`Public IP ${ip.name} is not allowed: only the egress address of a firewall ` +
-            "without DNAT rules may be public; reach the warehouse through private endpoints and the admin network.", ip.urn)];
+            "that translates nothing inbound (no DNAT rule) may be public; reach the warehouse through private endpoints and the admin network.", ip.urn)];
     });
 }
 
