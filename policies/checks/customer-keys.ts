@@ -56,6 +56,13 @@ export const CUSTOMER_KEY_CHECKS: readonly PropertyCheck[] = [
         { unless: [{ property: "virtualMachineProfile.storageProfile.osDisk.managedDisk.securityProfile.diskEncryptionSet.id", present: true }] }),
     keyed("vmss-data-disk-customer-key", ["azure-native:compute:VirtualMachineScaleSet"],
         "virtualMachineProfile.storageProfile.dataDisks[*].managedDisk.diskEncryptionSet.id", PRESENT, VM_DISK_SET, { azurePolicy: ["702dd420"] }),
+    // The temporary disk, caches and flows to storage are outside the disk encryption set unless encrypted at host.
+    keyed("vm-encryption-at-host", ["azure-native:compute:VirtualMachine"], "securityProfile.encryptionAtHost", { equals: true },
+        "true", { azurePolicy: ["fc4d8e41"], docs: ["https://learn.microsoft.com/azure/virtual-machines/disk-encryption#encryption-at-host---end-to-end-encryption-for-your-vm-data"] },
+        { problem: "The temporary disk, disk caches and data flowing to storage are not encrypted at host", whenAbsent: { default: false } }),
+    keyed("vmss-encryption-at-host", ["azure-native:compute:VirtualMachineScaleSet"], "virtualMachineProfile.securityProfile.encryptionAtHost",
+        { equals: true }, "true", { azurePolicy: ["fc4d8e41"] },
+        { problem: "The temporary disk, disk caches and data flowing to storage are not encrypted at host", whenAbsent: { default: false } }),
     keyed("cosmosdb-customer-key", ["azure-native:cosmosdb:DatabaseAccount"], "keyVaultKeyUri",
         PRESENT, "the URI of a Key Vault key (versionless)", { azurePolicy: ["1f905d99"], checkov: ["CKV_AZURE_100"] }),
     keyed("synapse-customer-key", ["azure-native:synapse:Workspace"], "encryption.cmk.key.keyVaultUrl", PRESENT,
