@@ -9,6 +9,7 @@ import { Finding, cannotVerify, violation } from "../framework/finding";
 import { Predicate, RuleContext, StackResource } from "../framework/policy";
 import { BUILT_IN_CLUSTER_ROLES, ESCALATION, ISOLATION, Rule, WRITE } from "../flows/permissions";
 import { safe } from "../flows/stack-index";
+import { list } from "../framework/props";
 import { projects } from "./stack";
 
 interface ProjectConfig { readonly projectLabel: string }
@@ -23,7 +24,9 @@ const nameOf = (r: StackResource): string => String(safe(r.props, "metadata", "n
 
 /** What a rule lets its holder do to isolation objects, as `verbs group/resources` phrases. */
 function undoes(rule: Rule): string[] {
-    const groups = safe(rule, "apiGroups") ?? [], resources = safe(rule, "resources") ?? [], verbs: string[] = safe(rule, "verbs") ?? [];
+    // Any JSON may come in: a field that is not a list of strings grants nothing the API server would accept.
+    const strings = (v: unknown) => list(v).filter((x): x is string => typeof x === "string");
+    const groups = strings(safe(rule, "apiGroups")), resources = strings(safe(rule, "resources")), verbs = strings(safe(rule, "verbs"));
     const found: string[] = [];
     const writes = verbs.filter(v => WRITE.includes(v));
     for (const iso of ISOLATION) {
@@ -58,10 +61,10 @@ function projectRbac(resources: readonly StackResource[], ctx: RuleContext<Proje
         const dependency = (b.propertyDependencies.roleRef ?? []).map(u => byUrn.get(u)).find(r => r?.type === (kind === "Role" ? ROLE : CLUSTER_ROLE));
         if (kind === "Role") {
             const role = dependency ?? roles.find(r => nameOf(r) === name && safe(r.props, "metadata", "namespace") === namespace);
-            return role ? safe(role.props, "rules") ?? [] : undefined;
+            return role ? list(safe(role.props, "rules")) as Rule[] : undefined;
         }
         const role = dependency ?? clusterRoles.find(r => nameOf(r) === name);
-        if (role) return [...(safe(role.props, "rules") ?? [])];
+        if (role) return list(safe(role.props, "rules")) as Rule[];
         return typeof name === "string" && BUILT_IN_CLUSTER_ROLES[name] ? [...BUILT_IN_CLUSTER_ROLES[name]] : undefined;
     };
     const findings: Finding[] = [];
@@ -89,11 +92,11 @@ function projectRbac(resources: readonly StackResource[], ctx: RuleContext<Proje
             const p = typeof ns === "string" ? byNamespace.get(ns)
                 : ps.find(q => (b.propertyDependencies.metadata ?? []).includes(q.urn));
             if (!p) continue;
-            const subjects = (safe(b.props, "subjects") ?? []).filter((s: unknown) => projectSubject(s, p.namespace, p.namespace));
+            const subjects = list(safe(b.props, "subjects")).filter(s => projectSubject(s, p.namespace, p.namespace));
             if (subjects.length) judge(b, `RoleBinding in ${p.namespace}`, `project ${p.id}`, subjects, rulesOf(b, p.namespace));
         } else if (b.type === CLUSTER_ROLE_BINDING) {
             // One finding per binding, however many projects it reaches (system:authenticated reaches them all).
-            const all: unknown[] = safe(b.props, "subjects") ?? [];
+            const all = list(safe(b.props, "subjects"));
             const reached = ps.filter(p => all.some(s => projectSubject(s, p.namespace)));
             if (reached.length === 0) continue;
             const ids = reached.map(p => p.id);
