@@ -2,7 +2,9 @@
 // in Azure Policy and Checkov. Predicates live in rules/; pack.ts joins the two by name.
 
 import { JURISDICTION_SETTING, REGION_OVERRIDES_SETTING } from "./framework/config";
+import { SYSTEM_NAMESPACES } from "./checks/pod-security";
 import { PolicyMetadata } from "./framework/policy";
+import { OBJECTIVE_IDS, SEAL_NAMES } from "./catalog/sovereignty-framework";
 
 const PROJECT_LABEL = { type: "string", default: "health-data.fr/research-project",
     description: "The namespace label whose value is a research project's id." } as const;
@@ -12,26 +14,39 @@ const PROVIDER_OVERRIDES = { type: "array", default: [], items: { type: "object"
 export const POLICY_METADATA: readonly PolicyMetadata[] = [
     {
         name: "allowed-regions", concern: "residency", scope: "resource", severity: "critical", enforcementLevel: "mandatory",
-        description: "Checks whether every resource that names a region is in a catalogued region inside the jurisdiction.",
-        remediationSteps: "Deploy to a region of the jurisdiction (France by default). If the region is new and inside " +
-            "the jurisdiction, add it to policies/catalog/regions.ts (or additionalRegions) with its country and source.",
+        description: "Checks whether every field that names a region (location, regions a data store serves from, or, " +
+            "when none is set, the provider's location) is a catalogued region inside the jurisdiction, and whether a data " +
+            "store of a provider without a catalogue can be placed at all.",
+        remediationSteps: "Set the field the finding names to a region of the jurisdiction (France by default); where " +
+            "the resource sets no location, set it or the provider's location (azure-native:location). If the region is " +
+            "new and inside the jurisdiction, declare it with the additionalRegions setting, with its country and source.",
         framework: { hds: "HDS v2: hosting in the EEA, France preferred", secNumCloud: "SecNumCloud 3.2: data stored and processed in the EU",
             cnil: "CNIL EMC2 authorisation: data in France", azurePolicy: ["e56962a6", "e765b5de"] },
         settings: {
             jurisdiction: JURISDICTION_SETTING, additionalRegions: REGION_OVERRIDES_SETTING,
             allowGlobalTypes: { type: "array", items: { type: "string" },
                 default: ["azure-native:privatedns:PrivateZone", "azure-native:privatedns:VirtualNetworkLink"],
-                description: "Types allowed to be `global` (they hold names, not data)." },
+                description: "Types allowed to be `global` (they hold names, not data). Versioned and earlier spellings " +
+                    "of a listed type (azure-native:network:PrivateZone, azure-native:privatedns/v20240601:PrivateZone) count." },
         },
     },
     {
         name: "replicas-in-jurisdiction", concern: "residency", scope: "resource", severity: "critical", enforcementLevel: "mandatory",
-        description: "Checks whether geo-redundant copies, replication targets and backup regions stay inside the jurisdiction.",
-        remediationSteps: "Use locally or zone-redundant storage, replicate only to catalogued regions of the jurisdiction, " +
-            "keep database backups in such regions, and turn off cross-tenant replication.",
+        description: "Checks whether geo-redundant copies (GRS SKUs, geo-redundant backups), replicas, replication and " +
+            "failover targets and backup regions stay inside the jurisdiction.",
+        remediationSteps: "Set the redundancy field the finding names to a local or zone-redundant value, replicate and " +
+            "back up only to catalogued regions of the jurisdiction, and set allowCrossTenantReplication to false.",
         framework: { hds: "HDS v2: hosting in the EEA, backups included", secNumCloud: "SecNumCloud 3.2: data location in the EU",
             azurePolicy: ["92a89a79"] },
         settings: { jurisdiction: JURISDICTION_SETTING, additionalRegions: REGION_OVERRIDES_SETTING },
+    },
+    {
+        name: "replica-partners-placed", concern: "residency", scope: "stack", severity: "high", enforcementLevel: "mandatory",
+        description: "Checks whether every replica or failover partner a resource names by reference (a SQL failover " +
+            "group's partner servers, a NetApp volume's remote volume) is a resource of the program, so that its region is judged.",
+        remediationSteps: "Declare the partner resource in the same program (allowed-regions then judges its location), " +
+            "or record a dated exemption that says where it is.",
+        framework: { hds: "HDS v2: hosting in the EEA, backups and copies included", secNumCloud: "SecNumCloud 3.2: data location in the EU" },
     },
     {
         name: "provider-jurisdiction", concern: "jurisdiction", scope: "resource", severity: "critical", enforcementLevel: "mandatory",
@@ -44,24 +59,34 @@ export const POLICY_METADATA: readonly PolicyMetadata[] = [
     },
     {
         name: "certified-services", concern: "jurisdiction", scope: "resource", severity: "critical", enforcementLevel: "mandatory",
-        description: "Checks whether services that hold health data are HDS-certified (and SecNumCloud-qualified when required).",
+        description: "Checks whether services that hold or process health data are HDS-certified, SecNumCloud-qualified " +
+            "when required, and graded at least the required level of the EU Cloud Sovereignty Framework when one is set.",
         remediationSteps: "Use a certified offer and plan (e.g. OVHcloud databases business or enterprise, not essential); " +
-            "with secNumCloudRequired, use only qualified offers.",
-        framework: { hds: "HDS v2: certified hosting for personal health data", secNumCloud: "SecNumCloud 3.2 qualification" },
+            "with secNumCloudRequired, use only qualified offers; with minimumSeal, use offers graded at that level or above " +
+            "on every objective of sealObjectives.",
+        framework: { hds: "HDS v2: certified hosting for personal health data", secNumCloud: "SecNumCloud 3.2 qualification",
+            euCsf: "EU Cloud Sovereignty Framework v1.2.1 (October 2025): minimum SEAL per sovereignty objective" },
         settings: {
             secNumCloudRequired: { type: "boolean", default: false, description: "Only SecNumCloud-qualified offers pass." },
+            minimumSeal: { type: "string", enum: [...SEAL_NAMES],
+                description: "The lowest SEAL level of the EU Cloud Sovereignty Framework an offer may have on each " +
+                    "objective of sealObjectives (e.g. SEAL-3 for health data). Unset: no requirement." },
+            sealObjectives: { type: "array", items: { type: "string", enum: [...OBJECTIVE_IDS] }, default: [...OBJECTIVE_IDS],
+                description: "The sovereignty objectives minimumSeal applies to (SOV-1 to SOV-8; all by default)." },
             offerOverrides: { type: "array", default: [], items: { type: "object" },
-                description: "Offer catalogue entries replacing built-in ones for a cloud and service (dated and sourced)." },
+                description: "Offer catalogue entries replacing built-in ones for a cloud and service (dated and sourced; " +
+                    "an optional seal map grades the offer per objective)." },
         },
     },
     {
         name: "customer-managed-encryption", concern: "keys", scope: "resource", severity: "high", enforcementLevel: "mandatory",
-        description: "Checks whether every data store is encrypted with a customer-managed key, or relies on envelope encryption where the platform has no such option.",
-        remediationSteps: "Bind storage accounts, cluster disks and secrets, and databases to a customer-managed key; where the " +
-            "platform offers none, wrap data keys with a customer-held key in the workloads.",
+        description: "Checks whether every data store that offers a customer-managed key uses one (storage, databases, Cosmos DB, Synapse, registries, disks and virtual machines, messaging, AI and analytics services, AKS disks and secrets), or relies on envelope encryption where the platform has no such option.",
+        remediationSteps: "Bind each service to a customer-managed key with the property the finding names (its key source, key " +
+            "URI or disk encryption set); where the platform offers none, wrap data keys with a customer-held key in the workloads.",
         framework: { cnil: "CNIL cloud encryption recommendations (Jan 2024): keys kept from the host",
-            secNumCloud: "SecNumCloud 3.2: encryption of stored data", azurePolicy: ["6fac406b", "7d7be79c"],
-            checkov: ["CKV2_AZURE_1", "CKV_AZURE_117"] },
+            secNumCloud: "SecNumCloud 3.2: encryption of stored data",
+            azurePolicy: ["f15f4d95", "6fac406b", "7d7be79c", "702dd420", "1f905d99", "83cef61d", "12c74c95", "f7d52b2d", "5b9159ae", "295fc8b1"],
+            checkov: ["CKV2_AZURE_1", "CKV_AZURE_117", "CKV_AZURE_93", "CKV_AZURE_100"] },
     },
     {
         name: "key-strength", concern: "keys", scope: "resource", severity: "high", enforcementLevel: "mandatory",
@@ -77,9 +102,11 @@ export const POLICY_METADATA: readonly PolicyMetadata[] = [
     },
     {
         name: "key-rotation", concern: "keys", scope: "resource", severity: "medium", enforcementLevel: "mandatory",
-        description: "Checks whether keys rotate within the configured period.",
-        remediationSteps: "Add a rotation policy (Key Vault lifetime action Rotate, transit autoRotatePeriod) within maxRotationDays.",
-        framework: { anssi: "ANSSI cryptographic mechanisms guide: key renewal", azurePolicy: ["d8cf8476"], checkov: ["CKV_AZURE_40"] },
+        description: "Checks whether keys rotate within the configured period, whether a key's rotation and its versions' expiry agree (a new version well before the current one expires), and whether keys and secrets are unexpired and secrets expire.",
+        remediationSteps: "Add a rotation policy (Key Vault lifetime action Rotate, transit autoRotatePeriod) within maxRotationDays; " +
+            "set `rotationPolicy.attributes.expiryTime` longer than the rotation period plus 7 days (28 days at least); give secrets an `attributes.expires` date.",
+        framework: { anssi: "ANSSI cryptographic mechanisms guide: key renewal", azurePolicy: ["d8cf8476", "152b15f7", "98728c90"],
+            checkov: ["CKV_AZURE_40", "CKV_AZURE_41"] },
         settings: { maxRotationDays: { type: "integer", minimum: 1, default: 365 } },
     },
     {
@@ -100,36 +127,49 @@ export const POLICY_METADATA: readonly PolicyMetadata[] = [
     },
     {
         name: "no-public-data-access", concern: "isolation", scope: "resource", severity: "high", enforcementLevel: "mandatory",
-        description: "Checks whether storage, vaults and databases refuse public network access.",
-        remediationSteps: "Disable public network access, deny by default in firewalls, restrict databases to private networks.",
-        framework: { secNumCloud: "SecNumCloud 3.2: network segmentation", azurePolicy: ["b2982f36", "405c5871"],
-            checkov: ["CKV_AZURE_35", "CKV_AZURE_59", "CKV_AZURE_189"] },
+        description: "Checks whether every data service (storage, vaults, databases, SQL, Cosmos DB, Synapse, App Service, registries, messaging, caches, disks, AI and analytics services) refuses public network access and anonymous reads, and whether no service firewall admits the whole internet (0.0.0.0-255.255.255.255, 0.0.0.0/0, *, Internet, Any, a /8 or wider) or, through 0.0.0.0, every Azure tenant.",
+        remediationSteps: "Set the property the finding names to close public access (`publicNetworkAccess` Disabled for most " +
+            "services), deny by default in service firewalls, allow only the addresses that need access (no \"allow Azure " +
+            "services\" 0.0.0.0 rule), and reach the service through a private endpoint.",
+        framework: { secNumCloud: "SecNumCloud 3.2: network segmentation",
+            azurePolicy: ["b2982f36", "405c5871", "1b8ca024", "797b37f7", "c9299215", "5e1de0e3", "38d8df46", "1b5ef780", "0fdf0491", "8405fdab"],
+            checkov: ["CKV_AZURE_35", "CKV_AZURE_59", "CKV_AZURE_189", "CKV_AZURE_113", "CKV_AZURE_101", "CKV_AZURE_11"] },
     },
     {
         name: "no-public-addresses", concern: "isolation", scope: "stack", severity: "high", enforcementLevel: "mandatory",
-        description: "Checks whether no public IP address, public load balancer or node port exposes the warehouse (a firewall's egress-only address excepted).",
+        description: "Checks whether no public IP address, public load balancer or node port exposes the warehouse (a firewall's egress-only address excepted); whether no network security group rule, inline or separate, lets the internet reach administration, plain-text web, file-sharing or database ports (SSH, RDP, HTTP...) or every port; and whether Ingresses, OpenShift Routes and Gateway API listeners and routes serve only over TLS, with nothing exposed from research-project namespaces.",
         remediationSteps: "Use internal load balancers and private endpoints; reach the platform through the admin network. " +
-            "The one public address allowed is the source of filtered egress (an Azure Firewall without DNAT rules).",
-        framework: { secNumCloud: "SecNumCloud 3.2: network segmentation" },
+            "The one public address allowed is the source of filtered egress (an Azure Firewall without DNAT rules). Limit a " +
+            "security rule's source to the admin network or a bastion subnet, or deny it. Add TLS to Ingresses (`spec.tls`), " +
+            "Routes (`spec.tls`, Redirect) and Gateway listeners (HTTPS/TLS); remove ingress objects from research namespaces.",
+        framework: { secNumCloud: "SecNumCloud 3.2: network segmentation, administration interfaces and encryption of flows",
+            azurePolicy: ["22730e10", "9daedab3", "1a5b4dca"], checkov: ["CKV_AZURE_9", "CKV_AZURE_10", "CKV_AZURE_160"] },
+        settings: { projectLabel: PROJECT_LABEL },
     },
     {
         name: "tls-minimum", concern: "isolation", scope: "resource", severity: "medium", enforcementLevel: "mandatory",
-        description: "Checks whether data in transit uses TLS 1.2 or later.",
-        remediationSteps: "Set minimum TLS 1.2 on storage and use HTTPS endpoints for S3 and Vault providers.",
+        description: "Checks whether data in transit uses TLS 1.2 or later: minimum TLS versions, HTTPS only, FTPS only, no plain-text ports, secure transport on database servers, HTTPS endpoints for the S3 and Vault providers.",
+        remediationSteps: "Set the property the finding names (minimum TLS version 1.2, HTTPS only, FTPS only or FTP disabled, " +
+            "non-TLS ports closed) and use HTTPS endpoints for S3 and Vault providers.",
         framework: { cnil: "CNIL cloud encryption recommendations: encryption in transit", secNumCloud: "SecNumCloud 3.2: encryption of flows",
-            anssi: "ANSSI TLS recommendations" },
+            anssi: "ANSSI TLS recommendations", azurePolicy: ["f1fe6a81", "c7c0ab87", "fe83a0eb", "404c3081", "32e6bbec", "a4af4a39", "4d24b6d4", "22bee202"],
+            checkov: ["CKV_AZURE_3", "CKV_AZURE_44", "CKV_AZURE_52", "CKV_AZURE_14", "CKV_AZURE_15", "CKV_AZURE_78"] },
     },
     {
         name: "no-shared-keys", concern: "isolation", scope: "resource", severity: "medium", enforcementLevel: "mandatory",
-        description: "Checks whether storage refuses shared-key (account key) access.",
-        remediationSteps: "Set allowSharedKeyAccess false and grant access to identities.",
-        framework: { secNumCloud: "SecNumCloud 3.2: access control", checkov: ["CKV2_AZURE_40"] },
+        description: "Checks whether services accept only Entra ID identities: no shared keys, access keys or SAS, no local accounts or admin users, no password sign-in.",
+        remediationSteps: "Set the property the finding names to turn the local method off (`disableLocalAuth` true, " +
+            "`allowSharedKeyAccess` false, `adminUserEnabled` false, password authentication disabled) and grant access to identities.",
+        framework: { secNumCloud: "SecNumCloud 3.2: access control",
+            azurePolicy: ["8c6a50c6", "5450f5bd", "cfb11c26", "5d4e3c65", "dc921057", "12d4fa5e", "fa498b91", "871b205b"],
+            checkov: ["CKV2_AZURE_40", "CKV_AZURE_137", "CKV_AZURE_140", "CKV_AZURE_1"] },
     },
     {
         name: "private-endpoints", concern: "isolation", scope: "stack", severity: "high", enforcementLevel: "mandatory",
-        description: "Checks whether Azure storage, vaults and databases are reached through private endpoints.",
-        remediationSteps: "Add a network:PrivateEndpoint (with its private DNS zone group) for each data service.",
-        framework: { secNumCloud: "SecNumCloud 3.2: network segmentation", checkov: ["CKV2_AZURE_33"] },
+        description: "Checks whether every Azure data service that offers Private Link (storage, vaults, databases, SQL, Cosmos DB, Synapse, registries, messaging, caches, AI and analytics services) is reached through a private endpoint, unless it is injected into a virtual network.",
+        remediationSteps: "Add a network:PrivateEndpoint (with its private DNS zone group) for each data service, with the group id the finding names.",
+        framework: { secNumCloud: "SecNumCloud 3.2: network segmentation", checkov: ["CKV2_AZURE_33"],
+            azurePolicy: ["6edd7eda", "a6abeaec", "7698e800", "58440f8a", "72d11df1", "e8eef0a8", "1c06e275"] },
     },
     {
         name: "cluster-api-restricted", concern: "isolation", scope: "stack", severity: "high", enforcementLevel: "mandatory",
@@ -138,9 +178,47 @@ export const POLICY_METADATA: readonly PolicyMetadata[] = [
         framework: { secNumCloud: "SecNumCloud 3.2: administration interfaces", azurePolicy: ["040732e8"], checkov: ["CKV_AZURE_115"] },
     },
     {
+        name: "cluster-hardening", concern: "isolation", scope: "resource", severity: "high", enforcementLevel: "mandatory",
+        description: "Checks whether AKS clusters enforce network policies, disable local accounts, use Entra ID with Azure RBAC, give nodes no public IP and encrypt node disks at host (inline agent pools and AgentPool resources, any API version).",
+        remediationSteps: "Set `networkProfile.networkPolicy`, `disableLocalAccounts` true, `aadProfile.managed` and `enableAzureRBAC` " +
+            "true, and on every pool `enableNodePublicIP` false and `enableEncryptionAtHost` true.",
+        framework: { secNumCloud: "SecNumCloud 3.2: hardening and access control", azurePolicy: ["993c2fcd", "450d2877", "41425d9f", "ac4a19c2"],
+            checkov: ["CKV_AZURE_7", "CKV_AZURE_141", "CKV_AZURE_143", "CKV_AZURE_227"] },
+    },
+    {
+        name: "database-server-settings", concern: "keys", scope: "stack", severity: "high", enforcementLevel: "mandatory",
+        description: "Checks whether SQL servers and managed instances and MySQL flexible servers use a customer-managed key and Entra-only sign-in, set on the server or by a child resource of the program (encryption protector, Entra-only authentication, server parameter).",
+        remediationSteps: "Set the server property the finding names, or declare the child resource it names beside the server.",
+        framework: { cnil: "CNIL cloud encryption recommendations (Jan 2024)", secNumCloud: "SecNumCloud 3.2: encryption and access control",
+            azurePolicy: ["0a370ff3", "b3a22bc9", "0c28c3fb", "40e85574"], checkov: ["CKV2_AZURE_27"] },
+    },
+    {
+        name: "pod-security", concern: "isolation", scope: "stack", severity: "high", enforcementLevel: "mandatory",
+        description: "Checks whether workloads (Pods, Deployments, StatefulSets, DaemonSets, Jobs, CronJobs, ReplicaSets) outside the cluster's system namespaces meet the Baseline Pod Security Standard (no host network, PID, IPC, ports or paths, no privileged containers or extra capabilities), and workloads in research-project namespaces, or in namespaces that enforce the restricted profile, the Restricted one (non-root, no privilege escalation, seccomp, capabilities dropped, allowed volume types).",
+        remediationSteps: "Remove the host access the finding names (run system agents that need it in an excluded system namespace); " +
+            "set the pod or container securityContext it names: runAsNonRoot true, allowPrivilegeEscalation false, seccompProfile " +
+            "RuntimeDefault, capabilities drop [\"ALL\"].",
+        framework: { hds: "HDS v2: partitioning", secNumCloud: "SecNumCloud 3.2: hardening",
+            azurePolicy: ["95edb821", "47a1ee2f", "82985f06", "098fc59e", "c26596ff", "1c6e92c9", "975ce327", "f06ddb64", "16697877"] },
+        settings: {
+            projectLabel: PROJECT_LABEL,
+            excludedNamespaces: { type: "array", items: { type: "string" }, default: [...SYSTEM_NAMESPACES],
+                description: "Namespaces whose workloads are the cluster's own agents, left out of the Baseline check (the Azure Policy defaults)." },
+        },
+    },
+    {
+        name: "key-version-pinning", concern: "keys", scope: "stack", severity: "high", enforcementLevel: "mandatory",
+        description: "Checks whether services pinned to one version of a key (AKS KMS, disk encryption sets without automatic rotation, databases and storage with a versioned key) use a key whose versions do not expire.",
+        remediationSteps: "Use a versionless key URI or automatic rotation where the service has one; otherwise use a key whose versions do not expire and roll the service to new versions.",
+        framework: { secNumCloud: "SecNumCloud 3.2: availability of secrets", azurePolicy: ["702dd420"] },
+    },
+    {
         name: "project-namespace-isolation", concern: "stack", scope: "stack", severity: "high", enforcementLevel: "mandatory",
-        description: "Checks whether every research-project namespace denies ingress and egress by default.",
-        remediationSteps: "Give each project namespace a NetworkPolicy with an empty podSelector, policyTypes Ingress and Egress, and no rules.",
+        description: "Checks whether every research-project namespace denies ingress and egress by default, and whether no " +
+            "RBAC binding lets the project's members or service accounts write its isolation objects (NetworkPolicies and " +
+            "network-policy CRDs, Roles and RoleBindings, quotas, limit ranges, the Namespace) or escalate, bind or impersonate.",
+        remediationSteps: "Give each project namespace a NetworkPolicy with an empty podSelector, policyTypes Ingress and Egress, and no rules. " +
+            "Keep only get/list/watch on isolation objects in the roles bound to the project (not the built-in edit or admin roles).",
         framework: { hds: "HDS v2: partitioning between clients' data", cnil: "CNIL: separation of research projects" },
         settings: { projectLabel: PROJECT_LABEL },
     },
@@ -172,7 +250,7 @@ export const POLICY_METADATA: readonly PolicyMetadata[] = [
             "NSGs, routes and firewall, private DNS, OVH gateway and IP restrictions) and every forbidden flow is denied at one.",
         remediationSteps: "Read the finding's hop and rule: open the rule that blocks a required flow (a NetworkPolicy egress or " +
             "ingress rule, an NSG rule above the deny, a firewall rule, a private DNS link), or close the one that lets a " +
-            "forbidden flow through. The intents and the platform facts they rest on are in components/intents.ts and the targets.",
+            "forbidden flow through. The intents and the platform facts they rest on are what the program publishes (its intents resource): correct them there if they are wrong.",
         framework: { hds: "HDS v2: partitioning between clients' data", secNumCloud: "SecNumCloud 3.2: network segmentation and flow filtering",
             cnil: "CNIL: separation of research projects" },
     },

@@ -25,12 +25,12 @@ export type Placement =
 
 export const ENDPOINTS: readonly EndpointEntry[] = [
     {
-        cloud: "cloudtemple", service: "object-storage", host: /^[a-z0-9-]+\.s3\.fr1\.cloud-temple\.com$/, region: "FR1",
+        cloud: "cloudtemple", service: "storage", host: /^[a-z0-9-]+\.s3\.fr1\.cloud-temple\.com$/, region: "FR1",
         asOf: "2026-11-24", source: "https://docs.cloud-temple.com/storage/oss/quickstart",
     },
     {
-        cloud: "ovhcloud", service: "object-storage", host: /^s3\.(?<region>[a-z0-9-]+)\.io\.cloud\.ovh\.net$/,
-        asOf: "2026-11-24", source: "OVHcloud Object Storage S3 endpoints s3.<region>.io.cloud.ovh.net (team research notes; URL not recorded)",
+        cloud: "ovhcloud", service: "storage", host: /^s3\.(?<region>[a-z0-9-]+)\.io\.cloud\.ovh\.net$/,
+        asOf: "2026-11-24", source: "OVHcloud Object Storage S3 endpoints s3.<region>.io.cloud.ovh.net (OVHcloud Object Storage documentation; URL not recorded)",
     },
     {
         cloud: "ovhcloud", service: "key-management", host: /^(?<region>[a-z]+-[a-z]+-[a-z]+)\.okms\.ovh\.net$/,

@@ -23,12 +23,12 @@ export const PROVIDERS: readonly ProviderEntry[] = [
         headOffice: "US", extraterritorial: true, laws: ["US CLOUD Act", "FISA section 702"],
         asOf: "2026-11-24",
         source: "CNIL authorisation of 21 December 2023 (EMC2 warehouse on Azure, three years): the operator is " +
-            "subject to the US CLOUD Act and FISA 702 whatever the datacentre (team research notes, sovereignty.md)",
+            "subject to the US CLOUD Act and FISA 702 whatever the datacentre",
     },
     {
         cloud: "ovhcloud", operator: "OVH SAS", headOffice: "FR", extraterritorial: false, laws: [],
         asOf: "2026-11-24", source: "OVHcloud is a French company (OVH SAS, Roubaix) holding SecNumCloud qualifications, which require " +
-            "immunity from non-EU law (team research notes, providers.md; source URL not recorded)",
+            "immunity from non-EU law (https://corporate.ovhcloud.com/en/trusted-cloud/security-certifications/)",
     },
     {
         cloud: "cloudtemple", operator: "Cloud Temple SAS", headOffice: "FR", extraterritorial: false, laws: [],

@@ -12,17 +12,17 @@ import { FlowFinding } from "./verify";
 import { FlowResource, safe } from "./stack-index";
 import { verifyCloudPermissions } from "./cloud-permissions";
 
-interface Rule {
+export interface Rule {
     readonly apiGroups: readonly string[];
     readonly resources: readonly string[];
     readonly verbs: readonly string[];
 }
 
-const WRITE = ["create", "update", "patch", "delete", "deletecollection", "*"];
-const ESCALATION = ["escalate", "bind", "impersonate"];
+export const WRITE = ["create", "update", "patch", "delete", "deletecollection", "*"];
+export const ESCALATION = ["escalate", "bind", "impersonate"];
 
 /** Objects that make up a namespace's isolation: writing any of them can undo it. */
-const ISOLATION: readonly { readonly group: string; readonly resources: readonly string[] }[] = [
+export const ISOLATION: readonly { readonly group: string; readonly resources: readonly string[] }[] = [
     { group: "networking.k8s.io", resources: ["networkpolicies"] },
     { group: "rbac.authorization.k8s.io", resources: ["roles", "rolebindings", "clusterroles", "clusterrolebindings"] },
     { group: "", resources: ["resourcequotas", "limitranges", "namespaces"] },

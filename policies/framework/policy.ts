@@ -11,6 +11,7 @@ import { Exemption, findExemption, isActive } from "./exemptions";
 import { Finding, cannotVerify } from "./finding";
 import { cannotVerifyMessage, exemptMessage, expiredMessage, platformGapMessage } from "./messages";
 import { Props } from "./props";
+import { canonicalType } from "../catalog/resource-types";
 
 export type Concern = "residency" | "jurisdiction" | "keys" | "isolation" | "stack";
 
@@ -20,13 +21,15 @@ export interface FrameworkMapping {
     readonly secNumCloud?: string;
     readonly cnil?: string;
     readonly anssi?: string;
+    /** The European Commission's Cloud Sovereignty Framework. */
+    readonly euCsf?: string;
     /** Azure built-in policy definition ids (prefixes) that check the same thing on Azure. */
     readonly azurePolicy?: readonly string[];
     /** Checkov check ids that check the same thing in Terraform/ARM. */
     readonly checkov?: readonly string[];
 }
 
-/** Everything about a policy except how it decides: the listable table (rules/catalog.ts). */
+/** Everything about a policy except how it decides: the listable table (metadata.ts). */
 export interface PolicyMetadata {
     readonly name: string;
     readonly concern: Concern;
@@ -43,7 +46,14 @@ export interface PolicyMetadata {
 }
 
 export interface ResourceInput {
+    /**
+     * The type rules know it by: a versioned azure-native API type (`azure-native:storage/v20230101:StorageAccount`,
+     * a v3 local package's `azure-native_storage_v20230101:storage/v20230101:StorageAccount`) is given as its
+     * unversioned entry, so that every rule judges it as it judges the unversioned type.
+     */
     readonly type: string;
+    /** The type as the program registered it. */
+    readonly registeredType: string;
     readonly name: string;
     readonly urn: string;
     readonly props: Props;
@@ -96,13 +106,15 @@ export function runChecks<T>(checks: readonly ((input: T, ctx: RuleContext<any>)
 
 interface Diagnostic { message: string; urn?: string; enforcementLevel?: EnforcementLevel }
 
-/** How a finding is reported: level and message, after exemptions. */
-export function diagnosticFor(finding: Finding, type: string, urn: string, config: CommonConfig, now: Date): Diagnostic {
+/** How a finding is reported: level and message, after exemptions (matched on the registered and the rules' type). */
+export function diagnosticFor(finding: Finding, type: string, urn: string, config: CommonConfig, now: Date,
+                              registeredType = type): Diagnostic {
     const text = finding.kind === "cannot-verify" ? cannotVerifyMessage(finding.message)
         : finding.kind === "platform-gap" ? platformGapMessage(finding.message) : finding.message;
     // A platform gap is advice: it says what the platform lacks and what compensates; nothing to exempt.
     if (finding.kind === "platform-gap") return { message: text, urn: finding.urn, enforcementLevel: "advisory" };
-    const exemption: Exemption | undefined = findExemption(config.exemptions, urn, type);
+    const exemption: Exemption | undefined = findExemption(config.exemptions, urn, registeredType) ??
+        (registeredType !== type ? findExemption(config.exemptions, urn, type) : undefined);
     if (exemption) {
         return isActive(exemption, now)
             ? { message: exemptMessage(exemption, exemption.reason, text), urn: finding.urn, enforcementLevel: "advisory" }
@@ -125,7 +137,7 @@ function report(reportViolation: ReportViolation, d: Diagnostic): void {
 
 function toStackResource(r: PolicyResource): StackResource {
     return {
-        type: r.type, name: r.name, urn: r.urn, props: r.props,
+        type: canonicalType(r.type), registeredType: r.type, name: r.name, urn: r.urn, props: r.props,
         provider: r.provider ? { type: r.provider.type, urn: r.provider.urn, name: r.provider.name, props: r.provider.props } : undefined,
         parent: r.parent?.urn,
         dependencies: r.dependencies.map(d => d.urn),
@@ -148,7 +160,7 @@ export function toPolicy(meta: PolicyMetadata, predicate: Predicate): ResourceVa
         framework: {
             name: "HDS v2 / SecNumCloud 3.2 / CNIL / ANSSI",
             version: "2026-11",
-            reference: [meta.framework.hds, meta.framework.secNumCloud, meta.framework.cnil, meta.framework.anssi]
+            reference: [meta.framework.hds, meta.framework.secNumCloud, meta.framework.cnil, meta.framework.anssi, meta.framework.euCsf]
                 .filter(Boolean).join("; "),
             specification: [
                 meta.framework.azurePolicy?.length ? `Azure Policy ${meta.framework.azurePolicy.join(", ")}` : "",
@@ -165,12 +177,12 @@ export function toPolicy(meta: PolicyMetadata, predicate: Predicate): ResourceVa
                 const config = readSettings(args.getConfig());
                 const ctx: RuleContext = { config, now: currentDate(config) };
                 const input: ResourceInput = {
-                    type: args.type, name: args.name, urn: args.urn, props: args.props,
+                    type: canonicalType(args.type), registeredType: args.type, name: args.name, urn: args.urn, props: args.props,
                     provider: args.provider ? { type: args.provider.type, urn: args.provider.urn, name: args.provider.name,
                         props: args.provider.props } : undefined,
                 };
                 for (const f of runChecks(predicate.checks, input, ctx)) {
-                    report(reportViolation, diagnosticFor(f, args.type, args.urn, config, ctx.now));
+                    report(reportViolation, diagnosticFor(f, input.type, args.urn, config, ctx.now, args.type));
                 }
             },
         };
@@ -184,7 +196,7 @@ export function toPolicy(meta: PolicyMetadata, predicate: Predicate): ResourceVa
             const byUrn = new Map(resources.map(r => [r.urn, r]));
             for (const f of runChecks(predicate.checks, resources, ctx)) {
                 const target = f.urn ? byUrn.get(f.urn) : undefined;
-                report(reportViolation, diagnosticFor(f, target?.type ?? "", f.urn ?? "", config, ctx.now));
+                report(reportViolation, diagnosticFor(f, target?.type ?? "", f.urn ?? "", config, ctx.now, target?.registeredType));
             }
         },
     };

@@ -1,31 +1,15 @@
-// Network isolation: data services are not reachable from the internet, private endpoints are used where the
-// platform has them, the cluster API is private or limited to admin networks, nothing is exposed through public
-// addresses, transport is TLS 1.2 or later, and storage refuses shared keys.
+// Network isolation, the hand-written part: OVHcloud and S3 specifics of public access, public addresses and
+// exposed services, the cluster API, and TLS to the S3 and Vault endpoints. Azure services' public access, TLS,
+// shared keys and private endpoints are declared as data (checks/) and judged by rules/services.ts.
 
 import { Finding, platformGap, violation } from "../framework/finding";
 import { Predicate, ResourceInput, StackResource } from "../framework/policy";
 import { at, given, isWorldCidr, list, peek, present, same, str } from "../framework/props";
 import { hostOf, isPrivateHost } from "../catalog/endpoints";
+import { resourceTypeOf } from "./types";
 
 function publicAccess(r: ResourceInput): Finding[] {
     switch (r.type) {
-        case "azure-native:storage:StorageAccount": {
-            const f: Finding[] = [];
-            if (!same(r.props.publicNetworkAccess, "Disabled")) f.push(violation("Public network access must be off: set `publicNetworkAccess` to Disabled."));
-            if (r.props.allowBlobPublicAccess !== false) f.push(violation("Anonymous blob access must be off: set `allowBlobPublicAccess` to false."));
-            if (!same(at(r.props, "networkRuleSet", "defaultAction"), "Deny")) f.push(violation("The storage firewall must deny by default: set `networkRuleSet.defaultAction` to Deny."));
-            return f;
-        }
-        case "azure-native:keyvault:Vault":
-        case "azure-native:keyvault:ManagedHsm": {
-            const f: Finding[] = [];
-            if (!same(at(r.props, "properties", "publicNetworkAccess"), "Disabled")) f.push(violation("Public network access must be off: set `properties.publicNetworkAccess` to Disabled."));
-            if (!same(at(r.props, "properties", "networkAcls", "defaultAction"), "Deny")) f.push(violation("The vault firewall must deny by default: set `properties.networkAcls.defaultAction` to Deny."));
-            return f;
-        }
-        case "azure-native:dbforpostgresql:Server":
-            return same(at(r.props, "network", "publicNetworkAccess"), "Disabled") ? [] :
-                [violation("Public network access must be off: set `network.publicNetworkAccess` to Disabled.")];
         case "ovh:CloudProject/database:Database": {
             const f: Finding[] = [];
             const restrictions = list(r.props.ipRestrictions);
@@ -71,18 +55,45 @@ function publicAddresses(r: ResourceInput): Finding[] {
 
 /**
  * A public IP is refused unless it is only the source address of an Azure Firewall's filtered egress: attached to
- * a firewall of the program, with no DNAT rule collection anywhere (so nothing can reach in through it).
+ * a firewall of the program that translates nothing inbound, neither by a classic `natRuleCollections` entry nor by
+ * a DNAT collection in its firewall policy or a policy that policy inherits from (`basePolicy`). A DNAT collection
+ * whose policy the program does not show counts against every firewall (fail closed). Source: Azure Firewall DNAT
+ * (learn.microsoft.com/azure/firewall/tutorial-firewall-dnat-policy) and policy inheritance
+ * (learn.microsoft.com/azure/firewall-manager/policy-overview#inheritance).
  */
 function publicIps(resources: readonly StackResource[]): Finding[] {
-    const refers = (from: StackResource, urn: string) => from.dependencies.includes(urn) ||
-        Object.values(from.propertyDependencies).some(u => u.includes(urn));
+    const refers = (from: StackResource, urn: string, key?: string) => key ? (from.propertyDependencies[key] ?? []).includes(urn)
+        : from.dependencies.includes(urn) || Object.values(from.propertyDependencies).some(u => u.includes(urn));
+    const ips = resources.filter(r => r.type === "azure-native:network:PublicIPAddress");
+    if (ips.length === 0) return [];
     const firewalls = resources.filter(r => r.type === "azure-native:network:AzureFirewall");
-    const dnat = resources.some(r => r.type === "azure-native:network:FirewallPolicyRuleCollectionGroup" &&
-        list(peek(r.props, "ruleCollections")).some(c => same(peek(c, "ruleCollectionType"), "FirewallPolicyNatRuleCollection")));
-    return resources.filter(r => r.type === "azure-native:network:PublicIPAddress").flatMap(ip => {
-        const egressOnly = firewalls.some(f => refers(f, ip.urn)) && !dnat;
+    const policies = resources.filter(r => r.type === "azure-native:network:FirewallPolicy");
+    const policyName = (p: StackResource) => str(peek(p.props, "firewallPolicyName")) ?? str(peek(p.props, "name"));
+    const lastSegment = (id: unknown) => str(id)?.split("/").pop();
+    const sameName = (a?: string, b?: string) => a !== undefined && a === b;
+    /** The policies of the program a DNAT collection group belongs to; none found means it may be anyone's. */
+    const dnatPolicies = new Set<StackResource | "unknown">();
+    for (const g of resources) {
+        if (g.type !== "azure-native:network:FirewallPolicyRuleCollectionGroup") continue;
+        if (!list(peek(g.props, "ruleCollections")).some(c => same(peek(c, "ruleCollectionType"), "FirewallPolicyNatRuleCollection"))) continue;
+        const name = str(peek(g.props, "firewallPolicyName"));
+        const owner = policies.find(p => refers(g, p.urn, "firewallPolicyName") || sameName(name, policyName(p)));
+        dnatPolicies.add(owner ?? "unknown");
+    }
+    /** Whether a policy, or one it inherits from, translates inbound traffic. */
+    const translates = (p: StackResource | undefined, seen = new Set<StackResource>()): boolean => {
+        if (!p || seen.has(p)) return false;
+        seen.add(p);
+        if (dnatPolicies.has(p)) return true;
+        return policies.filter(base => refers(p, base.urn, "basePolicy")).some(base => translates(base, seen));
+    };
+    const translatesInbound = (f: StackResource) => dnatPolicies.has("unknown") || list(peek(f.props, "natRuleCollections")).length > 0 ||
+        translates(policies.find(p => refers(f, p.urn, "firewallPolicy") || sameName(lastSegment(peek(f.props, "firewallPolicy", "id")), policyName(p))));
+    return ips.flatMap(ip => {
+        const users = firewalls.filter(f => refers(f, ip.urn));
+        const egressOnly = users.length > 0 && !users.some(translatesInbound);
         return egressOnly ? [] : [violation(`Public IP ${ip.name} is not allowed: only the egress address of a firewall ` +
-            "without DNAT rules may be public; reach the warehouse through private endpoints and the admin network.", ip.urn)];
+            "that translates nothing inbound (no DNAT rule) may be public; reach the warehouse through private endpoints and the admin network.", ip.urn)];
     });
 }
 
@@ -91,12 +102,6 @@ function exposedResources(resources: readonly StackResource[]): Finding[] {
 }
 
 function transport(r: ResourceInput): Finding[] {
-    if (r.type === "azure-native:storage:StorageAccount") {
-        const f: Finding[] = [];
-        if (!["TLS1_2", "TLS1_3"].some(v => same(r.props.minimumTlsVersion, v))) f.push(violation("Set `minimumTlsVersion` to TLS1_2 or later."));
-        if (r.props.enableHttpsTrafficOnly === false) f.push(violation("HTTPS-only traffic must stay on."));
-        return f;
-    }
     if (r.type.startsWith("minio:") && r.provider && r.provider.props.minioSsl === false) {
         return [violation("The S3 provider talks to the server without TLS: set `minioSsl` to true.")];
     }
@@ -109,30 +114,10 @@ function transport(r: ResourceInput): Finding[] {
     return [];
 }
 
-function sharedKeys(r: ResourceInput): Finding[] {
-    if (r.type !== "azure-native:storage:StorageAccount") return [];
-    return r.props.allowSharedKeyAccess === false ? [] :
-        [violation("Shared-key (account key) access must be off: set `allowSharedKeyAccess` to false and use Entra ID identities.")];
-}
-
-const PRIVATE_LINK_TYPES = ["azure-native:storage:StorageAccount", "azure-native:keyvault:Vault",
-    "azure-native:keyvault:ManagedHsm", "azure-native:dbforpostgresql:Server"];
-
-function privateEndpoints(resources: readonly StackResource[]): Finding[] {
-    const endpoints = resources.filter(r => r.type === "azure-native:network:PrivateEndpoint");
-    // A flexible server injected into a delegated subnet has no public endpoint to replace: it is private already.
-    const vnetInjected = (r: StackResource) => r.type === "azure-native:dbforpostgresql:Server" &&
-        present(r.props, "network", "delegatedSubnetResourceId");
-    return resources.filter(r => PRIVATE_LINK_TYPES.includes(r.type) && !vnetInjected(r)).filter(target => !endpoints.some(pe =>
-        pe.dependencies.includes(target.urn) ||
-        Object.values(pe.propertyDependencies).some(urns => urns.includes(target.urn))))
-        .map(target => violation(`${target.name} has no private endpoint: add a network:PrivateEndpoint that links to it.`, target.urn));
-}
-
 function clusterApi(resources: readonly StackResource[]): Finding[] {
     const findings: Finding[] = [];
     for (const r of resources) {
-        if (r.type === "azure-native:containerservice:ManagedCluster") {
+        if (resourceTypeOf(r.type) === "azure-native:containerservice:ManagedCluster") {
             const profile = at(r.props, "apiServerAccessProfile");
             const privateCluster = at(profile, "enablePrivateCluster") === true;
             const ranges = list(at(profile, "authorizedIPRanges"));
@@ -161,7 +146,5 @@ export const ISOLATION: Readonly<Record<string, Predicate>> = {
     "no-public-data-access": { scope: "resource", checks: [publicAccess] },
     "no-public-addresses": { scope: "stack", checks: [publicIps, exposedResources] },
     "tls-minimum": { scope: "resource", checks: [transport] },
-    "no-shared-keys": { scope: "resource", checks: [sharedKeys] },
-    "private-endpoints": { scope: "stack", checks: [privateEndpoints] },
     "cluster-api-restricted": { scope: "stack", checks: [clusterApi] },
 };

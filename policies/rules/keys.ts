@@ -27,29 +27,6 @@ const T = {
 
 function customerKey(r: ResourceInput): Finding[] {
     switch (r.type) {
-        case T.account: {
-            const ok = same(at(r.props, "encryption", "keySource"), "Microsoft.Keyvault") &&
-                present(r.props, "encryption", "keyVaultProperties", "keyName");
-            return ok ? [] : [violation("Storage must be encrypted with a customer-managed key: set `encryption.keySource` " +
-                "to Microsoft.Keyvault with `keyVaultProperties.keyName`.")];
-        }
-        case T.aks: {
-            const findings: Finding[] = [];
-            if (!present(r.props, "diskEncryptionSetID")) {
-                findings.push(violation("Node disks must be encrypted with a customer-managed key: set `diskEncryptionSetID`."));
-            }
-            if (at(r.props, "securityProfile", "azureKeyVaultKms", "enabled") !== true) {
-                findings.push(violation("Cluster secrets (etcd) must be encrypted with a customer-managed key: enable " +
-                    "`securityProfile.azureKeyVaultKms`."));
-            }
-            return findings;
-        }
-        case T.pg:
-            return same(at(r.props, "dataEncryption", "type"), "AzureKeyVault") ? [] :
-                [violation("The database must be encrypted with a customer-managed key: set `dataEncryption.type` to AzureKeyVault.")];
-        case T.disk:
-            return present(r.props, "encryption", "diskEncryptionSetId") ? [] :
-                [violation("The disk must use a disk encryption set with a customer-managed key.")];
         case T.ovhBucket: {
             if (!same(at(r.props, "encryption", "sseAlgorithm"), "AES256")) {
                 return [violation("Object storage must encrypt at rest: set `encryption.sseAlgorithm` to AES256.")];
@@ -88,13 +65,13 @@ function keyStrength(r: ResourceInput, ctx: RuleContext<StrengthConfig>): Findin
         case T.key: {
             const kty = str(at(r.props, "properties", "kty"));
             if (!kty || !kty.toUpperCase().endsWith("-HSM")) {
-                findings.push(violation(`Key type ${kty ?? "(unset)"} is software-protected: use RSA-HSM or EC-HSM.`));
+                findings.push(violation(`Key type ${kty ?? "(unset)"} is software-protected: set \`properties.kty\` to RSA-HSM or EC-HSM.`));
             }
             if (kty?.toUpperCase().startsWith("RSA") && (num(at(r.props, "properties", "keySize")) ?? 0) < minRsaBits) {
-                findings.push(violation(`RSA key size ${String(at(r.props, "properties", "keySize") ?? "(unset)")} is below ${minRsaBits} bits.`));
+                findings.push(violation(`RSA key size ${String(at(r.props, "properties", "keySize") ?? "(unset)")} is below ${minRsaBits} bits: set \`properties.keySize\` to ${minRsaBits} or more.`));
             }
             if (at(r.props, "properties", "attributes", "exportable") === true || given(at(r.props, "properties", "releasePolicy"))) {
-                findings.push(violation("The key must not be exportable: remove `attributes.exportable` and `releasePolicy`."));
+                findings.push(violation("The key must not be exportable: set `properties.attributes.exportable` to false and remove `properties.releasePolicy`."));
             }
             return findings;
         }
@@ -104,18 +81,18 @@ function keyStrength(r: ResourceInput, ctx: RuleContext<StrengthConfig>): Findin
         case T.okmsKey: {
             const type = str(r.props.type)?.toLowerCase();
             const size = num(r.props.size);
-            if (type === "oct" && (size ?? 0) < minSymmetricBits) findings.push(violation(`Symmetric key size ${size ?? "(unset)"} is below ${minSymmetricBits} bits.`));
-            else if (type === "rsa" && (size ?? 0) < minRsaBits) findings.push(violation(`RSA key size ${size ?? "(unset)"} is below ${minRsaBits} bits.`));
-            else if (type !== "oct" && type !== "rsa" && type !== "ec") findings.push(violation(`Key type ${String(r.props.type)} is not oct, RSA or EC.`));
+            if (type === "oct" && (size ?? 0) < minSymmetricBits) findings.push(violation(`Symmetric key size ${size ?? "(unset)"} is below ${minSymmetricBits} bits: set \`size\` to ${minSymmetricBits}.`));
+            else if (type === "rsa" && (size ?? 0) < minRsaBits) findings.push(violation(`RSA key size ${size ?? "(unset)"} is below ${minRsaBits} bits: set \`size\` to ${minRsaBits} or more.`));
+            else if (type !== "oct" && type !== "rsa" && type !== "ec") findings.push(violation(`Key type ${String(r.props.type)} is not oct, RSA or EC: set \`type\` to oct (with \`size\` ${minSymmetricBits}) or RSA (with \`size\` ${minRsaBits} or more).`));
             findings.push(platformGap("OVHcloud KMS offers no per-key HSM option in its API; keys are protected by the " +
                 "service's own HSM-backed root, and never leave it (no export operation exists)."));
             return findings;
         }
         case T.transitKey: {
             const type = str(r.props.type) ?? "aes256-gcm96";
-            if (!STRONG_TRANSIT(minRsaBits, minSymmetricBits)(type)) findings.push(violation(`Transit key type ${type} is weaker than RSA ${minRsaBits} / AES-${minSymmetricBits}.`));
+            if (!STRONG_TRANSIT(minRsaBits, minSymmetricBits)(type)) findings.push(violation(`Transit key type ${type} is weaker than RSA ${minRsaBits} / AES-${minSymmetricBits}: set \`type\` to aes256-gcm96 or rsa-${Math.max(minRsaBits, 3072)}.`));
             if (r.props.exportable === true) findings.push(violation("The key must not be exportable: set `exportable` to false."));
-            if (r.props.allowPlaintextBackup === true) findings.push(violation("The key must not allow plaintext backup."));
+            if (r.props.allowPlaintextBackup === true) findings.push(violation("The key must not allow plaintext backup: set `allowPlaintextBackup` to false."));
             return findings;
         }
         default:
@@ -139,15 +116,15 @@ function keyRotation(r: ResourceInput, ctx: RuleContext<RotationConfig>): Findin
         case T.key: {
             const rotate = list(at(r.props, "properties", "rotationPolicy", "lifetimeActions"))
                 .filter(a => same(at(a, "action", "type"), "Rotate"));
-            if (rotate.length === 0) return [violation(`The key has no rotation policy: add a Rotate lifetime action within ${max} days.`)];
+            if (rotate.length === 0) return [violation(`The key has no rotation policy: set \`properties.rotationPolicy.lifetimeActions\` to a Rotate action with \`trigger.timeAfterCreate\` at most P${max}D.`)];
             const days = rotate.map(a => durationDays(at(a, "trigger", "timeAfterCreate")) ?? Infinity);
             return Math.min(...days) <= max ? [] :
-                [violation(`The key rotates after ${String(at(rotate[0], "trigger", "timeAfterCreate") ?? "(unset)")}, beyond ${max} days.`)];
+                [violation(`The key rotates after ${String(at(rotate[0], "trigger", "timeAfterCreate") ?? "(unset)")}, beyond ${max} days: set the Rotate action's \`trigger.timeAfterCreate\` to P${max}D or less.`)];
         }
         case T.transitKey: {
             const seconds = num(r.props.autoRotatePeriod) ?? 0;
             if (seconds <= 0) return [violation(`The key never rotates: set \`autoRotatePeriod\` to at most ${max} days.`)];
-            return seconds <= max * 86400 ? [] : [violation(`The key rotates every ${Math.round(seconds / 86400)} days, beyond ${max}.`)];
+            return seconds <= max * 86400 ? [] : [violation(`The key rotates every ${Math.round(seconds / 86400)} days, beyond ${max}: set \`autoRotatePeriod\` to ${max * 86400} seconds or less.`)];
         }
         case T.okmsKey:
             return [platformGap("OVHcloud KMS exposes no rotation policy for service keys; rotate by creating a new key " +
@@ -163,10 +140,10 @@ function vaultRecovery(r: ResourceInput, ctx: RuleContext<RecoveryConfig>): Find
     const findings: Finding[] = [];
     if (r.type === T.vault || r.type === T.hsm) {
         if (at(r.props, "properties", "enablePurgeProtection") !== true) findings.push(violation("Purge protection must be on: set `properties.enablePurgeProtection` to true."));
-        if (bool(at(r.props, "properties", "enableSoftDelete")) === false) findings.push(violation("Soft delete must stay on."));
+        if (bool(at(r.props, "properties", "enableSoftDelete")) === false) findings.push(violation("Soft delete must stay on: set `properties.enableSoftDelete` to true."));
         const days = at(r.props, "properties", "softDeleteRetentionInDays");
         if (given(days) && (num(days) ?? 0) < ctx.config.minSoftDeleteDays) {
-            findings.push(violation(`Soft-deleted keys are kept ${String(days)} days, fewer than ${ctx.config.minSoftDeleteDays}.`));
+            findings.push(violation(`Soft-deleted keys are kept ${String(days)} days, fewer than ${ctx.config.minSoftDeleteDays}: set \`properties.softDeleteRetentionInDays\` to ${ctx.config.minSoftDeleteDays} or more.`));
         }
     }
     if (r.type === T.transitKey && r.props.deletionAllowed === true) {
@@ -181,11 +158,12 @@ function custody(r: ResourceInput, ctx: RuleContext<{ providerOverrides: unknown
     if (r.type.startsWith("vault:")) return []; // Vault/OpenBao is run by the customer
     const cloud = cloudOf(r);
     const provider = cloud ? findProvider(cloud, providersWith(ctx.config.providerOverrides)) : undefined;
-    if (!provider) return [violation("The operator of this key service is not in the provider catalogue.")];
+    if (!provider) return [violation("The operator of this key service is not in the provider catalogue: record it with the `providerOverrides` setting of key-custody (cloud, operator, headOffice, extraterritorial, laws, asOf, source).")];
     return provider.extraterritorial
         ? [violation(`Keys are held in a service operated by ${provider.operator}, subject to ${provider.laws.join(" and ")}: ` +
             "the host can be compelled to use them. Hold keys in a service the customer operates (e.g. OpenBao with an " +
-            "HSM) or one operated outside extraterritorial reach.")]
+            "HSM) or one operated outside extraterritorial reach, or record a dated exemption (the `exemptions` setting " +
+            "of key-custody) citing the decision that authorises it.")]
         : [];
 }
 

@@ -17,7 +17,7 @@ export const BUCKET_TYPES = ["azure-native:storage:BlobContainer", "ovh:CloudPro
 
 interface Project { readonly id: string; readonly namespace: string; readonly urn: string }
 
-function projects(resources: readonly StackResource[], label: string): Project[] {
+export function projects(resources: readonly StackResource[], label: string): Project[] {
     return resources.filter(r => r.type === NAMESPACE).flatMap(ns => {
         const id = str(at(ns.props, "metadata", "labels", label));
         const name = str(at(ns.props, "metadata", "name")) ?? ns.name;

@@ -46,10 +46,8 @@ describe("residency of the example programs follows the region their stack deplo
     const check = (name: string, location: string) =>
         cli(["check", "--program", program(name), "--config", `azure-native:location=${location}`, "--format", "json"]);
 
-    // Waits for the pack to read the region from the provider's configuration (issue 19 point 1, pack side, branch
-    // i17-pack): until then the pack refuses both regions alike ("No location is set"), and this test is expected
-    // to fail. Jest reports it the day it passes: then drop `.failing`.
-    it.failing.each(Object.keys(located))("%s: no residency finding in francecentral, one on every located resource in westus", async name => {
+    // The pack reads the region from the provider's configuration when a resource names none (issue 19 point 1).
+    it.each(Object.keys(located))("%s: no residency finding in francecentral, one on every located resource in westus", async name => {
         const paris = await check(name, "francecentral");
         expect(paris.stderr).toBe("");
         expect(residency(JSON.parse(paris.stdout)).map((f: any) => `${short(f.urn)}: ${f.message}`)).toEqual([]);

@@ -10,7 +10,7 @@ export const AZ = {
     vault: {
         location: "francecentral",
         properties: { sku: { family: "A", name: "premium" }, enablePurgeProtection: true, softDeleteRetentionInDays: 90,
-            publicNetworkAccess: "Disabled", networkAcls: { defaultAction: "Deny" }, tenantId: "t" },
+            publicNetworkAccess: "Disabled", networkAcls: { defaultAction: "Deny" }, enableRbacAuthorization: true, tenantId: "t" },
     },
     key: {
         properties: { kty: "RSA-HSM", keySize: 3072, rotationPolicy: { lifetimeActions: [{ trigger: { timeAfterCreate: "P90D" }, action: { type: "Rotate" } }] } },

@@ -177,10 +177,14 @@ describe("unknown values during preview", () => {
             expect(statuses(await analyze(BUCKET, { ...OVH.bucket, regionName: UNKNOWN }), "allowed-regions")).toEqual(["mandatory:cannot-verify"]);
         } finally { await pack.configure({}); }
     });
-    test("an unknown list of nodes does not hide a known region outside the jurisdiction", async () => {
-        const diags = await analyze(DB, { ...OVH.database, nodes: UNKNOWN, region: "BHS" });
+    test("an unknown list of regions does not hide a known region outside the jurisdiction", async () => {
+        const diags = await analyze("azure-native:cosmosdb:DatabaseAccount", { location: "westus", locations: UNKNOWN,
+            databaseAccountOfferType: "Standard" });
         expect(failures(diags, "allowed-regions")).toHaveLength(1);
         expect(statuses(diags, "allowed-regions")).toContain("advisory:cannot-verify");
+        const ovh = await analyze(DB, { ...OVH.database, nodes: UNKNOWN, backupRegions: ["BHS"] });
+        expect(statuses(ovh, "allowed-regions")).toEqual(["advisory:cannot-verify"]);
+        expect(failures(ovh, "replicas-in-jurisdiction")).toHaveLength(1);
     });
     test("an unknown value the rule does not need does not stop it", async () => {
         const diags = await analyze(ACCOUNT, { ...AZ.account, encryption: { ...AZ.account.encryption, keyVaultProperties: { keyName: "k", keyVaultUri: UNKNOWN } } });

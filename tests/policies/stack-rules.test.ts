@@ -3,7 +3,7 @@
 
 import { AnalyzerResource, PolicyPack } from "../../engine/policy/analyzer";
 import { AZ, CT, OVH } from "./fixtures";
-import { failures, provider, resource, startPack } from "./support";
+import { UNKNOWN, failures, provider, resource, startPack } from "./support";
 
 let pack: PolicyPack;
 beforeAll(async () => { pack = await startPack(); });
@@ -70,4 +70,36 @@ test("OVH: the cluster API must be restricted with KubeIpRestrictions to admin C
     expect(failures(await pack.analyzeStack([kube, restrict(["192.0.2.0/28"])]), "cluster-api-restricted")).toEqual([]);
     expect(failures(await pack.analyzeStack([kube, restrict(["0.0.0.0/0"])]), "cluster-api-restricted")).toHaveLength(1);
     expect(failures(await pack.analyzeStack([kube]), "cluster-api-restricted")).toHaveLength(1);
+});
+
+describe("RBAC that lets a project undo its own isolation (issue 17)", () => {
+    const RBAC = "kubernetes:rbac.authorization.k8s.io/v1";
+    const writer = resource(`${RBAC}:Role`, "netpol-writer", { metadata: { name: "researcher", namespace: "rp-alpha" },
+        rules: [{ apiGroups: ["networking.k8s.io"], resources: ["networkpolicies"], verbs: ["patch"] }] });
+    test("during a preview, a role and a namespace taken from other resources' outputs are found through the binding's dependencies", async () => {
+        const [ns] = workspace("alpha");
+        const binding = resource(`${RBAC}:RoleBinding`, "researchers", { metadata: { name: "researchers", namespace: UNKNOWN },
+            roleRef: { kind: "Role", name: UNKNOWN }, subjects: [{ kind: "Group", name: "grp-alpha" }] },
+        { propertyDependencies: { metadata: [ns.urn], roleRef: [writer.urn] } });
+        expect(failures(await pack.analyzeStack([...workspace("alpha"), writer, binding]), "project-namespace-isolation"))
+            .toEqual([expect.stringMatching(/Group grp-alpha of project alpha patch networking\.k8s\.io\/networkpolicies through Role/)]);
+    });
+    test("malformed subjects and rules grant nothing and stop nothing", async () => {
+        const odd = resource(`${RBAC}:Role`, "odd", { metadata: { name: "odd", namespace: "rp-alpha" }, rules: { verbs: "*" } });
+        const oddVerbs = resource(`${RBAC}:Role`, "odd-verbs", { metadata: { name: "odd-verbs", namespace: "rp-alpha" },
+            rules: [{ apiGroups: "*", resources: ["networkpolicies"], verbs: "create" }, null, 7] });
+        const bindings = ["odd", "odd-verbs"].map(role => resource(`${RBAC}:RoleBinding`, `b-${role}`, { metadata: { name: role, namespace: "rp-alpha" },
+            roleRef: { kind: "Role", name: role }, subjects: [{ kind: "Group", name: "grp-alpha" }] }));
+        const stringSubjects = resource(`${RBAC}:RoleBinding`, "b-strings", { metadata: { name: "s", namespace: "rp-alpha" },
+            roleRef: { kind: "Role", name: "researcher" }, subjects: "grp-alpha" });
+        expect(failures(await pack.analyzeStack([...workspace("alpha"), writer, odd, oddVerbs, ...bindings, stringSubjects]),
+            "project-namespace-isolation")).toEqual([]);
+    });
+    test("a ClusterRoleBinding to every authenticated user is one finding, naming the projects it reaches", async () => {
+        const binding = resource(`${RBAC}:ClusterRoleBinding`, "everyone-edits", { metadata: { name: "everyone-edits" },
+            roleRef: { kind: "ClusterRole", name: "edit" }, subjects: [{ kind: "Group", name: "system:authenticated" }] });
+        const projects = ["a1", "a2", "a3", "a4", "a5"].flatMap(id => workspace(id));
+        expect(failures(await pack.analyzeStack([...projects, binding]), "project-namespace-isolation"))
+            .toEqual([expect.stringMatching(/project a1, a2, a3 and 2 more .*networkpolicies/)]);
+    });
 });
