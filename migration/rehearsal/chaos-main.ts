@@ -37,4 +37,7 @@ async function main(argv: string[]): Promise<number> {
     }
 }
 
-main(process.argv.slice(2)).then(code => { process.exitCode = code; }, e => { process.stderr.write(`chaos: internal error: ${e?.stack ?? e}\n`); process.exitCode = 3; });
+// Exit once the result is written: a case stopped at its deadline may leave work behind that would keep the process
+// alive.
+const exit = (code: number) => process.stdout.write("", () => process.exit(code));
+main(process.argv.slice(2)).then(exit, e => { process.stderr.write(`chaos: internal error: ${e?.stack ?? e}\n`); exit(3); });

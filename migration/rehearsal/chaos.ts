@@ -54,6 +54,15 @@ export function seeded(seed: number): () => number {
 }
 
 const KILLS_PER_ROUND = 3;
+/** Each case's deadline; the kill case gets more per kill (a round of kills and a last pod take about 10 s here). */
+const CASE_SECONDS = 240;
+const SECONDS_PER_KILL = 20;
+
+class CaseTimeout extends Error {
+    constructor(seconds: number) {
+        super(`did not finish within ${seconds} s: a server or the mover stopped answering (the lines above say where it was)`);
+    }
+}
 
 export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     const started = Date.now();
@@ -65,13 +74,21 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     let rounds = 0;
     try {
         const plan = lab.plan("main");
-        const check = async (name: string, body: () => Promise<{ ok: boolean; detail: string }>) => {
+        // A case that stops making progress (a server or the lab's own client waiting forever) fails by name
+        // instead of holding the suite until CI's limit.
+        const check = async (name: string, body: () => Promise<{ ok: boolean; detail: string }>, seconds = CASE_SECONDS) => {
             const t0 = Date.now();
             let result: { ok: boolean; detail: string };
+            let timer: NodeJS.Timeout | undefined;
+            const deadline = new Promise<never>((_, reject) => {
+                timer = setTimeout(() => reject(new CaseTimeout(seconds)), seconds * 1000);
+            });
             try {
-                result = await body();
+                result = await Promise.race([body(), deadline]);
             } catch (e) {
-                result = { ok: false, detail: `the case itself failed: ${(e as Error).stack ?? e}` };
+                result = { ok: false, detail: e instanceof CaseTimeout ? e.message : `the case itself failed: ${(e as Error).stack ?? e}` };
+            } finally {
+                clearTimeout(timer);
             }
             const c = { name, ...result, seconds: (Date.now() - t0) / 1000 };
             cases.push(c);
@@ -144,7 +161,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
                 if (!h.ok) failures.push(`round ${rounds}: ${h.detail}`);
             }
             return { ok: failures.length === 0, detail: `${landed} kills landed over ${rounds} rounds (the others finished first); ` + (failures.length ? failures.join("; ") : "every object stored once, every round verified") };
-        });
+        }, CASE_SECONDS + SECONDS_PER_KILL * options.kills);
 
         await check("rollback: an old version put back on the target is reported stale, then replaced", async () => {
             const o = pick("raw");

@@ -8,6 +8,7 @@ import { findSoftHsmModule } from "../../../migration/keys/pkcs11";
 // without SoftHSM the suite fails and says how to install it.
 
 jest.setTimeout(600_000);
+const SUITE_DEADLINE_MS = 570_000;
 
 const ROOT = path.resolve(__dirname, "../../..");
 
@@ -24,7 +25,12 @@ describe("chaos and tamper suite (Azurite -> s3rver, keys in SoftHSM)", () => {
         let stdout = "";
         child.stdout.on("data", d => { stdout += d; });
         child.stderr.on("data", d => { stderr += d; });
-        const code = await new Promise<number | null>((resolve, reject) => { child.once("error", reject); child.once("close", resolve); });
+        // Stopped before jest's own timeout, so that a hang shows the cases that ran and where it stopped.
+        let stopped = false;
+        const stop = setTimeout(() => { stopped = true; child.kill("SIGKILL"); }, SUITE_DEADLINE_MS);
+        const code = await new Promise<number | null>((resolve, reject) => { child.once("error", reject); child.once("close", resolve); })
+            .finally(() => clearTimeout(stop));
+        if (stopped) throw new Error(`the chaos suite was stopped after ${SUITE_DEADLINE_MS / 1000} s; it printed:\n${stderr}`);
         try {
             result = JSON.parse(stdout);
         } catch {
