@@ -4,6 +4,10 @@
 import { PolicyPack } from "@pulumi/policy";
 import { PACK_ENFORCEMENT_LEVEL, PACK_NAME, policies } from "./pack";
 import { withConfigGuard } from "./framework/config-guard";
+import { decodeOnce } from "./framework/decode-once";
+
+// Each request's properties are converted from protobuf once, not once per policy (framework/decode-once.ts).
+decodeOnce();
 
 // The server refuses a configuration naming an unknown policy or setting (framework/config-guard.ts).
 withConfigGuard(policies, () => new PolicyPack(PACK_NAME, {
