@@ -22,6 +22,15 @@ describe("outputs predicted from inputs", () => {
         expect(p.placeholders).toEqual([]);
     });
 
+    test("a child type's ARM type skips the names in its path, literal ones included", () => {
+        const p = predictOutputs("azure-native:storage:BlobContainer",
+            { accountName: "hdhlake", containerName: "raw", resourceGroupName: "rg" }, { subscriptionId: SUB });
+        expect(p.id).toBe(`/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/hdhlake/blobServices/default/containers/raw`);
+        expect(p.outputs.type).toBe("Microsoft.Storage/storageAccounts/blobServices/containers");
+        const rg = predictOutputs("azure-native:resources:ResourceGroup", { resourceGroupName: "rg" }, { subscriptionId: SUB });
+        expect(rg.outputs.type).toBe("Microsoft.Resources/resourceGroups");
+    });
+
     test("a key: the version-less URI only (the service picks the version), in the cloud the provider targets", () => {
         const p = predictOutputs("azure-native:keyvault:Key", { vaultName: "kv", keyName: "platform", resourceGroupName: "rg" },
             { subscriptionId: SUB, environment: "china" });

@@ -35,30 +35,39 @@ const RG = "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}";
 const providers = (namespace, rest) => `${RG}/providers/${namespace}/${rest}`;
 
 /**
- * azure-native types: the ARM path of the id (its placeholders are input names, and `subscriptionId`), the ARM
- * type, and the data-plane outputs derived from the same inputs.
+ * The ARM type of a provider path: its namespace and the type segments, which alternate with names in the path
+ * (`.../providers/Microsoft.Storage/storageAccounts/{accountName}/blobServices/default/containers/{containerName}`
+ * is `Microsoft.Storage/storageAccounts/blobServices/containers`).
+ */
+function armTypeOf(path) {
+    const [namespace, ...rest] = path.slice(path.indexOf("/providers/") + "/providers/".length).split("/");
+    return [namespace, ...rest.filter((_, i) => i % 2 === 0)].join("/");
+}
+
+/**
+ * azure-native types: the ARM path of the id (its placeholders are input names, and `subscriptionId`), and the
+ * data-plane outputs derived from the same inputs. The ARM type comes from the path, a resource group's aside.
  */
 const AZURE_NATIVE = {
     "azure-native:resources:ResourceGroup": { path: RG, armType: "Microsoft.Resources/resourceGroups" },
     "azure-native:keyvault:Vault": {
-        path: providers("Microsoft.KeyVault", "vaults/{vaultName}"), armType: "Microsoft.KeyVault/vaults",
+        path: providers("Microsoft.KeyVault", "vaults/{vaultName}"),
         more: (i, cloud) => ({ "properties.vaultUri": `https://${i.vaultName}.${cloud.vault}/` }),
     },
     "azure-native:keyvault:Key": {
-        path: providers("Microsoft.KeyVault", "vaults/{vaultName}/keys/{keyName}"), armType: "Microsoft.KeyVault/vaults/keys",
+        path: providers("Microsoft.KeyVault", "vaults/{vaultName}/keys/{keyName}"),
         // Only the version-less URI: the version is chosen by the service when the key is created.
         more: (i, cloud) => ({ keyUri: `https://${i.vaultName}.${cloud.vault}/keys/${i.keyName}` }),
     },
     "azure-native:keyvault:ManagedHsm": {
-        path: providers("Microsoft.KeyVault", "managedHSMs/{name}"), armType: "Microsoft.KeyVault/managedHSMs",
+        path: providers("Microsoft.KeyVault", "managedHSMs/{name}"),
         more: (i, cloud) => ({ "properties.hsmUri": `https://${i.name}.${cloud.hsm}/` }),
     },
     "azure-native:managedidentity:UserAssignedIdentity": {
         path: providers("Microsoft.ManagedIdentity", "userAssignedIdentities/{resourceName}"),
-        armType: "Microsoft.ManagedIdentity/userAssignedIdentities",
     },
     "azure-native:storage:StorageAccount": {
-        path: providers("Microsoft.Storage", "storageAccounts/{accountName}"), armType: "Microsoft.Storage/storageAccounts",
+        path: providers("Microsoft.Storage", "storageAccounts/{accountName}"),
         more: (i, cloud) => i.dnsEndpointType === undefined || i.dnsEndpointType === "Standard"
             ? Object.fromEntries(["blob", "dfs", "file", "queue", "table"].map(s =>
                 [`primaryEndpoints.${s}`, `https://${i.accountName}.${s}.${cloud.storage}/`]))
@@ -66,56 +75,48 @@ const AZURE_NATIVE = {
     },
     "azure-native:storage:EncryptionScope": {
         path: providers("Microsoft.Storage", "storageAccounts/{accountName}/encryptionScopes/{encryptionScopeName}"),
-        armType: "Microsoft.Storage/storageAccounts/encryptionScopes",
     },
     "azure-native:storage:BlobContainer": {
         path: providers("Microsoft.Storage", "storageAccounts/{accountName}/blobServices/default/containers/{containerName}"),
-        armType: "Microsoft.Storage/storageAccounts/blobServices/containers",
     },
     "azure-native:compute:DiskEncryptionSet": {
         path: providers("Microsoft.Compute", "diskEncryptionSets/{diskEncryptionSetName}"),
-        armType: "Microsoft.Compute/diskEncryptionSets",
     },
     "azure-native:network:VirtualNetwork": {
-        path: providers("Microsoft.Network", "virtualNetworks/{virtualNetworkName}"), armType: "Microsoft.Network/virtualNetworks",
+        path: providers("Microsoft.Network", "virtualNetworks/{virtualNetworkName}"),
     },
     "azure-native:network:Subnet": {
         path: providers("Microsoft.Network", "virtualNetworks/{virtualNetworkName}/subnets/{subnetName}"),
-        armType: "Microsoft.Network/virtualNetworks/subnets",
     },
     "azure-native:network:NetworkSecurityGroup": {
         path: providers("Microsoft.Network", "networkSecurityGroups/{networkSecurityGroupName}"),
-        armType: "Microsoft.Network/networkSecurityGroups",
     },
     "azure-native:network:RouteTable": {
-        path: providers("Microsoft.Network", "routeTables/{routeTableName}"), armType: "Microsoft.Network/routeTables",
+        path: providers("Microsoft.Network", "routeTables/{routeTableName}"),
     },
     "azure-native:network:PublicIPAddress": {
-        path: providers("Microsoft.Network", "publicIPAddresses/{publicIpAddressName}"), armType: "Microsoft.Network/publicIPAddresses",
+        path: providers("Microsoft.Network", "publicIPAddresses/{publicIpAddressName}"),
     },
     "azure-native:network:PrivateEndpoint": {
-        path: providers("Microsoft.Network", "privateEndpoints/{privateEndpointName}"), armType: "Microsoft.Network/privateEndpoints",
+        path: providers("Microsoft.Network", "privateEndpoints/{privateEndpointName}"),
     },
     "azure-native:network:FirewallPolicy": {
-        path: providers("Microsoft.Network", "firewallPolicies/{firewallPolicyName}"), armType: "Microsoft.Network/firewallPolicies",
+        path: providers("Microsoft.Network", "firewallPolicies/{firewallPolicyName}"),
     },
     "azure-native:network:AzureFirewall": {
-        path: providers("Microsoft.Network", "azureFirewalls/{azureFirewallName}"), armType: "Microsoft.Network/azureFirewalls",
+        path: providers("Microsoft.Network", "azureFirewalls/{azureFirewallName}"),
     },
     "azure-native:privatedns:PrivateZone": {
-        path: providers("Microsoft.Network", "privateDnsZones/{privateZoneName}"), armType: "Microsoft.Network/privateDnsZones",
+        path: providers("Microsoft.Network", "privateDnsZones/{privateZoneName}"),
     },
     "azure-native:containerservice:ManagedCluster": {
         path: providers("Microsoft.ContainerService", "managedClusters/{resourceName}"),
-        armType: "Microsoft.ContainerService/managedClusters",
     },
     "azure-native:containerservice:AgentPool": {
         path: providers("Microsoft.ContainerService", "managedClusters/{resourceName}/agentPools/{agentPoolName}"),
-        armType: "Microsoft.ContainerService/managedClusters/agentPools",
     },
     "azure-native:dbforpostgresql:Server": {
         path: providers("Microsoft.DBforPostgreSQL", "flexibleServers/{serverName}"),
-        armType: "Microsoft.DBforPostgreSQL/flexibleServers",
     },
 };
 
@@ -171,7 +172,7 @@ function predictOutputs(type, inputs, provider) {
     }
     const id = spec.path.replace(/\{(\w+)\}/g, (_, name) => values[name]);
     const lastName = [...spec.path.matchAll(/\{(\w+)\}/g)].pop()[1];
-    const derived = { id, name: values[lastName], type: spec.armType, ...(spec.more ? spec.more(inputs, cloud) : {}) };
+    const derived = { id, name: values[lastName], type: spec.armType ?? armTypeOf(spec.path), ...(spec.more ? spec.more(inputs, cloud) : {}) };
     const outputs = {};
     const predicted = [];
     for (const [key, value] of Object.entries(derived)) {
