@@ -4,25 +4,35 @@
 import { MissingDependency } from "./softhsm";
 import { runChaos } from "./chaos";
 
-async function main(argv: string[]): Promise<number> {
+const USAGE = "usage: chaos-main.ts [--kills N] [--seed N] [--json]";
+
+/** The suite's options, or the one line that says what is wrong with them. */
+export function parseChaosArgs(argv: readonly string[]): { kills: number; seed: number; json: boolean } | { error: string } {
     let kills = 3;
     let seed = 20261221;
     let json = false;
     for (let i = 0; i < argv.length; i++) {
         const flag = argv[i];
-        const whole = (v: string | undefined) => {
-            const n = Number(v);
-            if (v === undefined || !Number.isInteger(n) || n < 0) throw new Error(`${flag} needs a whole number, got ${v === undefined ? "nothing" : `"${v}"`}`);
-            return n;
-        };
-        if (flag === "--kills") kills = whole(argv[++i]);
-        else if (flag === "--seed") seed = whole(argv[++i]);
-        else if (flag === "--json") json = true;
-        else {
-            process.stderr.write(`chaos: unknown option ${flag}\nusage: chaos-main.ts [--kills N] [--seed N] [--json]\n`);
-            return 2;
+        if (flag === "--json") { json = true; continue; }
+        if (flag !== "--kills" && flag !== "--seed") return { error: `unknown option ${flag}` };
+        const v = argv[++i];
+        const n = Number(v);
+        if (v === undefined || v === "" || !Number.isInteger(n) || n < 0) {
+            return { error: `${flag} needs a whole number, got ${v === undefined ? "nothing" : `"${v}"`}` };
         }
+        if (flag === "--kills") kills = n;
+        else seed = n;
     }
+    return { kills, seed, json };
+}
+
+async function main(argv: string[]): Promise<number> {
+    const parsed = parseChaosArgs(argv);
+    if ("error" in parsed) {
+        process.stderr.write(`chaos: ${parsed.error}\n${USAGE}\n`);
+        return 2;
+    }
+    const { kills, seed, json } = parsed;
     try {
         const result = await runChaos({
             kills, seed, smallPerContainer: 12, largeCount: 3, largeBytes: 6 * 1024 * 1024, concurrency: 4,
@@ -40,4 +50,4 @@ async function main(argv: string[]): Promise<number> {
 // Exit once the result is written: a case stopped at its deadline may leave work behind that would keep the process
 // alive.
 const exit = (code: number) => process.stdout.write("", () => process.exit(code));
-main(process.argv.slice(2)).then(exit, e => { process.stderr.write(`chaos: internal error: ${e?.stack ?? e}\n`); exit(3); });
+if (require.main === module) main(process.argv.slice(2)).then(exit, e => { process.stderr.write(`chaos: internal error: ${e?.stack ?? e}\n`); exit(3); });
