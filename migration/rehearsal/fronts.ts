@@ -57,14 +57,25 @@ export async function startFront(upstream: string, options: Options = {}): Promi
     };
 
     const forward = (req: http.IncomingMessage, res: http.ServerResponse) => new Promise<void>(resolve => {
-        // Whatever happens, the exchange ends when the client hangs up (its own deadline).
-        res.on("close", () => resolve());
+        let up: http.ClientRequest | undefined;
+        let answered = false;
+        // The exchange ends when the client hangs up (its own deadline), with one exception: a request whose whole
+        // body reached the server is decided by the server, as a real S3 decides a conditional write at commit, so
+        // the exchange (and the key's write lock) lasts until the server answers. Without it, a writer that gave up
+        // while the server was still storing let the next writer's If-None-Match pass: two stores of one object.
+        res.on("close", () => {
+            if (!up || answered) return resolve();
+            if (req.complete) return; // the server's answer (or error) resolves
+            up.destroy(); // an incomplete body is never stored
+            resolve();
+        });
         const stall = controls.stall && (!controls.stall.path || controls.stall.path.test(req.url ?? "")) ? controls.stall.how : undefined;
         if (stall?.mode === "hang") {
             req.resume();
             return; // never answered: only the client's deadline ends it
         }
-        const up = http.request({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers, agent }, upRes => {
+        up = http.request({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers, agent }, upRes => {
+            answered = true;
             res.writeHead(upRes.statusCode ?? 502, upRes.headers);
             const corrupt = controls.corrupt?.test(req.url ?? "") ?? false;
             let sent = 0;
