@@ -42,6 +42,8 @@ interface Options {
     readonly intercept?: (req: http.IncomingMessage) => Promise<{ status: number; body: string } | undefined>;
     /** Holds a lock for the whole exchange, keyed by the request (conditional writes); undefined for none. */
     readonly lockKey?: (req: http.IncomingMessage) => string | undefined;
+    /** Waits for the lock of this key, without taking it (reads see a write whole or not at all); undefined for none. */
+    readonly waitKey?: (req: http.IncomingMessage) => string | undefined;
 }
 
 export async function startFront(upstream: string, options: Options = {}): Promise<Front> {
@@ -109,6 +111,8 @@ export async function startFront(upstream: string, options: Options = {}): Promi
         try {
             const key = options.lockKey?.(req);
             if (key === undefined) {
+                const writing = options.waitKey && locks.get(options.waitKey(req) ?? "");
+                if (writing) await writing;
                 const answer = await options.intercept?.(req);
                 if (answer) return reply(res, answer);
                 return await forward(req, res);
@@ -177,6 +181,9 @@ export async function startS3Front(upstream: string, etagOf: (bucket: string, ke
     };
     return startFront(upstream, {
         lockKey: req => (isWrite(req) ? `${parse(req).bucket}/${parse(req).key}` : undefined),
+        // S3 shows a new object only once it is stored whole; the local server writes it in place, so a read of a key
+        // being written waits for that write.
+        waitKey: req => ((req.method === "GET" || req.method === "HEAD") && parse(req).key ? `${parse(req).bucket}/${parse(req).key}` : undefined),
         intercept: async req => {
             const { url, bucket, key } = parse(req);
             if (!key && req.method === "GET" && bucket && buckets.has(bucket)) {

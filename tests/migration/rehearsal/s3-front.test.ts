@@ -10,6 +10,11 @@ async function slowStore(delayMs: number) {
     const stored: string[] = [];
     const etags = new Map<string, string>();
     const server = http.createServer((req, res) => {
+        if (req.method === "GET") {
+            const key = decodeURIComponent(new URL(req.url ?? "/", "http://s").pathname.slice(1));
+            res.writeHead(etags.has(key) ? 200 : 404);
+            return res.end();
+        }
         req.resume();
         req.on("end", () => setTimeout(() => {
             const key = decodeURIComponent(new URL(req.url ?? "/", "http://s").pathname.slice(1));
@@ -64,6 +69,21 @@ test("a write abandoned before its body was sent is never stored, and frees the 
         expect(partial).toBe("aborted");
         expect(await put(front.url, "/bucket/b/object")).toBe(200);
         expect(store.stored).toEqual(["bucket/b/object"]);
+    } finally {
+        await front.close();
+        await store.close();
+    }
+});
+
+test("a read of an object being written waits for the write, as S3 shows an object only once it is whole", async () => {
+    const store = await slowStore(300);
+    const front = await startS3Front(store.url, async (bucket, key) => store.etags.get(`${bucket}/${key}`), new Map());
+    try {
+        const write = put(front.url, "/bucket/c/object");
+        await new Promise(r => setTimeout(r, 50));
+        const read = await new Promise<number>(resolve => http.get(`${front.url}/bucket/c/object`, res => { res.resume(); resolve(res.statusCode ?? 0); }));
+        expect(read).toBe(200);
+        expect(await write).toBe(200);
     } finally {
         await front.close();
         await store.close();
