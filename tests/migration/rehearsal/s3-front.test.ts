@@ -13,7 +13,8 @@ async function slowStore(delayMs: number) {
         if (req.method === "GET") {
             const key = decodeURIComponent(new URL(req.url ?? "/", "http://s").pathname.slice(1));
             res.writeHead(etags.has(key) ? 200 : 404);
-            return res.end();
+            res.end();
+            return;
         }
         req.resume();
         req.on("end", () => setTimeout(() => {
