@@ -6,7 +6,8 @@
 
 import { azureRoleAccess } from "./azure-roles";
 import { CloudAccess } from "./intents";
-import { FlowResource, safe } from "./stack-index";
+import { FlowResource } from "./stack-index";
+import { safe } from "../framework/plain";
 
 export interface FoundGrant {
     /** The stack resource that is the principal, or the principal's literal name (object id, S3 principal, `*`). */

@@ -6,7 +6,8 @@
 
 import { CloudAccess, CloudPrincipal, Intents, StackRef } from "./intents";
 import { FoundGrant, cloudGrants, label } from "./cloud-grants";
-import { FlowResource, safe } from "./stack-index";
+import { FlowResource } from "./stack-index";
+import { safe } from "../framework/plain";
 import { FlowFinding } from "./verify";
 
 const FEDERATED = "azure-native:managedidentity:FederatedIdentityCredential";

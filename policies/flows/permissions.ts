@@ -9,7 +9,8 @@
 
 import { Identity, Intents, Permission } from "./intents";
 import { FlowFinding } from "./verify";
-import { FlowResource, safe } from "./stack-index";
+import { FlowResource } from "./stack-index";
+import { safe } from "../framework/plain";
 import { verifyCloudPermissions } from "./cloud-permissions";
 
 export interface Rule {

@@ -4,6 +4,7 @@
 
 import { FirewallRuleCollection, Route, SecurityRule, securityRules } from "./azure";
 import { HopResult, block, pass } from "./hop";
+import { safe } from "../framework/plain";
 
 export interface FlowResource {
     readonly type: string;
@@ -12,39 +13,6 @@ export interface FlowResource {
     readonly props: Readonly<Record<string, unknown>>;
     readonly dependencies: readonly string[];
     readonly propertyDependencies: Readonly<Record<string, readonly string[]>>;
-}
-
-/** A value at a path, or undefined when absent or unknown during a preview (the policy runtime throws on those). */
-export function safe(value: unknown, ...path: string[]): any {
-    try {
-        let current: any = value;
-        for (const key of path) {
-            if (current === null || typeof current !== "object") return undefined;
-            current = current[key];
-        }
-        return plain(current);
-    } catch (e) {
-        if (e instanceof Error && e.constructor.name === "UnknownValueError") return undefined;
-        throw e;
-    }
-}
-
-/** A deep copy with every unknown value replaced by undefined, so evaluators never meet the runtime's proxies. */
-function plain(value: any, depth = 0): any {
-    if (value === null || typeof value !== "object" || depth > 40) return value;
-    if (Array.isArray(value)) return value.map(v => guard(() => plain(v, depth + 1)));
-    const out: Record<string, any> = {};
-    for (const k of Object.keys(value)) out[k] = guard(() => plain(value[k], depth + 1));
-    return out;
-}
-
-function guard<T>(f: () => T): T | undefined {
-    try {
-        return f();
-    } catch (e) {
-        if (e instanceof Error && e.constructor.name === "UnknownValueError") return undefined;
-        throw e;
-    }
 }
 
 export interface AzureSubnet {

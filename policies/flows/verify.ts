@@ -9,7 +9,8 @@ import { renderChart } from "./charts";
 import { End, HopResult, PodSet, describePort, pass, block } from "./hop";
 import { Endpoint, Flow, FlowPort, Intents } from "./intents";
 import { Declared, KubernetesIndex, clusterWideLookup, kubernetesSide, namespaceLabelsOf } from "./kubernetes";
-import { FlowResource, StackIndex, indexStack, safe } from "./stack-index";
+import { FlowResource, StackIndex, indexStack } from "./stack-index";
+import { safe } from "../framework/plain";
 
 export interface FlowFinding {
     readonly kind: "violation" | "cannot-verify";

@@ -1,11 +1,16 @@
 // @pulumi/policy turns a resource's protobuf properties into JavaScript once for every policy that reads them: each
-// resource policy on `analyze`, and every resource again for each stack policy on `analyzeStack` (server.js calls
-// deserializeProperties(r.getProperties()) inside its loop over policies). With 13 policies of each kind, that
-// conversion and its garbage were a large share of the pack's CPU. The request's Struct is the same object for every
-// policy (google-protobuf caches a message's wrapper fields), and deserializeProperties only reads what
-// Struct.toJavaScript returns, copying it into fresh objects for each policy; so the pack converts each Struct once
-// and hands the same plain value to every later call. Policies still get their own copies: nothing is shared
-// between them. (Configure also adds a field to the value of its own request's Struct, which nothing else reads.)
+// resource policy on `analyze`, and every resource (and its provider) again for each stack policy on
+// `analyzeStack` (server.js calls deserializeProperties(r.getProperties(), false) inside its loop over policies).
+// With 13 policies of each kind, those conversions, their copies and their garbage were most of the pack's CPU: at
+// 100 projects, `analyzeStack` spent about 2.3 s of its 3.6 s per stack there (docs/benchmark.md).
+//
+// The request's Struct is the same object for every policy (google-protobuf caches a message's wrapper fields), so
+// the pack converts each Struct once and hands every policy the same deserialised value, each behind the
+// runtime's own unknown-checking proxy. Sharing is sound because no policy of this pack modifies what it reads:
+// tests/policies/read-only.test.ts runs every policy over every stack and corpus case on values it checks are left
+// untouched. Remediation (deserializeProperties(..., true)) still gets a fresh copy: a remediation returns
+// modified properties. Configure also adds a field to the value of its own request's Struct, which nothing else
+// reads.
 
 import * as path from "path";
 
@@ -15,28 +20,56 @@ interface StructClass {
     prototype: { toJavaScript(this: object): unknown; [MARK]?: true };
 }
 
+type Deserialize = (struct: object, proxySecrets: boolean) => unknown;
+
+interface DeserializeModule {
+    deserializeProperties: Deserialize & { [MARK]?: true };
+}
+
+const policyDir = () => path.dirname(require.resolve("@pulumi/policy/package.json"));
+
 /** The Struct class of the messages @pulumi/policy receives (resolved as its analyzer protocol module resolves it). */
 export function requestStructClass(): StructClass {
-    const policyDir = path.dirname(require.resolve("@pulumi/policy/package.json"));
-    const analyzerProto = require.resolve("@pulumi/pulumi/proto/analyzer_pb", { paths: [policyDir] });
+    const analyzerProto = require.resolve("@pulumi/pulumi/proto/analyzer_pb", { paths: [policyDir()] });
     const structModule = require.resolve("google-protobuf/google/protobuf/struct_pb", { paths: [path.dirname(analyzerProto)] });
     return require(structModule).Struct as StructClass;
 }
 
-/** Makes Struct.toJavaScript remember its answer per message; idempotent. */
-export function decodeOnce(Struct: StructClass = requestStructClass()): void {
-    const proto = Struct.prototype;
-    if (proto[MARK]) return;
-    const convert = proto.toJavaScript;
-    if (typeof convert !== "function") throw new Error("google-protobuf's Struct has no toJavaScript: the pack's decode cache needs updating");
-    const decoded = new WeakMap<object, unknown>();
-    proto.toJavaScript = function (this: object) {
-        let value = decoded.get(this);
-        if (value === undefined) {
-            value = convert.call(this);
-            decoded.set(this, value);
-        }
+/** The module server.js reads deserializeProperties from at each call (`deserialize_1.deserializeProperties`). */
+export function deserializeModule(): DeserializeModule {
+    return require(path.join(policyDir(), "deserialize")) as DeserializeModule;
+}
+
+/** Remembers `convert`'s answer per message (a WeakMap: a request's values go with the request). */
+function memoised<T extends object, R>(convert: (message: T) => R): (message: T) => R {
+    const done = new WeakMap<T, R>();
+    return message => {
+        if (done.has(message)) return done.get(message)!;
+        const value = convert(message);
+        done.set(message, value);
         return value;
     };
-    proto[MARK] = true;
+}
+
+/**
+ * Makes Struct.toJavaScript remember its answer per message, and deserializeProperties (without secret proxies)
+ * remember its answer per Struct; idempotent.
+ */
+export function decodeOnce(Struct: StructClass = requestStructClass(), deserialize: DeserializeModule = deserializeModule()): void {
+    const proto = Struct.prototype;
+    if (!proto[MARK]) {
+        const convert = proto.toJavaScript;
+        if (typeof convert !== "function") throw new Error("google-protobuf's Struct has no toJavaScript: the pack's decode cache needs updating");
+        const once = memoised((message: object) => convert.call(message));
+        proto.toJavaScript = function (this: object) { return once(this); };
+        proto[MARK] = true;
+    }
+    const original = deserialize.deserializeProperties;
+    if (typeof original !== "function") throw new Error("@pulumi/policy has no deserializeProperties: the pack's decode cache needs updating");
+    if (original[MARK]) return;
+    const shared = memoised((struct: object) => original(struct, false));
+    const patched: DeserializeModule["deserializeProperties"] = (struct, proxySecrets) =>
+        proxySecrets ? original(struct, proxySecrets) : shared(struct);
+    patched[MARK] = true;
+    deserialize.deserializeProperties = patched;
 }

@@ -9,7 +9,7 @@ import { INTENTS_OUTPUT, INTENTS_TYPE, INTENTS_VERSION, Intents } from "../flows
 import { verifyFlows } from "../flows/verify";
 import { verifyPermissions } from "../flows/permissions";
 import { FlowFinding } from "../flows/verify";
-import { safe } from "../flows/stack-index";
+import { safe } from "../framework/plain";
 
 function published(resources: readonly StackResource[]): { intents?: Intents; urn: string; problem?: string }[] {
     return resources.filter(r => r.type === INTENTS_TYPE).map(r => {

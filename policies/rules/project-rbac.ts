@@ -8,7 +8,7 @@
 import { Finding, cannotVerify, violation } from "../framework/finding";
 import { Predicate, RuleContext, StackResource } from "../framework/policy";
 import { BUILT_IN_CLUSTER_ROLES, ESCALATION, ISOLATION, Rule, WRITE } from "../flows/permissions";
-import { safe } from "../flows/stack-index";
+import { safe } from "../framework/plain";
 import { list } from "../framework/props";
 import { projects } from "./stack";
 
