@@ -11,13 +11,28 @@
 // untouched. Remediation (deserializeProperties(..., true)) still gets a fresh copy: a remediation returns
 // modified properties. Configure also adds a field to the value of its own request's Struct, which nothing else
 // reads.
+//
+// The Structs themselves are read from the request's bytes straight into their JavaScript value (struct-reader.ts)
+// when the server's message classes decode a request: the value toJavaScript() will return is known at once, and
+// google-protobuf's per-value message objects are never built. A Struct the reader does not vouch for is decoded
+// by google-protobuf as before.
 
 import * as path from "path";
+import { UnexpectedEncoding, readStruct } from "./struct-reader";
 
 const MARK = Symbol.for("health-data-sovereignty.decode-once");
 
+/** google-protobuf's reader, as far as this file uses it (its public API). */
+interface BinaryReader {
+    getBuffer(): Uint8Array;
+    getCursor(): number;
+    getFieldCursor(): number;
+    advance(count: number): void;
+}
+
 interface StructClass {
     prototype: { toJavaScript(this: object): unknown; [MARK]?: true };
+    deserializeBinaryFromReader(message: object, reader: BinaryReader): object;
 }
 
 type Deserialize = (struct: object, proxySecrets: boolean) => unknown;
@@ -51,17 +66,25 @@ function memoised<T extends object, R>(convert: (message: T) => R): (message: T)
     };
 }
 
+/** Whatever toJavaScript() answers for a message, once known (a WeakMap: a request's values go with the request). */
+const decoded = new WeakMap<object, unknown>();
+
 /**
- * Makes Struct.toJavaScript remember its answer per message, and deserializeProperties (without secret proxies)
- * remember its answer per Struct; idempotent.
+ * Makes Struct.toJavaScript remember its answer per message, Structs of a request read straight from its bytes,
+ * and deserializeProperties (without secret proxies) remember its answer per Struct; idempotent.
  */
 export function decodeOnce(Struct: StructClass = requestStructClass(), deserialize: DeserializeModule = deserializeModule()): void {
     const proto = Struct.prototype;
     if (!proto[MARK]) {
         const convert = proto.toJavaScript;
         if (typeof convert !== "function") throw new Error("google-protobuf's Struct has no toJavaScript: the pack's decode cache needs updating");
-        const once = memoised((message: object) => convert.call(message));
-        proto.toJavaScript = function (this: object) { return once(this); };
+        proto.toJavaScript = function (this: object) {
+            if (decoded.has(this)) return decoded.get(this);
+            const value = convert.call(this);
+            decoded.set(this, value);
+            return value;
+        };
+        readStructsFromBytes(Struct);
         proto[MARK] = true;
     }
     const original = deserialize.deserializeProperties;
@@ -72,4 +95,51 @@ export function decodeOnce(Struct: StructClass = requestStructClass(), deseriali
         proxySecrets ? original(struct, proxySecrets) : shared(struct);
     patched[MARK] = true;
     deserialize.deserializeProperties = patched;
+}
+
+/**
+ * A Struct field of a message being decoded (google-protobuf calls Struct.deserializeBinaryFromReader from inside
+ * readMessage, the field's tag and length just read) is read by struct-reader.ts; its value is what toJavaScript()
+ * will answer, and the reader moves past it. A Struct decoded on its own (deserializeBinary), or whose bytes the
+ * reader does not vouch for, goes to google-protobuf.
+ */
+function readStructsFromBytes(Struct: StructClass): void {
+    const fromReader = Struct.deserializeBinaryFromReader;
+    if (typeof fromReader !== "function") throw new Error("google-protobuf's Struct has no deserializeBinaryFromReader: the pack's decoder needs updating");
+    Struct.deserializeBinaryFromReader = function (message: object, reader: BinaryReader): object {
+        const range = fieldRange(reader);
+        if (range) {
+            try {
+                decoded.set(message, readStruct(reader.getBuffer(), range[0], range[1]));
+                reader.advance(range[1] - range[0]);
+                return message;
+            } catch (e) {
+                if (!(e instanceof UnexpectedEncoding)) throw e;
+            }
+        }
+        return fromReader.call(this, message, reader);
+    };
+}
+
+/** Where the Struct being read lies: after its field's tag and length, when the reader stands right there. */
+function fieldRange(reader: BinaryReader): [number, number] | undefined {
+    if (typeof reader.getFieldCursor !== "function" || typeof reader.getBuffer !== "function" ||
+        typeof reader.getCursor !== "function" || typeof reader.advance !== "function") return undefined;
+    const bytes = reader.getBuffer();
+    let pos = reader.getFieldCursor();
+    const varint = (): number | undefined => {
+        let result = 0, scale = 1;
+        for (let i = 0; i < 10 && pos < bytes.length; i++) {
+            const byte = bytes[pos++];
+            result += (byte & 0x7f) * scale;
+            if (!(byte & 0x80)) return result;
+            scale *= 128;
+        }
+        return undefined;
+    };
+    const tag = varint();
+    if (tag === undefined || (tag & 7) !== 2) return undefined;
+    const length = varint();
+    if (length === undefined || pos !== reader.getCursor() || pos + length > bytes.length) return undefined;
+    return [pos, pos + length];
 }
