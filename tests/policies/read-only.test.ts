@@ -14,6 +14,7 @@ import { evaluateStack } from "../../engine/policy/evaluate";
 import { loadPolicyConfig } from "../../engine/policy/policy-config";
 import { planStack } from "../../engine/program/program-runner";
 import { resolveTargets } from "../../engine/program/targets";
+import { mapLimit, programConcurrency } from "../../engine/pool";
 import type { StackPlan } from "../../engine/plan";
 import type { StackTarget } from "../../engine/program/targets";
 import { PACK_ENFORCEMENT_LEVEL, PACK_NAME, policies } from "../../policies/pack";
@@ -84,8 +85,9 @@ class ReadOnlyChecker {
     readonly handouts = new Map<object, Handout>();
     /** The values of the request being served (the only ones a policy call can reach). */
     private current: Handout[] = [];
-    /** The request being served, for the report: `analyze <urn>` or `analyzeStack <stack>`. */
-    request = "";
+    /** The request being served, for the report. */
+    private request = "";
+    private names: ReadonlyMap<object, string> = new Map();
     readonly modified: string[] = [];
     readonly calls = new Map<string, number>();
 
@@ -101,7 +103,7 @@ class ReadOnlyChecker {
                 if (!this.current.includes(known)) this.current.push(known);
             } else {
                 const first = snapshot(value);
-                const handout = { value, first, last: first, label: this.request, readers: 1 };
+                const handout = { value, first, last: first, label: `${this.request}: ${this.names.get(struct) ?? "?"}`, readers: 1 };
                 this.handouts.set(value, handout);
                 this.current.push(handout);
             }
@@ -116,8 +118,10 @@ class ReadOnlyChecker {
         this.calls.clear();
     }
 
-    beginRequest(label: string): void {
-        this.request = label;
+    /** `names`: which resource (or provider) each of the request's property Structs belongs to, for the report. */
+    beginRequest(request: string, names: ReadonlyMap<object, string>): void {
+        this.request = request;
+        this.names = names;
         this.current = [];
     }
 
@@ -167,6 +171,16 @@ function diagnostics(response: any): Diagnostic[] {
     }));
 }
 
+/** The resource (or provider) each property Struct of a request describes (google-protobuf returns the same Struct each time). */
+function structNames(resources: any[]): Map<object, string> {
+    const names = new Map<object, string>();
+    for (const r of resources) {
+        names.set(r.getProperties(), r.getUrn());
+        if (r.getProvider()) names.set(r.getProvider().getProperties(), `${r.getProvider().getUrn()} (provider of ${r.getUrn()})`);
+    }
+    return names;
+}
+
 interface InProcessPack {
     readonly pack: PolicyPack;
     configure(userConfig: Record<string, unknown>): Promise<void>;
@@ -210,12 +224,14 @@ function servePack(checker: ReadOnlyChecker, extra: typeof policies = []): InPro
     };
     const pack = {
         async analyze(r: Parameters<typeof analyzeRequest>[0]) {
-            checker.beginRequest(`analyze ${r.urn}`);
-            return diagnostics(await call(h.analyze, apb.AnalyzeRequest.deserializeBinary(analyzeRequest(r))));
+            const request = apb.AnalyzeRequest.deserializeBinary(analyzeRequest(r));
+            checker.beginRequest("analyze", structNames([request]));
+            return diagnostics(await call(h.analyze, request));
         },
         async analyzeStack(resources: Parameters<typeof analyzeStackRequest>[0]) {
-            checker.beginRequest(`analyzeStack (${resources.length} resources)`);
-            return diagnostics(await call(h.analyzeStack, apb.AnalyzeStackRequest.deserializeBinary(analyzeStackRequest(resources))));
+            const request = apb.AnalyzeStackRequest.deserializeBinary(analyzeStackRequest(resources));
+            checker.beginRequest("analyzeStack", structNames(request.getResourcesList()));
+            return diagnostics(await call(h.analyzeStack, request));
         },
     } as unknown as PolicyPack;
     return {
@@ -269,11 +285,12 @@ const STACK_INPUTS = STACKS.flatMap(stack => [`${stack} (predicted outputs)`, `$
 /** The corpus's pass and fail twins (tests/policies/corpus.test.ts), judged on its date. */
 const CORPUS_FAMILIES = fs.readdirSync(CORPUS).filter(f => fs.existsSync(path.join(CORPUS, f, "Pulumi.yaml"))).sort();
 
-async function planned(label: string, programDir: string, stacks: string[], predict: boolean,
-                       policyConfig: (stack: string) => Record<string, unknown>): Promise<[string, Input][]> {
-    const targets = resolveTargets(programDir, stacks, {});
-    return Promise.all(targets.map(async (target): Promise<[string, Input]> =>
-        [label.replace("%s", target.stack), { target, plan: await planStack(target, { predict }), policyConfig: policyConfig(target.stack) }]));
+interface Program { readonly label: string; readonly target: StackTarget; readonly predict: boolean; readonly policyConfig: Record<string, unknown> }
+
+function programs(label: (stack: string) => string, programDir: string, stacks: string[], predict: boolean,
+                  policyConfig: (stack: string) => Record<string, unknown>): Program[] {
+    return resolveTargets(programDir, stacks, {}).map(target =>
+        ({ label: label(target.stack), target, predict, policyConfig: policyConfig(target.stack) }));
 }
 
 // @pulumi/policy serves one pack per process (a second `serve` exits): one server for the file.
@@ -286,12 +303,14 @@ beforeAll(async () => {
     served = servePack(checker, [writer]);
     const corpusConfig = () => Object.fromEntries(policies.map(p => [p.name, { now: CORPUS_NOW }]));
     const stackConfig = (stack: string) => loadPolicyConfig(PACK_DIR, stack).config;
-    // Programs one after the other per kind: each is a child process, and the machine's cores are shared.
-    inputs = new Map((await Promise.all([
-        planned("%s (predicted outputs)", ROOT, STACKS, true, stackConfig),
-        planned("%s (unknown outputs)", ROOT, STACKS, false, stackConfig),
-        ...CORPUS_FAMILIES.map(f => planned(`corpus ${f}`, path.join(CORPUS, f), [], true, corpusConfig)),
-    ])).flat());
+    const all = [
+        ...programs(s => `${s} (predicted outputs)`, ROOT, STACKS, true, stackConfig),
+        ...programs(s => `${s} (unknown outputs)`, ROOT, STACKS, false, stackConfig),
+        ...CORPUS_FAMILIES.flatMap(f => programs(() => `corpus ${f}`, path.join(CORPUS, f), [], true, corpusConfig)),
+    ];
+    // As the CLI plans: as many programs (child processes) at once as the machine has cores.
+    inputs = new Map(await mapLimit(all, programConcurrency(process.env), async (p): Promise<[string, Input]> =>
+        [p.label, { target: p.target, plan: await planStack(p.target, { predict: p.predict }), policyConfig: p.policyConfig }]));
 }, 240000);
 beforeEach(() => checker.reset());
 
@@ -320,7 +339,7 @@ test("a policy writing into its props through the runtime's proxy is caught, by 
     const input = inputs.get(STACK_INPUTS[2])!;
     await judge({ ...input, plan: { ...input.plan, resources: input.plan.resources.slice(0, 5) } }, { [WRITER]: "advisory" });
     expect(checker.modified.length).toBeGreaterThan(0);
-    expect(checker.modified.every(m => m.startsWith(`${WRITER} modified what it read (analyze urn:pulumi:`))).toBe(true);
+    expect(checker.modified.every(m => m.startsWith(`${WRITER} modified what it read (analyze: urn:pulumi:`))).toBe(true);
     expect(checker.modified.join("\n")).toMatch(/\.checkedBy: added \("writer"\)/);
     expect(checker.changedSinceFirstRead().length).toBe(checker.modified.length);
 });
