@@ -77,17 +77,22 @@ interface Handout {
     readers: number;
 }
 
+/** The values a policy call was handed: its resource's (or every resource's) props and provider props. */
+function valuesRead(args: any): object[] {
+    const resources: any[] = args?.resources ?? [args];
+    return resources.flatMap(r => [r?.props, r?.provider?.props]).filter(p => p).map(p => p[PROXY_TARGET]);
+}
+const PROXY_TARGET = "__getSpecialProxyTarget";
+
 /**
  * Records every value the shared deserializeProperties hands out (snapshotted when first handed out), and checks
- * after each policy call that the values of the request being served are unchanged.
+ * after each policy call that the values it was handed are unchanged. Requests are served concurrently (the engine
+ * keeps several in flight), so a call's values are found from its arguments, not from the request last begun.
  */
 class ReadOnlyChecker {
     readonly handouts = new Map<object, Handout>();
-    /** The values of the request being served (the only ones a policy call can reach). */
-    private current: Handout[] = [];
-    /** The request being served, for the report. */
-    private request = "";
-    private names: ReadonlyMap<object, string> = new Map();
+    /** Which request and resource (or provider) each property Struct came from, for the report. */
+    private readonly names = new WeakMap<object, string>();
     readonly modified: string[] = [];
     readonly calls = new Map<string, number>();
 
@@ -100,12 +105,9 @@ class ReadOnlyChecker {
             const known = this.handouts.get(value);
             if (known) {
                 known.readers++;
-                if (!this.current.includes(known)) this.current.push(known);
             } else {
                 const first = snapshot(value);
-                const handout = { value, first, last: first, label: `${this.request}: ${this.names.get(struct) ?? "?"}`, readers: 1 };
-                this.handouts.set(value, handout);
-                this.current.push(handout);
+                this.handouts.set(value, { value, first, last: first, label: this.names.get(struct) ?? "(unnamed)", readers: 1 });
             }
             return value;
         }, shared);
@@ -113,16 +115,17 @@ class ReadOnlyChecker {
 
     reset(): void {
         this.handouts.clear();
-        this.current = [];
         this.modified.length = 0;
         this.calls.clear();
     }
 
-    /** `names`: which resource (or provider) each of the request's property Structs belongs to, for the report. */
-    beginRequest(request: string, names: ReadonlyMap<object, string>): void {
-        this.request = request;
-        this.names = names;
-        this.current = [];
+    /** Names the property Structs of a request's resources (and their providers), for the report. */
+    name(request: string, resources: any[]): void {
+        for (const r of resources) {
+            this.names.set(r.getProperties(), `${request}: ${r.getUrn()}`);
+            const provider = r.getProvider();
+            if (provider) this.names.set(provider.getProperties(), `${request}: ${provider.getUrn()} (provider of ${r.getUrn()})`);
+        }
     }
 
     /** A policy's validation function, checked after each call (its pulumi type filter kept). */
@@ -132,7 +135,12 @@ class ReadOnlyChecker {
             try {
                 return await validate(...args);
             } finally {
-                for (const h of this.current) {
+                for (const value of valuesRead(args[0])) {
+                    const h = this.handouts.get(value);
+                    if (!h) {
+                        this.modified.push(`${policy} was handed a value the shared deserializeProperties did not hand out`);
+                        continue;
+                    }
                     const changes = differences(h.value, h.last, "props", []);
                     if (changes.length > 0) {
                         this.modified.push(`${policy} modified what it read (${h.label}):\n    ${changes.join("\n    ")}`);
@@ -169,16 +177,6 @@ function diagnostics(response: any): Diagnostic[] {
         policyName: d.getPolicyname(), policyPackName: d.getPolicypackname(), policyPackVersion: d.getPolicypackversion(),
         message: d.getMessage(), urn: d.getUrn() || undefined, enforcementLevel: LEVELS[d.getEnforcementlevel()],
     }));
-}
-
-/** The resource (or provider) each property Struct of a request describes (google-protobuf returns the same Struct each time). */
-function structNames(resources: any[]): Map<object, string> {
-    const names = new Map<object, string>();
-    for (const r of resources) {
-        names.set(r.getProperties(), r.getUrn());
-        if (r.getProvider()) names.set(r.getProvider().getProperties(), `${r.getProvider().getUrn()} (provider of ${r.getUrn()})`);
-    }
-    return names;
 }
 
 interface InProcessPack {
@@ -225,12 +223,12 @@ function servePack(checker: ReadOnlyChecker, extra: typeof policies = []): InPro
     const pack = {
         async analyze(r: Parameters<typeof analyzeRequest>[0]) {
             const request = apb.AnalyzeRequest.deserializeBinary(analyzeRequest(r));
-            checker.beginRequest("analyze", structNames([request]));
+            checker.name("analyze", [request]);
             return diagnostics(await call(h.analyze, request));
         },
         async analyzeStack(resources: Parameters<typeof analyzeStackRequest>[0]) {
             const request = apb.AnalyzeStackRequest.deserializeBinary(analyzeStackRequest(resources));
-            checker.beginRequest("analyzeStack", structNames(request.getResourcesList()));
+            checker.name("analyzeStack", request.getResourcesList());
             return diagnostics(await call(h.analyzeStack, request));
         },
     } as unknown as PolicyPack;
