@@ -48,6 +48,8 @@ function plainCopy(value: unknown, depth: number): unknown {
         copy = Object.freeze(out);
     }
     copies.set(value, copy);
+    // A copy read again (safe(rule, "verbs") on a rule read before) is its own copy, not copied once more.
+    if (copy !== undefined) copies.set(copy as object, copy);
     return copy;
 }
 
