@@ -24,6 +24,8 @@ const copies = new WeakMap<object, unknown>();
 /** The object a runtime proxy wraps, or the value itself. */
 function unwrapped(value: unknown): unknown {
     if (value === null || typeof value !== "object") return value;
+    // A proxy answers the key from its get trap, never as an own property: an own one is a resource's data.
+    if (Object.prototype.hasOwnProperty.call(value, PROXY_TARGET)) return value;
     const target = (value as Record<string, unknown>)[PROXY_TARGET];
     return target !== undefined && target !== null && typeof target === "object" ? target : value;
 }

@@ -30,6 +30,9 @@ class Cursor {
             scale *= 128;
             if (scale > 2 ** 70) throw new UnexpectedEncoding("varint longer than 10 bytes");
         } while (byte & 0x80);
+        // google-protobuf reads a tag, a length or a bool as the varint's low 32 bits; a double cannot keep them
+        // exactly past 2^53, and no encoder writes more than 32 bits for those.
+        if (result > 0xffffffff) throw new UnexpectedEncoding("varint past 32 bits");
         return result;
     }
 
@@ -56,7 +59,12 @@ class Cursor {
     }
 
     string(start: number, end: number): string {
-        return this.bytes.toString("utf8", start, end);
+        const text = this.bytes.toString("utf8", start, end);
+        // Invalid UTF-8 decodes to U+FFFD here, to something else in google-protobuf's own decoder.
+        if (text.includes("\ufffd") && Buffer.from(text, "utf8").compare(this.bytes, start, end) !== 0) {
+            throw new UnexpectedEncoding("invalid UTF-8");
+        }
+        return text;
     }
 }
 
@@ -97,7 +105,10 @@ function struct(c: Cursor): Record<string, unknown> {
     const out: Record<string, unknown> = {};
     for (const key of [...entries.keys()].sort()) {
         const [s, e] = entries.get(key)!;
-        out[key] = value(new Cursor(c.bytes, s, e));
+        const v = value(new Cursor(c.bytes, s, e));
+        // google-protobuf's map keeps its entries in a plain object, where "__proto__" is no entry: the key is lost.
+        // Assigned here, it would become the value's prototype (and, say, a secret's signature read through it).
+        if (key !== "__proto__") out[key] = v;
     }
     return out;
 }
@@ -113,7 +124,7 @@ function value(c: Cursor): unknown {
         const field = tag >>> 3, wire = tag & 7;
         switch (field) {
             case 1: expectWire(wire, WIRE_VARINT); c.varint(); kind = 1; result = null; break;
-            case 2: expectWire(wire, WIRE_FIXED64); c.advance(8); kind = 2; result = c.bytes.readDoubleLE(c.pos - 8); break;
+            case 2: expectWire(wire, WIRE_FIXED64); c.advance(8); kind = 2; result = c.bytes.readDoubleLE(c.pos - 8); if (result !== result) result = NaN; break;
             case 3: { expectWire(wire, WIRE_DELIMITED); const [s, e] = c.delimited(); kind = 3; result = c.string(s, e); break; }
             case 4: expectWire(wire, WIRE_VARINT); kind = 4; result = c.varint() !== 0; break;
             case 5: expectWire(wire, WIRE_DELIMITED); kind = 5; range = c.delimited(); break;

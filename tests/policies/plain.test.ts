@@ -121,3 +121,10 @@ test("plain (unproxied) values are copied the same way", () => {
     expect(Object.isFrozen(value.a)).toBe(false);
     expect(value.u).toBe(UNKNOWN.string);
 });
+
+test("a property that only has the proxy's special key as its name is data, not a proxy to unwrap", () => {
+    const props = unknownCheckingProxy({ a: { __getSpecialProxyTarget: { x: "decoy" }, x: "real" } });
+    expect(props.a.x).toBe("real");
+    expect(safe(props, "a", "x")).toBe("real");
+    expect(safe(props, "a")).toEqual({ __getSpecialProxyTarget: { x: "decoy" }, x: "real" });
+});

@@ -95,6 +95,46 @@ describe("a Struct read from its bytes", () => {
         expect(readStruct(bytes, 0, bytes.length)).toEqual(protobufValue(bytes));
     });
 
+    // Found by attacking the reader (bytes no Go encoder writes, or keys a program may well write): each must give
+    // google-protobuf's answer or be left to it.
+    const fromHex = (hex: string): Uint8Array => Uint8Array.from(Buffer.from(hex, "hex"));
+
+    test("a key named __proto__ is dropped, as google-protobuf's map drops it: it never becomes the value's prototype", () => {
+        const smuggled = Uint8Array.from(entry("tags", delimited(5, [
+            ...entry("__proto__", delimited(5, [...entry("4dabf18193072939515e22adb298388d", stringValue("1b47061264138c4ac30d75fd1eb44270")),
+                ...entry("value", stringValue("smuggled"))])),
+            ...entry("real", stringValue("r")),
+        ])));
+        for (const bytes of [smuggled, Uint8Array.from(entry("__proto__", field(1, 0, [0]))), Uint8Array.from(entry("__proto__", delimited(6, delimited(1, stringValue("q")))))]) {
+            const actual: any = readStruct(bytes, 0, bytes.length), expected: any = protobufValue(bytes);
+            expect(ordered(actual)).toEqual(ordered(expected));
+            expect(Object.getPrototypeOf(actual)).toBe(Object.prototype);
+            if (actual.tags) expect(Object.getPrototypeOf(actual.tags)).toBe(Object.prototype);
+        }
+    });
+
+    test.each([
+        // bool_value = 2^32: google-protobuf reads a varint's low 32 bits (false).
+        ["a bool of 2^32", "0a0b0a016212062080808080 10".replace(" ", "")],
+        // string_value's tag (0x1a) with bit 63 set: google-protobuf reads field 3; a double's arithmetic lost the 0x1a.
+        ["a 10-byte tag with its high bits set", "0a120a01731" + "20d" + "9a8080808080808080010208" + "00"],
+        // Invalid UTF-8 (overlong NUL, a surrogate, a lone continuation byte): google-protobuf's decoder is lenient in
+        // its own way, Buffer's replaces with U+FFFD.
+        ["an overlong NUL", "0a0a0a01731205" + "1a03c08061"],
+        ["a UTF-16 surrogate", "0a0a0a01731205" + "1a03eda080"],
+        ["a lone continuation byte in a key", "0a080a01801203" + "1a0176"],
+        // A NaN with a payload: google-protobuf answers the canonical NaN.
+        ["a NaN with a payload", "0a0e0a0164120911" + "010000000000f87f"],
+    ])("%s: google-protobuf's answer, or google-protobuf decides", (_label, hex) => {
+        const bytes = fromHex(hex);
+        const expected = protobufValue(bytes);
+        let actual: unknown;
+        try { actual = readStruct(bytes, 0, bytes.length); } catch (e) { expect(e).toBeInstanceOf(UnexpectedEncoding); return; }
+        expect(ordered(actual)).toEqual(ordered(expected));
+        const bits = (v: any) => { const d = Buffer.alloc(8); for (const x of Object.values(v)) if (typeof x === "number") d.writeDoubleLE(x); return d.toString("hex"); };
+        expect(bits(actual)).toBe(bits(expected));
+    });
+
     test.each([
         ["truncated bytes", Uint8Array.from(entry("location", stringValue("francecentral")).slice(0, -3))],
         ["a number with a varint's wire type", Uint8Array.from(entry("count", field(2, 0, varint(3))))],
