@@ -18,7 +18,7 @@
 // by google-protobuf as before.
 
 import * as path from "path";
-import { UnexpectedEncoding, readStruct } from "./struct-reader";
+import { UnexpectedEncoding, delimitedFieldAt, readStruct } from "./struct-reader";
 
 const MARK = Symbol.for("health-data-sovereignty.decode-once");
 
@@ -55,9 +55,8 @@ export function deserializeModule(): DeserializeModule {
     return require(path.join(policyDir(), "deserialize")) as DeserializeModule;
 }
 
-/** Remembers `convert`'s answer per message (a WeakMap: a request's values go with the request). */
-function memoised<T extends object, R>(convert: (message: T) => R): (message: T) => R {
-    const done = new WeakMap<T, R>();
+/** Remembers `convert`'s answer per message in `done` (a WeakMap: a request's values go with the request). */
+function memoised<T extends object, R>(convert: (message: T) => R, done = new WeakMap<T, R>()): (message: T) => R {
     return message => {
         if (done.has(message)) return done.get(message)!;
         const value = convert(message);
@@ -66,7 +65,7 @@ function memoised<T extends object, R>(convert: (message: T) => R): (message: T)
     };
 }
 
-/** Whatever toJavaScript() answers for a message, once known (a WeakMap: a request's values go with the request). */
+/** Whatever toJavaScript() answers for a Struct, once known: converted, or read from the bytes. */
 const decoded = new WeakMap<object, unknown>();
 
 /**
@@ -78,12 +77,8 @@ export function decodeOnce(Struct: StructClass = requestStructClass(), deseriali
     if (!proto[MARK]) {
         const convert = proto.toJavaScript;
         if (typeof convert !== "function") throw new Error("google-protobuf's Struct has no toJavaScript: the pack's decode cache needs updating");
-        proto.toJavaScript = function (this: object) {
-            if (decoded.has(this)) return decoded.get(this);
-            const value = convert.call(this);
-            decoded.set(this, value);
-            return value;
-        };
+        const once = memoised((message: object) => convert.call(message), decoded);
+        proto.toJavaScript = function (this: object) { return once(this); };
         readStructsFromBytes(Struct);
         proto[MARK] = true;
     }
@@ -125,21 +120,6 @@ function readStructsFromBytes(Struct: StructClass): void {
 function fieldRange(reader: BinaryReader): [number, number] | undefined {
     if (typeof reader.getFieldCursor !== "function" || typeof reader.getBuffer !== "function" ||
         typeof reader.getCursor !== "function" || typeof reader.advance !== "function") return undefined;
-    const bytes = reader.getBuffer();
-    let pos = reader.getFieldCursor();
-    const varint = (): number | undefined => {
-        let result = 0, scale = 1;
-        for (let i = 0; i < 10 && pos < bytes.length; i++) {
-            const byte = bytes[pos++];
-            result += (byte & 0x7f) * scale;
-            if (!(byte & 0x80)) return result;
-            scale *= 128;
-        }
-        return undefined;
-    };
-    const tag = varint();
-    if (tag === undefined || (tag & 7) !== 2) return undefined;
-    const length = varint();
-    if (length === undefined || pos !== reader.getCursor() || pos + length > bytes.length) return undefined;
-    return [pos, pos + length];
+    const range = delimitedFieldAt(reader.getBuffer(), reader.getFieldCursor());
+    return range && range[0] === reader.getCursor() ? range : undefined;
 }

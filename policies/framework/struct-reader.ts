@@ -72,6 +72,23 @@ function expectWire(actual: number, expected: number): void {
     if (actual !== expected) throw new UnexpectedEncoding(`wire type ${actual} where ${expected} belongs`);
 }
 
+/**
+ * Where the content of the length-delimited field whose tag starts at `fieldStart` lies, as [start, end); undefined
+ * when the bytes there are no such field.
+ */
+export function delimitedFieldAt(bytes: Uint8Array, fieldStart: number): [number, number] | undefined {
+    const buffer = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    if (fieldStart < 0 || fieldStart >= buffer.length) return undefined;
+    const c = new Cursor(buffer, fieldStart, buffer.length);
+    try {
+        if ((c.varint() & 7) !== WIRE_DELIMITED) return undefined;
+        return c.delimited();
+    } catch (e) {
+        if (e instanceof UnexpectedEncoding) return undefined;
+        throw e;
+    }
+}
+
 /** The JavaScript value of the Struct encoded in bytes[start, end). */
 export function readStruct(bytes: Uint8Array, start: number, end: number): Record<string, unknown> {
     const buffer = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
