@@ -41,52 +41,43 @@ function put(url: string, path: string, abortAfterMs?: number): Promise<number |
     });
 }
 
-test("a create-only write abandoned while the server stores it still wins; the next one is refused (412)", async () => {
-    const store = await slowStore(300);
+/** A front over a store answering after `delayMs`, both closed once `fn` is done. */
+async function withFront(delayMs: number, fn: (front: { url: string }, store: Awaited<ReturnType<typeof slowStore>>) => Promise<void>) {
+    const store = await slowStore(delayMs);
     const front = await startS3Front(store.url, async (bucket, key) => store.etags.get(`${bucket}/${key}`), new Map());
     try {
-        const first = put(front.url, "/bucket/a/object", 50); // gives up before the server answers
-        await new Promise(r => setTimeout(r, 100));
-        const second = await put(front.url, "/bucket/a/object");
-        expect(await first).toBe("aborted");
-        expect(second).toBe(412);
-        expect(store.stored).toEqual(["bucket/a/object"]);
+        await fn(front, store);
     } finally {
         await front.close();
         await store.close();
     }
-});
+}
 
-test("a write abandoned before its body was sent is never stored, and frees the key at once", async () => {
-    const store = await slowStore(10);
-    const front = await startS3Front(store.url, async (bucket, key) => store.etags.get(`${bucket}/${key}`), new Map());
-    try {
-        const partial = await new Promise<string>(resolve => {
-            const req = http.request(`${front.url}/bucket/b/object`, { method: "PUT", headers: { "If-None-Match": "*", "Content-Length": "1000" } });
-            req.on("error", () => resolve("aborted"));
-            req.write("only part of it");
-            setTimeout(() => req.destroy(), 50);
-        });
-        expect(partial).toBe("aborted");
-        expect(await put(front.url, "/bucket/b/object")).toBe(200);
-        expect(store.stored).toEqual(["bucket/b/object"]);
-    } finally {
-        await front.close();
-        await store.close();
-    }
-});
+test("a create-only write abandoned while the server stores it still wins; the next one is refused (412)", () => withFront(300, async (front, store) => {
+    const first = put(front.url, "/bucket/a/object", 50); // gives up before the server answers
+    await new Promise(r => setTimeout(r, 100));
+    const second = await put(front.url, "/bucket/a/object");
+    expect(await first).toBe("aborted");
+    expect(second).toBe(412);
+    expect(store.stored).toEqual(["bucket/a/object"]);
+}));
 
-test("a read of an object being written waits for the write, as S3 shows an object only once it is whole", async () => {
-    const store = await slowStore(300);
-    const front = await startS3Front(store.url, async (bucket, key) => store.etags.get(`${bucket}/${key}`), new Map());
-    try {
-        const write = put(front.url, "/bucket/c/object");
-        await new Promise(r => setTimeout(r, 50));
-        const read = await new Promise<number>(resolve => http.get(`${front.url}/bucket/c/object`, res => { res.resume(); resolve(res.statusCode ?? 0); }));
-        expect(read).toBe(200);
-        expect(await write).toBe(200);
-    } finally {
-        await front.close();
-        await store.close();
-    }
-});
+test("a write abandoned before its body was sent is never stored, and frees the key at once", () => withFront(10, async (front, store) => {
+    const partial = await new Promise<string>(resolve => {
+        const req = http.request(`${front.url}/bucket/b/object`, { method: "PUT", headers: { "If-None-Match": "*", "Content-Length": "1000" } });
+        req.on("error", () => resolve("aborted"));
+        req.write("only part of it");
+        setTimeout(() => req.destroy(), 50);
+    });
+    expect(partial).toBe("aborted");
+    expect(await put(front.url, "/bucket/b/object")).toBe(200);
+    expect(store.stored).toEqual(["bucket/b/object"]);
+}));
+
+test("a read of an object being written waits for the write, as S3 shows an object only once it is whole", () => withFront(300, async (front, store) => {
+    const write = put(front.url, "/bucket/c/object");
+    await new Promise(r => setTimeout(r, 50));
+    const read = await new Promise<number>(resolve => http.get(`${front.url}/bucket/c/object`, res => { res.resume(); resolve(res.statusCode ?? 0); }));
+    expect(read).toBe(200);
+    expect(await write).toBe(200);
+}));
