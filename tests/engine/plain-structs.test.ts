@@ -219,8 +219,9 @@ describe("plain-value Struct.fromJavaScript", () => {
             const struct = pb.Struct.fromJavaScript(make());
             const req = new RegisterResourceRequest();
             req.setObject(struct); // keeps struct.toArray() by reference
+            const text = String(req); // as the runtime's debug line formats each response
             const cloned = req.cloneMessage(); // reads that array's contents
-            return [struct.toObject(), bytes(cloned.serializeBinary()), req.toArray(), struct.toJavaScript()];
+            return [text, struct.toObject(), bytes(cloned.serializeBinary()), req.toArray(), struct.toJavaScript(), String(req)];
         });
         expect(both(patched)).toEqual(both(original));
     });
@@ -235,6 +236,25 @@ describe("plain-value Struct.fromJavaScript", () => {
         };
         expect(reads(patched)).toEqual(reads(original));
         expect(reads(patched)[1]).toBe("Error: Unexpected struct type.");
+    });
+
+    test("the usual path, registration to monitor and back, builds no message: fromJavaScript, setObject, String, toJavaScript", () => {
+        const value = { b: [1, { c: "x" }], a: null };
+        const expected = new RegisterResourceRequest();
+        expected.setObject(original.Struct.fromJavaScript(value));
+        const expectedText = String(expected);
+        const set = jest.spyOn(jspb.Map.prototype, "set");
+        try {
+            const req = new RegisterResourceRequest();
+            req.setObject(patched.Struct.fromJavaScript(value));
+            expect(String(req)).toBe(expectedText);
+            expect(req.getObject().toJavaScript()).toEqual({ a: null, b: [1, { c: "x" }] });
+            expect(set).not.toHaveBeenCalled();
+            req.serializeBinary();
+            expect(set).toHaveBeenCalledTimes(3); // materialised: a, b and the nested c
+        } finally {
+            set.mockRestore();
+        }
     });
 
     test("the caller's object can change afterwards; each toJavaScript() is a fresh copy", () => {
@@ -268,7 +288,7 @@ describe("plain-value Struct.fromJavaScript", () => {
     test("a Value holding a plain struct (Value.fromJavaScript is left as it was) converts and serialises the same", () => {
         const run = (pb: any) => {
             const v = pb.Value.fromJavaScript({ b: [{ y: 1, x: -0 }], a: "s" });
-            return shape([v.toJavaScript(), bytes(v.serializeBinary()), v.toObject()]);
+            return shape([String(v), v.toJavaScript(), bytes(v.serializeBinary()), v.toObject()]);
         };
         expect(run(patched)).toEqual(run(original));
     });

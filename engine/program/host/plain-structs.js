@@ -102,6 +102,30 @@ function patchStructModule(structPb, jspb) {
         return ret;
     }
 
+    // --- What String() of the real message's array gives: the runtime formats every response it receives into a
+    // debug line (`resp: ${innerResponse}`) whether or not debug logging is on. A Value's array holds its one set
+    // field at index (field number - 1); a ListValue's, the list of its values' arrays; a Struct's, its synced map
+    // entries [key, value's array] in key order. Array's toString joins them all, with commas, holes empty.
+    function structText(snap) {
+        let text = "";
+        for (let i = 0; i < snap.keys.length; i++) {
+            if (snap.keys[i] === "__proto__") continue;
+            text += (text === "" ? "" : ",") + snap.keys[i] + "," + valueText(snap.values[i]);
+        }
+        return text;
+    }
+    function valueText(value) {
+        switch (typeof value) {
+            case "number": return "," + value;
+            case "string": return ",," + value;
+            case "boolean": return ",,," + value;
+            default:
+                if (value === null) return String(NullValue.NULL_VALUE);
+                if (!Array.isArray(value)) return ",,,," + structText(value);
+                return ",,,,," + value.map(valueText).join(",");
+        }
+    }
+
     // --- The real message, by the calls google-protobuf's fromJavaScript makes (nested ones real too) ---
     function fillStruct(struct, snap) {
         const map = Struct.prototype.getFieldsMap.call(struct);
@@ -140,6 +164,10 @@ function patchStructModule(structPb, jspb) {
                 enumerable: true, configurable: true,
             };
             Object.defineProperty(struct.#array, 0, struct.#reader);
+            Object.defineProperty(struct.#array, "toString", {
+                value() { return struct.#isPlain() ? structText(struct.#snapshot) : Array.prototype.toString.call(this); },
+                writable: true, configurable: true,
+            });
             return struct;
         }
 
@@ -158,6 +186,7 @@ function patchStructModule(structPb, jspb) {
             this.#snapshot = undefined;
             Object.defineProperty(this.#array, 0, { value: undefined, writable: true, enumerable: true, configurable: true });
             this.#array.length = 0;
+            delete this.#array.toString;
             fillStruct(this, snapshot);
             // Whoever reads the array sees it synced, as after the toArray() jspb always calls before reading it.
             jspb.Message.prototype.toArray.call(this);
