@@ -23,6 +23,7 @@ const { collectMissingConfig, missingKey } = require("./missing-config");
 const { answerUnknownInvokes } = require("./unknown-invokes");
 const { answersOffline } = require("./invokes");
 const { deferClosureSerialization } = require("./deferred-closure");
+const { onTheWire } = require("./registration-wire");
 
 /** Events sent in one message at most; more wait for the next turn of the event loop. */
 const EVENTS_PER_MESSAGE = 256;
@@ -51,7 +52,7 @@ function eventStream() {
         }
     };
     return {
-        resource: record => push({ resource: record }),
+        resource: record => push({ resource: onTheWire(record) }),
         outputs: (urn, outputs) => push({ urn, outputs }),
         flush,
     };
