@@ -17,6 +17,8 @@ export type EnforcementLevel = "advisory" | "mandatory" | "remediate" | "disable
 export type Severity = "" | "low" | "medium" | "high" | "critical";
 
 /** Enforcement levels in the order of the protobuf enum. */
+/** Preloaded into the pack's process: the runtime's function serialisation loads only if a policy uses it. */
+const PACK_PRELOAD = path.join(__dirname, "pack-preload.js");
 const LEVELS: readonly EnforcementLevel[] = ["advisory", "mandatory", "disabled", "remediate"];
 const SEVERITIES: readonly Severity[] = ["", "low", "medium", "high", "critical"];
 
@@ -176,7 +178,7 @@ export class PolicyPack {
         const protos = protosFor(dir);
         const entry = options.precompiled ? precompilePack(dir) : ".";
         const started = Date.now();
-        const proc = spawn(process.execPath, [protos.runner, "127.0.0.1:0", entry], {
+        const proc = spawn(process.execPath, ["--require", PACK_PRELOAD, protos.runner, "127.0.0.1:0", entry], {
             cwd: dir, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...options.env },
         });
         let stderr = "";

@@ -32,7 +32,19 @@ export interface RunSettings {
 }
 
 /** What the host streams while the program runs (see host/language-host.js). */
-type HostEvent = { resource: RawRegistration } | { urn: string; outputs: Record<string, unknown> };
+/** A registration as the language host sends it: see fromTheWire. */
+type WireRegistration = RawRegistration | (Omit<RawRegistration, "outputs"> & { outputsBeyondInputs: Record<string, unknown> });
+type HostEvent = { resource: WireRegistration } | { urn: string; outputs: Record<string, unknown> };
+
+/**
+ * A registration whole again: the host sends a preview's outputs as the inputs they equal, and only the outputs
+ * beyond them (host/language-host.js, onTheWire). Same keys in the same order as the host's.
+ */
+export function fromTheWire(r: WireRegistration): RawRegistration {
+    if (!("outputsBeyondInputs" in r)) return r;
+    const { outputsBeyondInputs, ...rest } = r;
+    return { ...rest, outputs: { ...r.inputs, ...outputsBeyondInputs } };
+}
 
 interface HostAnswer {
     ok: boolean;
@@ -107,12 +119,13 @@ export async function planStack(target: StackTarget, settings: RunSettings = {})
     const onEvents = (events: HostEvent[]) => {
         for (const event of events) {
             if ("resource" in event) {
-                if (event.resource.remote) remote.push(event.resource.type);
-                if (event.resource.predicted?.length) {
+                const registration = fromTheWire(event.resource);
+                if (registration.remote) remote.push(registration.type);
+                if (registration.predicted?.length) {
                     predicted.resources++;
-                    for (const p of event.resource.predictionPlaceholders ?? []) predicted.placeholders.add(p);
+                    for (const p of registration.predictionPlaceholders ?? []) predicted.placeholders.add(p);
                 }
-                for (const r of providers.add(event.resource)) {
+                for (const r of providers.add(registration)) {
                     at.set(r.urn, resources.length);
                     resources.push(r);
                     settings.onResource?.(r);

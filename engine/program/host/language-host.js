@@ -13,6 +13,7 @@
 // analyzers do. It ends with one `{ ok: true, result }` or `{ ok: false, error }` message, and exits.
 "use strict";
 
+require("../../compile-cache").keepCompiledCode();
 const path = require("path");
 const util = require("util");
 const { createMonitor } = require("./monitor");
@@ -22,6 +23,8 @@ const { deferInvokesOnPredicted } = require("./predictions");
 const { collectMissingConfig, missingKey } = require("./missing-config");
 const { answerUnknownInvokes } = require("./unknown-invokes");
 const { answersOffline } = require("./invokes");
+const { deferClosureSerialization } = require("./deferred-closure");
+const { onTheWire } = require("./registration-wire");
 
 /** Events sent in one message at most; more wait for the next turn of the event loop. */
 const EVENTS_PER_MESSAGE = 256;
@@ -50,7 +53,7 @@ function eventStream() {
         }
     };
     return {
-        resource: record => push({ resource: record }),
+        resource: record => push({ resource: onTheWire(record) }),
         outputs: (urn, outputs) => push({ urn, outputs }),
         flush,
     };
@@ -136,6 +139,7 @@ async function runJob(job) {
     Object.assign(process.env, job.env);
     process.chdir(job.programDir);
 
+    deferClosureSerialization(runtimeDir);
     const pulumi = require(path.join(runtimeDir));
     const settings = require(path.join(runtimeDir, "runtime", "settings"));
     const { version } = require(path.join(runtimeDir, "package.json"));
