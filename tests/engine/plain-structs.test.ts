@@ -166,7 +166,9 @@ describe("plain-value Struct.fromJavaScript", () => {
     test("installs on the program's own runtime, on the very module its resource code uses", () => {
         expect(installed).toBe(true);
         expect(patched.Struct.fromJavaScript).not.toBe(original.Struct.fromJavaScript);
-        const s = require(path.join(RUNTIME, "runtime", "resource")) && patched.Struct.fromJavaScript({ a: 1 });
+        // The module the runtime's resource.js requires is the one patched.
+        expect(require(require.resolve("google-protobuf/google/protobuf/struct_pb", { paths: [path.join(RUNTIME, "runtime")] }))).toBe(patched);
+        const s = patched.Struct.fromJavaScript({ a: 1 });
         expect(s).toBeInstanceOf(patched.Struct);
         expect(s.constructor).toBe(patched.Struct);
         expect(installPlainStructs(RUNTIME)).toBe(true); // twice: wrapped once

@@ -1,7 +1,7 @@
 // Registrations between the program and the embedded monitor never leave the process, yet each one goes through
 // google-protobuf's `Struct`: the runtime builds one with `Struct.fromJavaScript(props)` (a jspb message per value,
 // a jspb.Map per object), the monitor reads it back with `toJavaScript()`, answers with another Struct, and the
-// runtime reads that back. Building and reading those message trees was about a sixth of a program's CPU at 100
+// runtime reads that back. Building and reading those message trees was about a tenth of a program's CPU at 100
 // projects, plus the garbage (docs/benchmark.md).
 //
 // So `Struct.fromJavaScript` of the program's own runtime returns a plain-value Struct instead: it validates the
