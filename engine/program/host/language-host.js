@@ -18,6 +18,7 @@ const path = require("path");
 const util = require("util");
 const { createMonitor } = require("./monitor");
 const { skipUnreadTraces } = require("./unread-traces");
+const { installPlainStructs } = require("./plain-structs");
 const { deferInvokesOnPredicted } = require("./predictions");
 const { collectMissingConfig, missingKey } = require("./missing-config");
 const { answerUnknownInvokes } = require("./unknown-invokes");
@@ -172,10 +173,12 @@ async function runJob(job) {
     recorder.onFailure(message => answer({ ok: false, error: { kind: "engine", message } }));
 
     // Before the program loads: invokes nobody can answer offline are unknown (see unknown-invokes.js), and
-    // traces nobody reads offline are not captured (see unread-traces.js).
+    // traces nobody reads offline are not captured (see unread-traces.js), and properties pass to and from the
+    // monitor as plain values unless something needs the protobuf message (see plain-structs.js).
     answerUnknownInvokes(runtimeDir, { stack: job.stack, project: job.project, answered: answersOffline,
                                        onUnanswered: token => recorder.recordInvoke(token, "unknown") });
     skipUnreadTraces(runtimeDir);
+    installPlainStructs(runtimeDir);
     if (job.preview && job.predict) deferInvokesOnPredicted(runtimeDir, recorder.isPredicted);
     const { run } = loadRunner(runtimeDir);
     const started = Date.now();
