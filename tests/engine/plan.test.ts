@@ -179,3 +179,16 @@ describe("plan on the command line", () => {
         expect(run.stderr).toMatch(/--format must be one of text, json, got 'sarif'/);
     });
 });
+
+describe("a program with a stack transform (registerResourceTransform)", () => {
+    // KNOWN DEFECT, not fixed (found by the attack2 review, older than the changes it reviewed): the embedded monitor
+    // (engine/program/host/monitor.js) has no registerStackTransform and does not call transform callbacks, so the
+    // program fails with "this._monitor.registerStackTransform is not a function". `pulumi preview` runs the
+    // transform and the analyzers judge the transformed inputs. `it.failing` until the monitor supports transforms:
+    // then Jest reports this test as passing unexpectedly, and `.failing` must be removed.
+    it.failing("is judged on the inputs the transform gives, as `pulumi preview` registers them", async () => {
+        const [plan] = await planStacks({ programDir: program("resource-transforms"), stacks: [], config: {}, env: process.env });
+        const group = plan.resources.find(r => r.name === "data")!;
+        expect(group.inputs.tags).toEqual({ owner: "platform", dataClass: "health" });
+    });
+});
