@@ -192,3 +192,15 @@ describe("a program with a stack transform (registerResourceTransform)", () => {
         expect(group.inputs.tags).toEqual({ owner: "platform", dataClass: "health" });
     });
 });
+
+describe("a program with a dynamic provider", () => {
+    it("has its provider serialised into its inputs, closure included", async () => {
+        const [plan] = await planStacks({ programDir: program("dynamic-provider"), stacks: [], config: {}, env: process.env });
+        const ticket = plan.resources.find(r => r.name === "migration")!;
+        expect(ticket.type).toBe("pulumi-nodejs:dynamic:Resource");
+        expect(ticket.inputs.subject).toBe("move-off-azure");
+        const provider = String(ticket.inputs.__provider);
+        expect(provider).toMatch(/exports\.handler = /);
+        expect(provider).toContain('"ticket-"');
+    });
+});
