@@ -30,7 +30,7 @@ function swcOptions(filename, withSourceMap) {
     };
 }
 
-/** Registers the `.ts` loader (once) for files outside node_modules. */
+/** Registers the `.ts` loader, once (the CLI requires no TypeScript from node_modules). */
 function registerTypeScript(env = process.env) {
     if (Module._extensions[".ts"]) return;
     const swc = require("@swc/core");

@@ -16,9 +16,9 @@ import { didYouMean } from "../suggest";
 export type EnforcementLevel = "advisory" | "mandatory" | "remediate" | "disabled";
 export type Severity = "" | "low" | "medium" | "high" | "critical";
 
-/** Enforcement levels in the order of the protobuf enum. */
 /** Preloaded into the pack's process: the runtime's function serialisation loads only if a policy uses it. */
 const PACK_PRELOAD = path.join(__dirname, "pack-preload.js");
+/** Enforcement levels in the order of the protobuf enum. */
 const LEVELS: readonly EnforcementLevel[] = ["advisory", "mandatory", "disabled", "remediate"];
 const SEVERITIES: readonly Severity[] = ["", "low", "medium", "high", "critical"];
 

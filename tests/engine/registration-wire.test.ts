@@ -1,14 +1,15 @@
 // A registration crosses from the program's process to the CLI with its outputs sent only where they differ from
 // its inputs (engine/program/host/registration-wire.js); the CLI must get back exactly what the host recorded.
 
+import * as v8 from "v8";
 import { fromTheWire } from "../../engine/program/program-runner";
 
 const { onTheWire } = require("../../engine/program/host/registration-wire") as { onTheWire: (r: object) => any };
 
 const SECRET = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value: "s3cr3t" };
 
-/** What the CLI gets: through the IPC channel's JSON, then put back together. */
-const across = (record: Record<string, unknown>) => fromTheWire(JSON.parse(JSON.stringify(onTheWire(record))));
+/** What the CLI gets: through the IPC channel (its "advanced" serialisation, V8's), then put back together. */
+const across = (record: Record<string, unknown>) => fromTheWire(v8.deserialize(v8.serialize(onTheWire(record))));
 
 function registration(inputs: Record<string, unknown>, outputs: Record<string, unknown>) {
     return { urn: "urn:pulumi:s::p::t::n", type: "t", name: "n", custom: true, parent: "", id: "", inputs, outputs };
@@ -22,6 +23,7 @@ describe("a registration sent from the language host", () => {
             { ...inputs, id: "/subscriptions/x/resourceGroups/rg/providers/t/n", primaryEndpoints: { blob: "https://n.blob" } },
             { ...inputs, sku: SECRET },
             { ...inputs, location: "westeurope" },
+            { ...inputs, kind: undefined },
         ];
         for (const outputs of cases) {
             const r = registration(inputs, outputs);
