@@ -5,11 +5,18 @@
 // runs as before. Plain JavaScript: each entry point calls it before it loads anything else.
 "use strict";
 
+/** Node's compile cache statuses that mean compiled code is kept (module.constants.compileCacheStatus). */
+const ENABLED = 1;
+const ALREADY_ENABLED = 2;
+
+/** Turns the cache on; returns whether compiled code is now kept (false on Node 20, when off, or unusable). */
 function keepCompiledCode() {
     const { enableCompileCache } = require("module");
     if (typeof enableCompileCache !== "function") return false;
     try {
-        return enableCompileCache().status !== undefined;
+        // Node answers FAILED (an unusable directory) or DISABLED (NODE_DISABLE_COMPILE_CACHE=1) without throwing.
+        const { status } = enableCompileCache();
+        return status === ENABLED || status === ALREADY_ENABLED;
     } catch {
         // A cache that cannot be used (an unwritable directory) only costs the time it would have saved.
         return false;
