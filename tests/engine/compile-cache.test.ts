@@ -5,7 +5,10 @@
 
 import Module = require("module");
 
-const { keepCompiledCode } = require("../../engine/compile-cache") as { keepCompiledCode: () => boolean };
+import * as path from "path";
+
+const { keepCompiledCode, CACHE_DIR } = require("../../engine/compile-cache") as
+    { keepCompiledCode: (env?: NodeJS.ProcessEnv) => boolean; CACHE_DIR: string };
 
 /** Node's statuses (module.constants.compileCacheStatus in Node 22.1+). */
 const STATUS = { FAILED: 0, ENABLED: 1, ALREADY_ENABLED: 2, DISABLED: 3 };
@@ -43,5 +46,14 @@ describe("keepCompiledCode", () => {
         expect(keepCompiledCode()).toBe(false);
         answering(new Error("EACCES"));
         expect(keepCompiledCode()).toBe(false);
+    });
+
+    it("keeps it in the installation's node_modules/.cache, or where NODE_COMPILE_CACHE says, never the shared default", () => {
+        const asked: unknown[] = [];
+        mod.enableCompileCache = (dir?: string) => { asked.push(dir); return { status: STATUS.ENABLED, directory: dir }; };
+        keepCompiledCode({});
+        keepCompiledCode({ NODE_COMPILE_CACHE: "/srv/cache" });
+        expect(asked).toEqual([CACHE_DIR, "/srv/cache"]);
+        expect(CACHE_DIR).toBe(path.join(path.resolve(__dirname, "..", ".."), "node_modules", ".cache", "warehouse-check", "compiled"));
     });
 });
