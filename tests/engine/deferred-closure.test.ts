@@ -80,3 +80,49 @@ describe("deferred function serialisation", () => {
         expect(loaded).toEqual([]);
     });
 });
+
+describe("in the policy pack's process (engine/policy/pack-preload.js)", () => {
+    // A pack from a directory whose path has spaces, inside the repository so that it resolves @pulumi/policy: its
+    // process starts without Arborist (the runner loads the TypeScript compiler for ts-node whatever the pack), and
+    // a policy that serialises a function gets the answer (and the error) it got before the stand-ins.
+    const PACK = `
+        const { PolicyPack } = require("@pulumi/policy");
+        const pulumi = require("@pulumi/pulumi");
+        const arboristAtStart = Object.keys(require.cache).filter(f => /@npmcli[\\/]arborist[\\/]/.test(f)).length;
+        new PolicyPack("deferred-closure-pack", { policies: [{
+            name: "serialises", description: "serialises a function", enforcementLevel: "advisory",
+            validateStack: async (_args, report) => {
+                const counter = { k: 41, next() { return this.k + 1; } };
+                const serialized = await pulumi.runtime.serializeFunction(() => counter.next());
+                let error = "";
+                try { await pulumi.runtime.serializeFunction(42); } catch (e) { error = e.message; }
+                report(JSON.stringify({ arboristAtStart, captured: serialized.text.includes("this.k + 1"), error }));
+            },
+        }] });`;
+
+    it("starts without Arborist, and serialises a function when a policy asks", async () => {
+        const { PolicyPack } = await import("../../engine/policy/analyzer");
+        const { evaluateStack } = await import("../../engine/policy/evaluate");
+        const dir = fs.mkdtempSync(path.join(ROOT, "node_modules", ".deferred closure pack "));
+        fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "deferred-closure-pack", version: "0.0.1", main: "index.js" }));
+        fs.writeFileSync(path.join(dir, "PulumiPolicy.yaml"), "runtime: nodejs\n");
+        fs.writeFileSync(path.join(dir, "index.js"), PACK);
+        const pack = await PolicyPack.start(dir);
+        try {
+            const urn = "urn:pulumi:dev::p::pulumi:pulumi:Stack::p-dev";
+            const evaluation = await evaluateStack(pack, {
+                stack: "dev", project: "p", programDir: dir, stackFile: null, runtime: { dir: RUNTIME, version: "" },
+                resources: [{ urn, type: "pulumi:pulumi:Stack", name: "p-dev", custom: false, parent: "", provider: "",
+                              dependencies: [], propertyDependencies: {}, inputs: {}, outputs: {}, origin: "program",
+                              options: { ignoreChanges: [], replaceOnChanges: [], aliases: [], additionalSecretOutputs: [] } }],
+                outputs: {}, invokes: [], notes: [], timings: { programMs: 0, totalMs: 0 },
+            } as any);
+            const message = (evaluation as any).findings.find((f: any) => f.policy === "serialises").message;
+            expect(JSON.parse(message.slice(message.indexOf("{")))).toEqual({
+                arboristAtStart: 0, captured: true, error: expect.stringMatching(/^Remote object was not 'function'/) });
+        } finally {
+            await pack.stop();
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    }, 60000);
+});

@@ -179,3 +179,28 @@ describe("plan on the command line", () => {
         expect(run.stderr).toMatch(/--format must be one of text, json, got 'sarif'/);
     });
 });
+
+describe("a program with a stack transform (registerResourceTransform)", () => {
+    // KNOWN DEFECT, not fixed (found by the attack2 review, older than the changes it reviewed): the embedded monitor
+    // (engine/program/host/monitor.js) has no registerStackTransform and does not call transform callbacks, so the
+    // program fails with "this._monitor.registerStackTransform is not a function". `pulumi preview` runs the
+    // transform and the analyzers judge the transformed inputs. `it.failing` until the monitor supports transforms:
+    // then Jest reports this test as passing unexpectedly, and `.failing` must be removed.
+    it.failing("is judged on the inputs the transform gives, as `pulumi preview` registers them", async () => {
+        const [plan] = await planStacks({ programDir: program("resource-transforms"), stacks: [], config: {}, env: process.env });
+        const group = plan.resources.find(r => r.name === "data")!;
+        expect(group.inputs.tags).toEqual({ owner: "platform", dataClass: "health" });
+    });
+});
+
+describe("a program with a dynamic provider", () => {
+    it("has its provider serialised into its inputs, closure included", async () => {
+        const [plan] = await planStacks({ programDir: program("dynamic-provider"), stacks: [], config: {}, env: process.env });
+        const ticket = plan.resources.find(r => r.name === "migration")!;
+        expect(ticket.type).toBe("pulumi-nodejs:dynamic:Resource");
+        expect(ticket.inputs.subject).toBe("move-off-azure");
+        const provider = String(ticket.inputs.__provider);
+        expect(provider).toMatch(/exports\.handler = /);
+        expect(provider).toContain('"ticket-"');
+    });
+});
