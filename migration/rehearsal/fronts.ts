@@ -7,6 +7,8 @@
 // exercised for real:
 //   - conditional writes: If-None-Match: * and If-Match: <ETag> on PutObject and CompleteMultipartUpload, answered
 //     412 PreconditionFailed when they do not hold, checked and applied under one lock per key (s3rver ignores both);
+//   - no partial object: a read of a key being written, or a listing under it, waits for the write (s3rver writes in
+//     place and lists what it has so far);
 //   - bucket configuration reads (versioning, Object Lock, lifecycle), answered from the table the rehearsal sets as
 //     the stack would configure the buckets (s3rver answers NotImplemented).
 // What the rehearsal proves with them is the mover's behaviour under these semantics, not s3rver's.
@@ -42,8 +44,11 @@ interface Options {
     readonly intercept?: (req: http.IncomingMessage) => Promise<{ status: number; body: string } | undefined>;
     /** Holds a lock for the whole exchange, keyed by the request (conditional writes); undefined for none. */
     readonly lockKey?: (req: http.IncomingMessage) => string | undefined;
-    /** Waits for the lock of this key, without taking it (reads see a write whole or not at all); undefined for none. */
-    readonly waitKey?: (req: http.IncomingMessage) => string | undefined;
+    /**
+     * Waits for the locks held now on the keys it accepts, without taking them (reads and listings see a write whole
+     * or not at all); undefined for none.
+     */
+    readonly waitFor?: (req: http.IncomingMessage) => ((lockKey: string) => boolean) | undefined;
 }
 
 export async function startFront(upstream: string, options: Options = {}): Promise<Front> {
@@ -111,8 +116,8 @@ export async function startFront(upstream: string, options: Options = {}): Promi
         try {
             const key = options.lockKey?.(req);
             if (key === undefined) {
-                const writing = options.waitKey && locks.get(options.waitKey(req) ?? "");
-                if (writing) await writing;
+                const waits = options.waitFor?.(req);
+                if (waits) await Promise.all([...locks].filter(([k]) => waits(k)).map(([, writing]) => writing));
                 const answer = await options.intercept?.(req);
                 if (answer) return reply(res, answer);
                 return await forward(req, res);
@@ -164,6 +169,9 @@ export interface DeclaredBucket {
     abortIncompleteMultipartUploadDays?: number;
 }
 
+/** The query parameters of ListObjects and ListObjectsV2: a bucket GET with only these is a listing. */
+const LIST_PARAMETERS = new Set(["list-type", "prefix", "delimiter", "continuation-token", "start-after", "max-keys", "encoding-type", "fetch-owner", "marker"]);
+
 /** The S3 front: conditional writes and bucket configuration reads on top of s3rver (see the top of this file). */
 export async function startS3Front(upstream: string, etagOf: (bucket: string, key: string) => Promise<string | undefined>,
                                    buckets: Map<string, DeclaredBucket>): Promise<Front> {
@@ -181,9 +189,23 @@ export async function startS3Front(upstream: string, etagOf: (bucket: string, ke
     };
     return startFront(upstream, {
         lockKey: req => (isWrite(req) ? `${parse(req).bucket}/${parse(req).key}` : undefined),
-        // S3 shows a new object only once it is stored whole; the local server writes it in place, so a read of a key
-        // being written waits for that write.
-        waitKey: req => ((req.method === "GET" || req.method === "HEAD") && parse(req).key ? `${parse(req).bucket}/${parse(req).key}` : undefined),
+        // S3 never adds partial objects: a write shows, to a read or a listing, only once it is stored whole
+        // (PutObject, API reference: "Amazon S3 never adds partial objects; if you receive a success response, Amazon
+        // S3 added the entire object to the bucket"; CompleteMultipartUpload likewise commits the assembled object at
+        // once). The local server writes in place (a completed upload is assembled into the object's file), so a read
+        // of a key being written, or a listing under a prefix that holds one, waits for those writes. Without the
+        // listing's wait, a second mover listed an object short while the first completed its upload, judged it
+        // truncated and wrote it again over the ETag it was shown (which the local server had cached from the partial
+        // bytes): two stores of one object.
+        waitFor: req => {
+            if (req.method !== "GET" && req.method !== "HEAD") return undefined;
+            const { url, bucket, key } = parse(req);
+            if (key) return k => k === `${bucket}/${key}`;
+            const listing = req.method === "GET" && bucket && [...url.searchParams.keys()].every(p => LIST_PARAMETERS.has(p));
+            if (!listing) return undefined;
+            const under = `${bucket}/${url.searchParams.get("prefix") ?? ""}`;
+            return k => k.startsWith(under);
+        },
         intercept: async req => {
             const { url, bucket, key } = parse(req);
             if (!key && req.method === "GET" && bucket && buckets.has(bucket)) {
