@@ -193,10 +193,9 @@ export async function startS3Front(upstream: string, etagOf: (bucket: string, ke
         // whole (AWS S3 API reference, PutObject: no partial object is ever added, and a success answer means the
         // whole object was; CompleteMultipartUpload commits the assembled object at once). The local server writes in
         // place (a completed upload is assembled into the object's file), so a read of a key being written, or a
-        // listing under a prefix that holds one, waits for those writes. Without the
-        // listing's wait, a second mover listed an object short while the first completed its upload, judged it
-        // truncated and wrote it again over the ETag it was shown (which the local server had cached from the partial
-        // bytes): two stores of one object.
+        // listing under a prefix that holds one, waits for those writes. Without the listing's wait, a second mover
+        // listed an object short while the first completed its upload, judged it truncated and wrote it again over
+        // the ETag it was shown (which the local server had cached from the partial bytes): two stores of one object.
         waitFor: req => {
             if (req.method !== "GET" && req.method !== "HEAD") return undefined;
             const { url, bucket, key } = parse(req);
