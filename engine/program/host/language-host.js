@@ -157,7 +157,8 @@ async function runJob(job) {
                                      predict: job.predict,
                                      config: job.config, secretKeys: job.secretKeys,
                                      onRecord: stream.resource, onOutputs: stream.outputs });
-    for (const method of ["registerResource", "registerResourceOutputs", "readResource", "invoke", "call"]) {
+    for (const method of ["registerResource", "registerResourceOutputs", "readResource", "invoke", "call",
+                          "registerStackTransform", "registerStackInvokeTransform"]) {
         mock[method] = recorder.monitor[method];
     }
 

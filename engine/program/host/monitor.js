@@ -119,8 +119,30 @@ function createMonitor(opts) {
         cb(new Error(message), undefined);
     }
 
+    /**
+     * Transforms (`pulumi.runtime.registerResourceTransform`, `registerInvokeTransform`, the `transforms` resource
+     * option) are run by the engine, which calls back into the program before it registers each resource. This
+     * monitor does not run them yet; judging the inputs as they were before the transform would be judging another
+     * program, so the run stops, naming what it cannot run.
+     */
+    function refuseTransforms(cb, what) {
+        fail(cb, `resource transforms (${what}) are not run by the offline check yet, and the inputs they change ` +
+            "cannot be judged without them: check this stack with `pulumi preview --policy-pack`");
+    }
+
     const monitor = {
+        registerStackTransform(_req, cb) {
+            refuseTransforms(cb, "pulumi.runtime.registerResourceTransform");
+        },
+
+        registerStackInvokeTransform(_req, cb) {
+            refuseTransforms(cb, "pulumi.runtime.registerInvokeTransform");
+        },
+
         registerResource(req, cb) {
+            if (req.getTransformsList && req.getTransformsList().length > 0) {
+                return refuseTransforms(cb, `the transforms option of ${req.getType()} '${req.getName()}'`);
+            }
             const type = req.getType(), name = req.getName(), parent = req.getParent();
             const custom = req.getCustom();
             const urn = makeUrn(parent, type, name);
