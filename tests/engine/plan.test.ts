@@ -6,7 +6,7 @@ import * as path from "path";
 import type { StackPlan } from "../../engine/plan";
 import { analyzerResource } from "../../engine/policy/evaluate";
 import { planStacks } from "../../engine/run";
-import { UNKNOWN } from "../../engine/wire";
+import { SECRET_SIG, SIG, UNKNOWN } from "../../engine/wire";
 import { ExternalError } from "../../engine/errors";
 import { ROOT, cli, program } from "../cli/support";
 
@@ -180,29 +180,61 @@ describe("plan on the command line", () => {
     });
 });
 
-describe("a program with a stack transform (registerResourceTransform)", () => {
-    // KNOWN DEFECT, not fixed (found by the attack2 review): the embedded monitor (engine/program/host/monitor.js)
-    // does not call transform callbacks, so it stops such a program with a clear refusal (tested below) instead of
-    // judging it. `pulumi preview` runs the transform and the analyzers judge the transformed inputs. `it.failing`
-    // until the monitor runs transforms: then Jest reports this test as passing unexpectedly, and `.failing` must go.
-    it.failing("is judged on the inputs the transform gives, as `pulumi preview` registers them", async () => {
-        const [plan] = await planStacks({ programDir: program("resource-transforms"), stacks: [], config: {}, env: process.env });
-        const group = plan.resources.find(r => r.name === "data")!;
+describe("a program with transforms, run as `pulumi preview` runs them", () => {
+    // The engine calls each transform back in the program before it registers the resource, and the analyzers judge
+    // what the transforms return (pulumi/pulumi pkg/resource/deploy/source_eval.go, RegisterResource).
+    const plan = async (name: string, config: Record<string, string> = {}) =>
+        (await planStacks({ programDir: program(name), stacks: [], config, env: process.env }))[0];
+
+    it("is judged on the inputs the transform gives, as `pulumi preview` registers them", async () => {
+        const group = (await plan("resource-transforms")).resources.find(r => r.name === "data")!;
         expect(group.inputs.tags).toEqual({ owner: "platform", dataClass: "health" });
     });
-});
 
-describe("a program with transforms, until the offline monitor runs them", () => {
-    // Refused by name, not with the runtime's "is not a function" that blamed the program (see the known defect
-    // above): the check cannot judge what the transforms would change, so it must not judge the untransformed inputs.
-    for (const [fixture, what] of [["resource-transforms", "registerResourceTransform"], ["resource-option-transforms", "transforms"]]) {
-        it(`stops with one line naming the ${what} it cannot run offline (${fixture})`, async () => {
-            const run = await cli(["check", "--program", program(fixture)]);
-            expect(run.code).toBe(2);
-            expect(run.stderr).toMatch(/resource transforms .* are not run by the offline check/);
-            expect(run.stderr).not.toMatch(/is not a function|\n\s+at /);
+    it("runs a resource's own `transforms` option", async () => {
+        const group = (await plan("resource-option-transforms")).resources.find(r => r.name === "data")!;
+        expect(group.inputs.tags).toEqual({ owner: "platform", dataClass: "health" });
+        const run = await cli(["check", "--program", program("resource-option-transforms"), "--format", "json"]);
+        expect(run.stderr).not.toMatch(/not run by the offline check/);
+    });
+
+    describe("at every level", () => {
+        let chain: StackPlan;
+        beforeAll(async () => { chain = await plan("transform-chain"); });
+        const find = (name: string) => chain.resources.find(r => r.name === name)!;
+
+        it("runs the resource's own, then its parent's, its grandparent's, then the stack's, in the engine's order", () => {
+            expect(find("health-raw-rg").inputs.tags).toEqual({ owner: "platform", order: "own;parent;grandparent;stack;" });
         });
-    }
+
+        it("registers the options a transform returns (protect, additionalSecretOutputs, aliases)", () => {
+            const keys = find("keys");
+            expect(keys.options.protect).toBe(true);
+            expect(keys.options.additionalSecretOutputs).toEqual(["location"]);
+            // Options a transform returns replace the previous ones whole: the provider's version aliases are gone.
+            expect(keys.options.aliases).toEqual(["urn:pulumi:dev::fixture-transform-chain::azure-native:resources:ResourceGroup::old-keys"]);
+            expect(keys.outputs.location).toEqual({ [SIG]: SECRET_SIG, value: "francecentral" });
+            expect(find("health-raw-rg").options.protect).not.toBe(true);
+        });
+
+        it("leaves a resource as declared when every transform returns undefined", () => {
+            const plain = find("plain");
+            expect(plain.inputs).toEqual({ location: "francecentral", tags: { owner: "platform" } });
+            expect(plain.options.protect).toBeUndefined();
+            expect(plain.options.aliases).toContain(
+                "urn:pulumi:dev::fixture-transform-chain::azure-native:resources/v20250401:ResourceGroup::plain");
+        });
+    });
+
+    it("stops with one line naming the resource whose transform threw", async () => {
+        await expect(plan("transform-chain", { "fixture-transform-chain:throw": "true" })).rejects.toThrow(
+            /^stack dev: .*transform of azure-native:resources:ResourceGroup 'keys' failed: .*no keys group may be declared here$/);
+    });
+
+    it("refuses invoke transforms (registerInvokeTransform), which the offline check does not run", async () => {
+        await expect(plan("transform-chain", { "fixture-transform-chain:invokeTransform": "true" })).rejects.toThrow(
+            /registerInvokeTransform.* not run by the offline check/);
+    });
 });
 
 describe("a program with a dynamic provider", () => {

@@ -16,6 +16,7 @@ const url = require("url");
 const { answerInvoke } = require("./invokes");
 const { mergeOutputs, predictOutputs } = require("./predictions");
 const { markerToken } = require("./unknown-invokes");
+const { createTransforms, transformInputs, registeredInputs } = require("./transforms");
 
 const UNKNOWN_ID = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 const SIG = "4dabf18193072939515e22adb298388d";
@@ -37,6 +38,12 @@ function createMonitor(opts) {
     const provproto = require(path.join(opts.runtimeDir, "proto", "provider_pb"));
     const structproto = fromRuntime("google-protobuf/google/protobuf/struct_pb");
     const emptyproto = fromRuntime("google-protobuf/google/protobuf/empty_pb");
+    const aliasproto = require(path.join(opts.runtimeDir, "proto", "alias_pb"));
+    const transforms = createTransforms({ runtimeDir: opts.runtimeDir, resproto, structproto });
+    /** The stack's transforms (registerResourceTransform), in the order registered. */
+    const stackTransforms = [];
+    /** Each registered resource's own transforms, by URN (only those that have some): its children inherit them. */
+    const resourceTransforms = new Map();
 
     const byUrn = new Map();
     const invokes = [];
@@ -56,9 +63,9 @@ function createMonitor(opts) {
     }
 
     /** Alias URNs as the engine derives them from alias specs (unset fields default to the resource's own). */
-    function aliasUrns(req, type, name, parent) {
-        const urns = [...(req.getAliasurnsList ? req.getAliasurnsList() : [])];
-        for (const alias of req.getAliasesList ? req.getAliasesList() : []) {
+    function aliasUrns(aliasUrnList, aliasList, type, name, parent) {
+        const urns = [...aliasUrnList];
+        for (const alias of aliasList) {
             if (alias.hasUrn && alias.hasUrn()) { urns.push(alias.getUrn()); continue; }
             const spec = alias.getSpec();
             if (!spec) continue;
@@ -120,19 +127,172 @@ function createMonitor(opts) {
     }
 
     /**
-     * Transforms (`pulumi.runtime.registerResourceTransform`, `registerInvokeTransform`, the `transforms` resource
-     * option) are run by the engine, which calls back into the program before it registers each resource. This
-     * monitor does not run them yet; judging the inputs as they were before the transform would be judging another
-     * program, so the run stops, naming what it cannot run.
+     * Invoke transforms (`pulumi.runtime.registerInvokeTransform`) are run by the engine before each invoke. This
+     * monitor does not run them (some invokes are answered before they reach it: unknown-invokes.js); judging what
+     * answers to untransformed arguments gave would be judging another program, so the run stops, naming them.
      */
+    /** Whether a transform of the resource's parent, or of one of its ancestors, applies to it. */
+    function inheritsTransforms(parent) {
+        if (resourceTransforms.size === 0) return false;
+        for (let u = parent; u; u = byUrn.has(u) ? byUrn.get(u).parent : "") {
+            if (resourceTransforms.has(u)) return true;
+        }
+        return false;
+    }
+
+    /** The resource as the program declared it: inputs, dependencies and options from the request. */
+    function declared(req, type, name, parent) {
+        const inputs = req.getObject() ? req.getObject().toJavaScript() : {};
+        // Markers of unanswered invokes (unknown-invokes.js) are taken out: they say which inputs an invoke
+        // fed, and are no dependency the engine would see.
+        const propertyDependencies = {};
+        const unanswered = {};
+        req.getPropertydependenciesMap().forEach((v, k) => {
+            const urns = v.getUrnsList();
+            const tokens = urns.map(markerToken).filter(t => t !== undefined);
+            if (tokens.length) unanswered[k] = [...new Set(tokens)];
+            propertyDependencies[k] = urns.filter(u => markerToken(u) === undefined);
+        });
+        const providers = {};
+        req.getProvidersMap().forEach((v, k) => { providers[k] = v; });
+        return {
+            inputs, propertyDependencies,
+            unansweredInputs: Object.keys(unanswered).length ? unanswered : undefined,
+            dependencies: req.getDependenciesList().filter(u => markerToken(u) === undefined),
+            provider: req.getProvider(),
+            providers,
+            version: req.getVersion(),
+            pluginDownloadURL: req.getPlugindownloadurl(),
+            protect: req.hasProtect ? (req.hasProtect() ? req.getProtect() : undefined) : req.getProtect(),
+            ignoreChanges: req.getIgnorechangesList(),
+            replaceOnChanges: req.getReplaceonchangesList(),
+            aliases: aliasUrns(req.getAliasurnsList ? req.getAliasurnsList() : [],
+                               req.getAliasesList ? req.getAliasesList() : [], type, name, parent),
+            deleteBeforeReplace: req.getDeletebeforereplacedefined() ? req.getDeletebeforereplace() : undefined,
+            additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+            retainOnDelete: req.hasRetainondelete ? (req.hasRetainondelete() ? req.getRetainondelete() : undefined) : req.getRetainondelete(),
+            deletedWith: req.getDeletedwith(),
+            importId: req.getImportid(),
+            customTimeouts: timeouts(req.getCustomtimeouts()),
+        };
+    }
+
+    /**
+     * The resource as the engine registers it after its transforms (source_eval.go RegisterResource): the
+     * properties and the options the last transform returned. With transforms of its own, the engine takes its
+     * dependencies from the returned `dependsOn` and its property dependencies from the output values returned.
+     */
+    function transformed(asDeclared, props, o, ownTransforms, type, name, parent) {
+        const providers = {};
+        o.getProvidersMap().forEach((v, k) => { providers[k] = v; });
+        const { inputs, propertyDependencies } = registeredInputs(props);
+        const noMarker = u => markerToken(u) === undefined;
+        let dependencies = asDeclared.dependencies;
+        let propDeps = asDeclared.propertyDependencies;
+        if (ownTransforms) {
+            const all = new Set(o.getDependsOnList().filter(noMarker));
+            for (const k of Object.keys(propertyDependencies)) {
+                propertyDependencies[k] = propertyDependencies[k].filter(noMarker);
+                for (const u of propertyDependencies[k]) all.add(u);
+            }
+            dependencies = [...all];
+            propDeps = propertyDependencies;
+        }
+        return {
+            inputs, propertyDependencies: propDeps, dependencies,
+            unansweredInputs: asDeclared.unansweredInputs,
+            provider: o.getProvider(),
+            providers,
+            version: o.getVersion(),
+            pluginDownloadURL: o.getPluginDownloadUrl(),
+            protect: o.hasProtect() ? o.getProtect() : undefined,
+            ignoreChanges: o.getIgnoreChangesList(),
+            replaceOnChanges: o.getReplaceOnChangesList(),
+            aliases: aliasUrns([], o.getAliasesList(), type, name, parent),
+            deleteBeforeReplace: o.hasDeleteBeforeReplace() ? o.getDeleteBeforeReplace() : undefined,
+            additionalSecretOutputs: o.getAdditionalSecretOutputsList(),
+            retainOnDelete: o.hasRetainOnDelete() ? o.getRetainOnDelete() : undefined,
+            deletedWith: o.getDeletedWith(),
+            importId: o.getImport(),
+            customTimeouts: timeouts(o.getCustomTimeouts()),
+        };
+    }
+
     function refuseTransforms(cb, what) {
-        fail(cb, `resource transforms (${what}) are not run by the offline check yet, and the inputs they change ` +
+        fail(cb, `invoke transforms (${what}) are not run by the offline check yet, and the inputs they change ` +
             "cannot be judged without them: check this stack with `pulumi preview --policy-pack`");
     }
 
+    /** Registers the resource as `reg` describes it (declared, or as its transforms left it), and answers. */
+    function register(req, reg, ownTransforms, cb) {
+        const type = req.getType(), name = req.getName(), parent = req.getParent();
+        const custom = req.getCustom();
+        const urn = makeUrn(parent, type, name);
+        if (byUrn.has(urn)) return fail(cb, `Duplicate resource URN '${urn}'; try giving it a unique name`);
+        const { inputs, propertyDependencies, additionalSecretOutputs } = reg;
+        const isProvider = custom && type.startsWith("pulumi:providers:");
+        let id = custom && opts.preview ? (isProvider ? UNKNOWN_ID : "") : custom ? `${name}-offline-id` : "";
+        let outputs = { ...inputs };
+        let prediction;
+        if (custom && !isProvider && opts.preview && opts.predict !== false) {
+            prediction = predictOutputs(type, inputs, providerSettings(type, reg.provider));
+            if (prediction) {
+                id = prediction.id;
+                outputs = mergeOutputs(outputs, prediction.outputs);
+                predictedUrns.add(urn);
+            }
+        }
+        for (const key of additionalSecretOutputs) if (key in outputs) outputs[key] = secret(outputs[key]);
+        const record = {
+            urn, type, name, custom, parent, id,
+            remote: req.getRemote(),
+            provider: reg.provider,
+            providers: reg.providers,
+            version: reg.version,
+            pluginDownloadURL: reg.pluginDownloadURL,
+            dependencies: reg.dependencies,
+            propertyDependencies,
+            unansweredInputs: reg.unansweredInputs,
+            protect: reg.protect,
+            ignoreChanges: reg.ignoreChanges,
+            replaceOnChanges: reg.replaceOnChanges,
+            aliases: reg.aliases,
+            deleteBeforeReplace: reg.deleteBeforeReplace,
+            additionalSecretOutputs,
+            retainOnDelete: reg.retainOnDelete,
+            deletedWith: reg.deletedWith,
+            importId: reg.importId,
+            customTimeouts: reg.customTimeouts,
+            source: sourcePosition(req),
+            predicted: prediction ? prediction.predicted : undefined,
+            predictionPlaceholders: prediction && prediction.placeholders.length ? prediction.placeholders : undefined,
+            inputs,
+            outputs: custom ? outputs : {},
+        };
+        byUrn.set(urn, record);
+        if (ownTransforms && ownTransforms.length) resourceTransforms.set(urn, ownTransforms);
+        onRecord(record);
+        const resp = new resproto.RegisterResourceResponse();
+        resp.setUrn(urn);
+        resp.setId(id);
+        resp.setObject(structproto.Struct.fromJavaScript(outputs));
+        const deps = resp.getPropertydependenciesMap();
+        for (const [k, urns] of Object.entries(propertyDependencies)) {
+            const pd = new resproto.RegisterResourceResponse.PropertyDependencies();
+            pd.setUrnsList(urns);
+            deps.set(k, pd);
+        }
+        cb(null, resp);
+    }
+
     const monitor = {
-        registerStackTransform(_req, cb) {
-            refuseTransforms(cb, "pulumi.runtime.registerResourceTransform");
+        registerStackTransform(req, cb) {
+            try {
+                stackTransforms.push(transforms.wrap(req));
+            } catch (err) {
+                return fail(cb, `registerResourceTransform: ${err.message}`);
+            }
+            cb(null, new emptyproto.Empty());
         },
 
         registerStackInvokeTransform(_req, cb) {
@@ -140,79 +300,38 @@ function createMonitor(opts) {
         },
 
         registerResource(req, cb) {
-            if (req.getTransformsList && req.getTransformsList().length > 0) {
-                return refuseTransforms(cb, `the transforms option of ${req.getType()} '${req.getName()}'`);
-            }
             const type = req.getType(), name = req.getName(), parent = req.getParent();
+            const own = req.getTransformsList ? req.getTransformsList() : [];
+            // The plain path stays synchronous: only a resource some transform applies to waits for callbacks.
+            if (own.length === 0 && stackTransforms.length === 0 && !inheritsTransforms(parent)) {
+                return register(req, declared(req, type, name, parent), undefined, cb);
+            }
+            let ours;
+            try {
+                ours = own.map(transforms.wrap);
+            } catch (err) {
+                return fail(cb, `the transforms option of ${type} '${name}': ${err.message}`);
+            }
+            // Its own, then its parent's, its grandparent's... then the stack's (source_eval.go RegisterResource).
+            const chain = [...ours];
+            for (let u = parent; u; u = byUrn.has(u) ? byUrn.get(u).parent : "") {
+                if (resourceTransforms.has(u)) chain.push(...resourceTransforms.get(u));
+            }
+            chain.push(...stackTransforms);
+            const asDeclared = declared(req, type, name, parent);
             const custom = req.getCustom();
-            const urn = makeUrn(parent, type, name);
-            if (byUrn.has(urn)) return fail(cb, `Duplicate resource URN '${urn}'; try giving it a unique name`);
-            const inputs = req.getObject() ? req.getObject().toJavaScript() : {};
-            // Markers of unanswered invokes (unknown-invokes.js) are taken out: they say which inputs an invoke
-            // fed, and are no dependency the engine would see.
-            const propertyDependencies = {};
-            const unanswered = {};
-            req.getPropertydependenciesMap().forEach((v, k) => {
-                const urns = v.getUrnsList();
-                const tokens = urns.map(markerToken).filter(t => t !== undefined);
-                if (tokens.length) unanswered[k] = [...new Set(tokens)];
-                propertyDependencies[k] = urns.filter(u => markerToken(u) === undefined);
-            });
-            const additionalSecretOutputs = req.getAdditionalsecretoutputsList();
-            const isProvider = custom && type.startsWith("pulumi:providers:");
-            let id = custom && opts.preview ? (isProvider ? UNKNOWN_ID : "") : custom ? `${name}-offline-id` : "";
-            let outputs = { ...inputs };
-            let prediction;
-            if (custom && !isProvider && opts.preview && opts.predict !== false) {
-                prediction = predictOutputs(type, inputs, providerSettings(type, req.getProvider()));
-                if (prediction) {
-                    id = prediction.id;
-                    outputs = mergeOutputs(outputs, prediction.outputs);
-                    predictedUrns.add(urn);
-                }
+            const aliases = [];
+            for (const u of req.getAliasurnsList ? req.getAliasurnsList() : []) {
+                const a = new aliasproto.Alias();
+                a.setUrn(u);
+                aliases.push(a);
             }
-            for (const key of additionalSecretOutputs) if (key in outputs) outputs[key] = secret(outputs[key]);
-            const providers = {};
-            req.getProvidersMap().forEach((v, k) => { providers[k] = v; });
-            const record = {
-                urn, type, name, custom, parent, id,
-                remote: req.getRemote(),
-                provider: req.getProvider(),
-                providers,
-                version: req.getVersion(),
-                pluginDownloadURL: req.getPlugindownloadurl(),
-                dependencies: req.getDependenciesList().filter(u => markerToken(u) === undefined),
-                propertyDependencies,
-                unansweredInputs: Object.keys(unanswered).length ? unanswered : undefined,
-                protect: req.hasProtect ? (req.hasProtect() ? req.getProtect() : undefined) : req.getProtect(),
-                ignoreChanges: req.getIgnorechangesList(),
-                replaceOnChanges: req.getReplaceonchangesList(),
-                aliases: aliasUrns(req, type, name, parent),
-                deleteBeforeReplace: req.getDeletebeforereplacedefined() ? req.getDeletebeforereplace() : undefined,
-                additionalSecretOutputs,
-                retainOnDelete: req.hasRetainondelete ? (req.hasRetainondelete() ? req.getRetainondelete() : undefined) : req.getRetainondelete(),
-                deletedWith: req.getDeletedwith(),
-                importId: req.getImportid(),
-                customTimeouts: timeouts(req.getCustomtimeouts()),
-                source: sourcePosition(req),
-                predicted: prediction ? prediction.predicted : undefined,
-                predictionPlaceholders: prediction && prediction.placeholders.length ? prediction.placeholders : undefined,
-                inputs,
-                outputs: custom ? outputs : {},
-            };
-            byUrn.set(urn, record);
-            onRecord(record);
-            const resp = new resproto.RegisterResourceResponse();
-            resp.setUrn(urn);
-            resp.setId(id);
-            resp.setObject(structproto.Struct.fromJavaScript(outputs));
-            const deps = resp.getPropertydependenciesMap();
-            for (const [k, urns] of Object.entries(propertyDependencies)) {
-                const pd = new resproto.RegisterResourceResponse.PropertyDependencies();
-                pd.setUrnsList(urns);
-                deps.set(k, pd);
-            }
-            cb(null, resp);
+            aliases.push(...(req.getAliasesList ? req.getAliasesList() : []));
+            const props = transformInputs(asDeclared.inputs, asDeclared.propertyDependencies, ours.length > 0);
+            transforms.run({ name, type, custom, parent }, chain, props, transforms.requestOptions(req, aliases))
+                .then(result => register(req, transformed(asDeclared, result.props, result.options, ours.length > 0,
+                                                          type, name, parent), ours, cb),
+                      err => fail(cb, err.message));
         },
 
         registerResourceOutputs(req, cb) {
