@@ -126,11 +126,6 @@ function createMonitor(opts) {
         cb(new Error(message), undefined);
     }
 
-    /**
-     * Invoke transforms (`pulumi.runtime.registerInvokeTransform`) are run by the engine before each invoke. This
-     * monitor does not run them (some invokes are answered before they reach it: unknown-invokes.js); judging what
-     * answers to untransformed arguments gave would be judging another program, so the run stops, naming them.
-     */
     /** Whether a transform of the resource's parent, or of one of its ancestors, applies to it. */
     function inheritsTransforms(parent) {
         if (resourceTransforms.size === 0) return false;
@@ -218,6 +213,11 @@ function createMonitor(opts) {
         };
     }
 
+    /**
+     * Invoke transforms (`pulumi.runtime.registerInvokeTransform`) are run by the engine before each invoke. This
+     * monitor does not run them (some invokes are answered before they reach it: unknown-invokes.js); judging what
+     * answers to untransformed arguments gave would be judging another program, so the run stops, naming them.
+     */
     function refuseTransforms(cb, what) {
         fail(cb, `invoke transforms (${what}) are not run by the offline check yet, and the inputs they change ` +
             "cannot be judged without them: check this stack with `pulumi preview --policy-pack`");
