@@ -7,8 +7,7 @@
 "use strict";
 
 const NIL_UUID = "00000000-0000-0000-0000-000000000000";
-const SIG = "4dabf18193072939515e22adb298388d";
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+const { SIG, SECRET_SIG } = require("./wire-signatures");
 
 /** token -> which result fields come from which config key (unset keys get the placeholder). */
 const FROM_CONFIG = {

@@ -18,9 +18,7 @@ const { mergeOutputs, predictOutputs } = require("./predictions");
 const { markerToken } = require("./unknown-invokes");
 const { createTransforms, transformInputs, registeredInputs } = require("./transforms");
 
-const UNKNOWN_ID = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-const SIG = "4dabf18193072939515e22adb298388d";
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+const { SIG, SECRET_SIG, UNKNOWN: UNKNOWN_ID } = require("./wire-signatures");
 const ROOT_STACK = "pulumi:pulumi:Stack";
 
 /**

@@ -20,8 +20,7 @@
 //   developer guide): predicted with theirs, and an unknown environment predicts nothing.
 "use strict";
 
-const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-const SIG = "4dabf18193072939515e22adb298388d";
+const { SIG, UNKNOWN } = require("./wire-signatures");
 const NIL_UUID = "00000000-0000-0000-0000-000000000000";
 
 /** DNS suffixes per Azure cloud (the provider's `environment` setting). */

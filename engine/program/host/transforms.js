@@ -15,10 +15,7 @@
 
 const path = require("path");
 
-const SIG = "4dabf18193072939515e22adb298388d";
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
-const OUTPUT_SIG = "d0e6a833031e9bbcd3f4e8bde6ca49a4";
-const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+const { SIG, SECRET_SIG, OUTPUT_SIG, UNKNOWN } = require("./wire-signatures");
 
 /** A value as the engine unmarshals it with UpgradeToOutputValues: secrets and unknowns become output values. */
 function upgradeValue(v) {
