@@ -2,13 +2,12 @@
 // unknowns, secrets, resource references, assets and archives are marked with special strings. `plain` turns a
 // wire value into something a reader can see: secrets masked, unknowns named.
 
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-export const SIG = "4dabf18193072939515e22adb298388d";
-export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
-export const RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
-export const ASSET_SIG = "c44067f5952c0a294b673a41bacd8c17";
-export const ARCHIVE_SIG = "0def7320c3a5731c473e5ecbe6d01bc7";
-export const OUTPUT_SIG = "d0e6a833031e9bbcd3f4e8bde6ca49a4";
+type Marker = "UNKNOWN" | "SIG" | "SECRET_SIG" | "RESOURCE_SIG" | "ASSET_SIG" | "ARCHIVE_SIG" | "OUTPUT_SIG";
+// One list of the markers for the engine and its language host (plain JavaScript: see wire-signatures.js).
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const markers: Readonly<Record<Marker, string>> = require("./wire-signatures");
+
+export const { UNKNOWN, SIG, SECRET_SIG, RESOURCE_SIG, ASSET_SIG, ARCHIVE_SIG, OUTPUT_SIG } = markers;
 
 /** How the JSON and text reports show values that have no plain form. */
 export const SHOWN_SECRET = "[secret]";

@@ -7,7 +7,7 @@
 "use strict";
 
 const NIL_UUID = "00000000-0000-0000-0000-000000000000";
-const { SIG, SECRET_SIG } = require("./wire-signatures");
+const { SIG, SECRET_SIG } = require("../../wire-signatures");
 
 /** token -> which result fields come from which config key (unset keys get the placeholder). */
 const FROM_CONFIG = {

@@ -18,7 +18,7 @@ const { mergeOutputs, predictOutputs } = require("./predictions");
 const { markerToken } = require("./unknown-invokes");
 const { createTransforms, transformInputs, registeredInputs } = require("./transforms");
 
-const { SIG, SECRET_SIG, UNKNOWN: UNKNOWN_ID } = require("./wire-signatures");
+const { SIG, SECRET_SIG, UNKNOWN: UNKNOWN_ID } = require("../../wire-signatures");
 const ROOT_STACK = "pulumi:pulumi:Stack";
 
 /**
@@ -211,16 +211,6 @@ function createMonitor(opts) {
         };
     }
 
-    /**
-     * Invoke transforms (`pulumi.runtime.registerInvokeTransform`) are run by the engine before each invoke. This
-     * monitor does not run them (some invokes are answered before they reach it: unknown-invokes.js); judging what
-     * answers to untransformed arguments gave would be judging another program, so the run stops, naming them.
-     */
-    function refuseTransforms(cb, what) {
-        fail(cb, `invoke transforms (${what}) are not run by the offline check yet, and the inputs they change ` +
-            "cannot be judged without them: check this stack with `pulumi preview --policy-pack`");
-    }
-
     /** Registers the resource as `reg` describes it (declared, or as its transforms left it), and answers. */
     function register(req, reg, ownTransforms, cb) {
         const type = req.getType(), name = req.getName(), parent = req.getParent();
@@ -293,8 +283,12 @@ function createMonitor(opts) {
             cb(null, new emptyproto.Empty());
         },
 
+        // Invoke transforms (`pulumi.runtime.registerInvokeTransform`) are run by the engine before each invoke. This
+        // monitor does not run them (some invokes are answered before they reach it: unknown-invokes.js); judging
+        // what untransformed arguments were answered would be judging another program, so the run stops.
         registerStackInvokeTransform(_req, cb) {
-            refuseTransforms(cb, "pulumi.runtime.registerInvokeTransform");
+            fail(cb, "invoke transforms (pulumi.runtime.registerInvokeTransform) are not run by the offline check yet, " +
+                "and the invokes they change cannot be judged without them: check this stack with `pulumi preview --policy-pack`");
         },
 
         registerResource(req, cb) {

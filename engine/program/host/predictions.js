@@ -20,7 +20,7 @@
 //   developer guide): predicted with theirs, and an unknown environment predicts nothing.
 "use strict";
 
-const { SIG, UNKNOWN } = require("./wire-signatures");
+const { SIG, UNKNOWN } = require("../../wire-signatures");
 const NIL_UUID = "00000000-0000-0000-0000-000000000000";
 
 /** DNS suffixes per Azure cloud (the provider's `environment` setting). */

@@ -15,7 +15,7 @@
 
 const path = require("path");
 
-const { SIG, SECRET_SIG, OUTPUT_SIG, UNKNOWN } = require("./wire-signatures");
+const { SIG, SECRET_SIG, OUTPUT_SIG, UNKNOWN } = require("../../wire-signatures");
 
 /** A value as the engine unmarshals it with UpgradeToOutputValues: secrets and unknowns become output values. */
 function upgradeValue(v) {
