@@ -231,6 +231,17 @@ describe("a program with transforms, run as `pulumi preview` runs them", () => {
             /^stack dev: .*transform of azure-native:resources:ResourceGroup 'keys' failed: .*no keys group may be declared here$/);
     });
 
+    it("gives a component's children the protect and retainOnDelete its transform set, as the engine's inheritFromParent does", async () => {
+        // The runtime sends the children no `protect` (the component declared none): the engine fills what a child
+        // left unset from its parent's options as the transforms left them.
+        const inherited = await plan("transform-inherited");
+        const find = (name: string) => inherited.resources.find(r => r.name === name)!;
+        expect(find("records").options).toMatchObject({ protect: true, retainOnDelete: true });
+        expect(find("records-rg").options).toMatchObject({ protect: true, retainOnDelete: true });
+        // What a child sets itself stays.
+        expect(find("records-scratch").options).toMatchObject({ protect: false, retainOnDelete: false });
+    });
+
     it("refuses invoke transforms (registerInvokeTransform), which the offline check does not run", async () => {
         await expect(plan("transform-chain", { "fixture-transform-chain:invokeTransform": "true" })).rejects.toThrow(
             /registerInvokeTransform.* not run by the offline check/);
