@@ -242,6 +242,16 @@ describe("a program with transforms, run as `pulumi preview` runs them", () => {
         expect(find("records-scratch").options).toMatchObject({ protect: false, retainOnDelete: false });
     });
 
+    it("gives a child that names no provider its custom parent's, as the parent's transform set it", async () => {
+        const inherited = await plan("transform-inherited");
+        const find = (name: string) => inherited.resources.find(r => r.name === name)!;
+        const westeu = `${find("westeu").urn}::${UNKNOWN}`;
+        expect(find("moved-rg").provider).toBe(westeu);
+        expect(find("moved").provider).toBe(westeu);
+        // Not a component's: the engine resolves no provider for a component parent (children get the default one).
+        expect(find("records-rg").provider).not.toBe(westeu);
+    });
+
     // KNOWN DEFECT: a `config.require` of an unset key inside a transform callback reaches the monitor as a failed
     // callback ("transform failed: Error: Missing required configuration variable ..."), reported as an engine
     // refusal, not as missing configuration with the `--config` flag that sets it (and the other missing keys).

@@ -134,12 +134,17 @@ function createMonitor(opts) {
     }
 
     /**
-     * source_eval.go inheritFromParent: what a child leaves unset (protect, retainOnDelete, deletedWith), the engine
-     * takes from its parent as registered, so after the parent's transforms. The Node.js runtime copies only a
-     * `protect` the parent declared itself, so a transform's protect or retainOnDelete reaches children only here.
+     * source_eval.go inheritFromParent: what a child leaves unset (protect, retainOnDelete, deletedWith, provider),
+     * the engine takes from its parent as registered, so after the parent's transforms. The Node.js runtime copies
+     * only what the parent declared itself, so what a transform set reaches children only here. A provider comes
+     * only from a custom parent (the engine resolves none for a component) and only for the same package.
      */
     function inheritFromParent(req, parentRecord) {
         if (!parentRecord || parentRecord.read) return;
+        if (!req.getProvider() && req.getCustom() && parentRecord.custom && parentRecord.provider) {
+            const providerType = qualifiedType(parentRecord.provider).split("$").pop();
+            if (providerType.split(":").pop() === req.getType().split(":")[0]) req.setProvider(parentRecord.provider);
+        }
         if (!req.getDeletedwith() && parentRecord.deletedWith) req.setDeletedwith(parentRecord.deletedWith);
         if (req.hasProtect && !req.hasProtect() && parentRecord.protect !== undefined) req.setProtect(parentRecord.protect);
         if (req.hasRetainondelete && !req.hasRetainondelete() && parentRecord.retainOnDelete !== undefined) {
