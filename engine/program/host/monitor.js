@@ -133,6 +133,25 @@ function createMonitor(opts) {
         return false;
     }
 
+    /**
+     * source_eval.go inheritFromParent: what a child leaves unset (protect, retainOnDelete, deletedWith, provider),
+     * the engine takes from its parent as registered, so after the parent's transforms. The Node.js runtime copies
+     * only what the parent declared itself, so what a transform set reaches children only here. A provider comes
+     * only from a custom parent (the engine resolves none for a component) and only for the same package.
+     */
+    function inheritFromParent(req, parentRecord) {
+        if (!parentRecord || parentRecord.read) return;
+        if (!req.getProvider() && req.getCustom() && parentRecord.custom && parentRecord.provider) {
+            const providerType = qualifiedType(parentRecord.provider).split("$").pop();
+            if (providerType.split(":").pop() === req.getType().split(":")[0]) req.setProvider(parentRecord.provider);
+        }
+        if (!req.getDeletedwith() && parentRecord.deletedWith) req.setDeletedwith(parentRecord.deletedWith);
+        if (req.hasProtect && !req.hasProtect() && parentRecord.protect !== undefined) req.setProtect(parentRecord.protect);
+        if (req.hasRetainondelete && !req.hasRetainondelete() && parentRecord.retainOnDelete !== undefined) {
+            req.setRetainondelete(parentRecord.retainOnDelete);
+        }
+    }
+
     /** The resource as the program declared it: inputs, dependencies and options from the request. */
     function declared(req, type, name, parent) {
         const inputs = req.getObject() ? req.getObject().toJavaScript() : {};
@@ -293,6 +312,7 @@ function createMonitor(opts) {
 
         registerResource(req, cb) {
             const type = req.getType(), name = req.getName(), parent = req.getParent();
+            inheritFromParent(req, byUrn.get(parent));
             const own = req.getTransformsList ? req.getTransformsList() : [];
             // The plain path stays synchronous: only a resource some transform applies to waits for callbacks.
             if (own.length === 0 && stackTransforms.length === 0 && !inheritsTransforms(parent)) {
