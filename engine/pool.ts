@@ -22,8 +22,8 @@ export function programConcurrency(env: NodeJS.ProcessEnv = process.env): number
 
 /**
  * How many policy packs judge stacks side by side. One by default: a pack judges one stack at a time, and on two
- * cores a second pack cost more (its own start and JIT warm-up) than it saved (docs/benchmark.md); stacks then
- * take turns, each judged while its program runs. WAREHOUSE_CHECK_PACKS raises it on runners with more cores.
+ * cores a second pack cost more (its own start and JIT warm-up) than it saved (docs/benchmark.md); stacks whose
+ * programs run together share it (PackPool.lease). WAREHOUSE_CHECK_PACKS raises it on runners with more cores.
  */
 export function packConcurrency(env: NodeJS.ProcessEnv = process.env): number {
     return countSetting(env, "WAREHOUSE_CHECK_PACKS", 1);

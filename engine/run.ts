@@ -3,7 +3,7 @@
 
 import * as path from "path";
 import { ExternalError } from "./errors";
-import { StackEvaluation, judgeStack } from "./policy/evaluate";
+import { StackEvaluation, judgeStack, soleLease } from "./policy/evaluate";
 import { PackPool } from "./policy/pack-pool";
 import type { StackPlan } from "./plan";
 import { PolicyConfigChoice, loadPolicyConfig } from "./policy/policy-config";
@@ -106,21 +106,21 @@ export async function checkTargets(selection: CheckSelection, targets: readonly 
         const judged: Promise<CheckedStack | undefined>[] = [];
         const failed: (StackFailure | undefined)[] = [];
         await mapLimit(targets, concurrency, async (target, i) => {
-            // The pack is acquired and configured while the program starts; the judge holds the program's
-            // resources until it is ready, then judges each as soon as it is registered, as the engine does.
-            let backlog = () => 0;
-            const acquired = external(`policy pack ${pool.dir}`, () => pool.acquire(() => backlog()));
-            const configured = acquired.then(async p => {
+            // The judge holds the program's resources until its stack has a turn on a pack, then judges each as
+            // soon as it is registered, as the engine does; a pack is configured for the stack at each turn.
+            const lease = pool.lease(async p => {
                 const remediate = await external(`policy config ${configs[i].file ?? "(pack defaults)"}`,
                     () => pool.configure(p, configs[i].config));
                 await external("policy pack", () => p.pack.configureStack({
                     project: target.project.name, stack: target.stack, organization,
                     dryRun: true, config: { ...target.config }, configSecretKeys: [...target.secretKeys],
                 }));
-                return { pack: p.pack, remediate };
+                return remediate;
             });
-            const judge = judgeStack(configured);
-            backlog = () => judge.backlog;
+            const judge = judgeStack({
+                ...lease, acquire: (backlog, onContention) =>
+                    external(`policy pack ${pool.dir}`, () => lease.acquire(backlog, onContention)),
+            });
             let registered = 0;
             const report = (finished: boolean) => selection.onProgress?.({
                 stack: target.stack, registered, judged: registered - judge.backlog, finished,
@@ -139,7 +139,6 @@ export async function checkTargets(selection: CheckSelection, targets: readonly 
                 judged[i] = (async () => {
                     await external(`policy pack on stack ${target.stack}`, () => judge.finish(emptyPlan(target)));
                     report(true);
-                    pool.release(await acquired);
                     return undefined;
                 })();
                 judged[i].catch(() => undefined);
@@ -148,8 +147,6 @@ export async function checkTargets(selection: CheckSelection, targets: readonly 
             judged[i] = (async () => {
                 const evaluation = await external(`policy pack on stack ${plan.stack}`, () => judge.finish(plan));
                 report(true);
-                // Only a pack that judged its stack to the end serves the next one.
-                pool.release(await acquired);
                 return { plan, evaluation, policyConfig: configs[i] };
             })();
             judged[i].catch(() => undefined); // awaited below, after the programs
@@ -222,7 +219,7 @@ export async function checkState(selection: StateSelection, shared?: PackPool): 
                 organization: selection.env.PULUMI_NODEJS_ORGANIZATION ?? "organization",
                 dryRun: false, config: { ...(target?.config ?? {}) }, configSecretKeys: [...(target?.secretKeys ?? [])],
             });
-            const judge = judgeStack(Promise.resolve({ pack: acquired.pack, remediate: false }));
+            const judge = judgeStack(soleLease(Promise.resolve({ pack: acquired.pack, remediate: false })));
             for (const r of plan.resources) judge.add(r);
             return judge.finish(plan);
         });

@@ -51,21 +51,46 @@ export interface ConfiguredPack {
     readonly remediate: boolean;
 }
 
+/**
+ * How a judge gets a pack for its stack: a turn at a time (PackPool.lease), so that one pack can serve several
+ * stacks whose programs run side by side, each judged as it registers.
+ */
+export interface PackLease {
+    /**
+     * Waits for a turn: the pack, configured for this stack. `backlog` says how much the stack has waiting (Infinity
+     * when its stack policies wait); `onContention` is called, while the turn lasts, when another stack starts
+     * waiting with work.
+     */
+    acquire(backlog: () => number, onContention: () => void): Promise<ConfiguredPack>;
+    /** Whether another stack waits with enough work for this one to give the pack up when it has nothing to send. */
+    contended(): boolean;
+    /** Called by a judge waiting for a turn as its work grows: the judges holding a pack look again. */
+    waiting(): void;
+    /** Ends the turn. */
+    release(): void;
+}
+
+/** A lease on one pack that is this stack's alone (a single stack, a test, a pack already configured). */
+export function soleLease(configured: Promise<ConfiguredPack>): PackLease {
+    return { acquire: () => configured, contended: () => false, waiting: () => undefined, release: () => undefined };
+}
+
 /** A stack being judged while its program runs. */
 export interface StackJudge {
     /** Queues a resource, in registration order; it is judged as soon as the pack has room. */
     add(resource: PlannedResource): void;
-    /** Once the program has ended: waits for every resource's verdict, then runs the stack policies. */
+    /** Once the program has ended: waits for every resource's verdict, runs the stack policies, ends the turn. */
     finish(plan: StackPlan): Promise<StackEvaluation>;
     /** Resources added and not yet judged. */
     readonly backlog: number;
 }
 
 /**
- * Starts judging a stack. The pack may still be starting or being configured: resources wait for it. The first
- * failure (of the pack, or of its start or configuration) stops further requests and is what `finish` rejects with.
+ * Starts judging a stack. The pack may still be starting, being configured or judging another stack: resources
+ * wait for a turn. The first failure (of the pack, of its start or configuration) stops further requests and is
+ * what `finish` rejects with.
  */
-export function judgeStack(configured: Promise<ConfiguredPack>): StackJudge {
+export function judgeStack(lease: PackLease): StackJudge {
     const byUrn = new Map<string, PlannedResource>();
     // Resources in registration order; those from `next` on are still to be sent.
     const queue: PlannedResource[] = [];
@@ -74,7 +99,10 @@ export function judgeStack(configured: Promise<ConfiguredPack>): StackJudge {
     const perResource: RawFinding[][] = [];
     const remediations: (Remediation | undefined)[] = [];
     const remediatedInputs = new Map<string, Record<string, unknown>>();
-    let ready: ConfiguredPack | undefined;
+    // The pack while this stack has a turn.
+    let held: ConfiguredPack | undefined;
+    let asking = false;
+    let finishing = false;
     let failure: unknown;
     let inFlight = 0;
     let idle: (() => void) | undefined;
@@ -96,21 +124,38 @@ export function judgeStack(configured: Promise<ConfiguredPack>): StackJudge {
         return found;
     };
 
+    const toSend = () => (finishing ? Infinity : queue.length - next);
+
     const pump = () => {
-        while (ready && failure === undefined && inFlight < IN_FLIGHT && next < queue.length) {
+        if (!held && !asking && failure === undefined && (next < queue.length || finishing)) {
+            asking = true;
+            lease.acquire(toSend, pump).then(p => { held = p; }, err => { failure ??= err; })
+                .finally(() => { asking = false; pump(); });
+            return;
+        }
+        while (held && failure === undefined && inFlight < IN_FLIGHT && next < queue.length) {
             const index = next++;
             const resource = queue[index];
             inFlight++;
-            judge(ready, resource, index).then(found => { perResource[index] = found; }, err => { failure ??= err; })
+            judge(held, resource, index).then(found => { perResource[index] = found; }, err => { failure ??= err; })
                 .finally(() => {
                     inFlight--;
                     pump();
                 });
         }
-        if (idle && inFlight === 0 && (next === queue.length || failure !== undefined)) idle();
+        if (inFlight > 0 || asking) return;
+        if (failure !== undefined) {
+            idle?.();
+        } else if (next === queue.length) {
+            if (finishing) {
+                if (held) idle?.();
+            } else if (held && lease.contended()) {
+                // Nothing to send until the program registers more, and another stack has work: its turn.
+                held = undefined;
+                lease.release();
+            }
+        }
     };
-
-    configured.then(p => { ready = p; pump(); }, err => { failure ??= err; pump(); });
 
     return {
         get backlog() {
@@ -119,41 +164,51 @@ export function judgeStack(configured: Promise<ConfiguredPack>): StackJudge {
         add(resource) {
             byUrn.set(resource.urn, resource);
             queue.push(resource);
-            pump();
+            if (asking) lease.waiting();
+            else pump();
         },
         async finish(plan) {
             const started = Date.now();
-            await new Promise<void>(resolve => {
-                idle = resolve;
-                // The pack may not have answered its start yet: `pump` resolves once it has, and is drained.
-                if (ready || failure !== undefined) pump();
-            });
-            if (failure !== undefined) throw failure;
-            const p = ready!.pack;
-            const final = new Map(plan.resources.map(r => [r.urn, r]));
-            const stackResources = plan.resources.map(r => ({
-                ...analyzerResource(r, stackProperties(r, remediatedInputs.get(r.urn)), final),
-                parent: r.parent || undefined,
-                dependencies: [...r.dependencies],
-                propertyDependencies: copyDeps(r.propertyDependencies),
-            }));
-            const root = plan.resources.find(r => r.parent === "" && r.type === "pulumi:pulumi:Stack");
-            const stackFindings = (await p.analyzeStack(stackResources))
-                .filter(d => d.enforcementLevel !== "disabled")
-                .map(d => finding(d, d.urn || root?.urn || "", true));
-            return {
-                findings: [...perResource.flat(), ...stackFindings],
-                remediations: remediations.filter((r): r is Remediation => r !== undefined),
-                remediatedInputs,
-                evaluationMs: Date.now() - started,
-            };
+            let judged = false;
+            try {
+                await new Promise<void>(resolve => {
+                    idle = resolve;
+                    finishing = true;
+                    if (asking) lease.waiting();
+                    else pump();
+                });
+                if (failure !== undefined) throw failure;
+                const p = held!.pack;
+                const final = new Map(plan.resources.map(r => [r.urn, r]));
+                const stackResources = plan.resources.map(r => ({
+                    ...analyzerResource(r, stackProperties(r, remediatedInputs.get(r.urn)), final),
+                    parent: r.parent || undefined,
+                    dependencies: [...r.dependencies],
+                    propertyDependencies: copyDeps(r.propertyDependencies),
+                }));
+                const root = plan.resources.find(r => r.parent === "" && r.type === "pulumi:pulumi:Stack");
+                const stackFindings = (await p.analyzeStack(stackResources))
+                    .filter(d => d.enforcementLevel !== "disabled")
+                    .map(d => finding(d, d.urn || root?.urn || "", true));
+                judged = true;
+                return {
+                    findings: [...perResource.flat(), ...stackFindings],
+                    remediations: remediations.filter((r): r is Remediation => r !== undefined),
+                    remediatedInputs,
+                    evaluationMs: Date.now() - started,
+                };
+            } finally {
+                // Only a pack that judged its stack to the end serves another one.
+                if (judged) lease.release();
+                held = undefined;
+            }
         },
     };
 }
 
 /** Judges a complete plan: every resource, then the stack (the streaming judge, fed all at once). */
 export function evaluateStack(pack: PolicyPack, plan: StackPlan, remediate = true): Promise<StackEvaluation> {
-    const judge = judgeStack(Promise.resolve({ pack, remediate }));
+    const judge = judgeStack(soleLease(Promise.resolve({ pack, remediate })));
     for (const r of plan.resources) judge.add(r);
     return judge.finish(plan);
 }

@@ -1,13 +1,22 @@
-// The policy packs of a check. Each stack is judged while its program runs, and a pack serves one stack at a time
-// (configureStack sets the stack it judges): stacks take turns on the pool's packs, one by default (see
-// packConcurrency), and a pack judges the next stack once the previous one is done, reconfigured only when that
-// stack's policy config differs.
+// The policy packs of a check. Each stack is judged while its program runs. A pack judges one stack at a time
+// (configureStack sets the stack it judges), but it is not held for a stack's whole run: a stack judged faster than
+// its program registers resources gives its pack up, between two resources, to a stack with work waiting, and takes
+// a turn again when it has some (a lease, below). The pack is reconfigured at each switch, policy config first (only
+// when it differs), then the stack. One pack by default (see packConcurrency).
 
 import * as fs from "fs";
 import * as path from "path";
 import { PackInfo, PolicyPack } from "./analyzer";
+import type { ConfiguredPack, PackLease } from "./evaluate";
+
+/**
+ * Resources a stack must have waiting (or its program must have ended) for the stack judging now to give the pack
+ * up when it has nothing to send: a switch costs two calls (configure, configureStack), as much as a resource.
+ */
+const SWITCH_AT = 16;
 
 interface Waiter {
+    /** Resources waiting to be judged; Infinity once the stack's program has ended (its stack policies wait). */
     readonly backlog: () => number;
     readonly resolve: (p: PooledPack) => void;
     readonly reject: (err: unknown) => void;
@@ -18,6 +27,8 @@ export interface PooledPack {
     readonly pack: PolicyPack;
     configured?: string;
     remediate?: boolean;
+    /** The lease whose stack the pack was last configured for. */
+    stackOf?: object;
 }
 
 export class PackPool {
@@ -26,6 +37,8 @@ export class PackPool {
     private readonly waiting: Waiter[] = [];
     private failure?: unknown;
     private starting = 0;
+    /** Each lease holding a pack: called when a stack starts waiting with enough work for a switch. */
+    private readonly holders = new Set<() => void>();
 
     /** `size`: how many packs, so how many stacks may be judged at once. */
     constructor(readonly dir: string, private readonly size: number) {}
@@ -61,6 +74,49 @@ export class PackPool {
             if (this.waiting[i].backlog() > this.waiting[next].backlog()) next = i;
         }
         this.waiting.splice(next, 1)[0].resolve(p);
+    }
+
+    /**
+     * A stack's turns on the pool's packs. `setup` configures a pack for the stack (policy config, then
+     * configureStack) and says whether any policy remediates; it runs when a turn starts on a pack that last judged
+     * another stack. The judge (judgeStack) takes a turn when it has resources to send, and gives the pack back when
+     * it has none and another stack waits with work.
+     */
+    lease(setup: (p: PooledPack) => Promise<boolean>): PackLease {
+        const me = {};
+        let held: PooledPack | undefined;
+        let recheck: (() => void) | undefined;
+        let remediate = false;
+        return {
+            acquire: async (backlog, onContention) => {
+                const p = await this.acquire(backlog);
+                try {
+                    if (p.stackOf !== me) {
+                        p.stackOf = undefined;
+                        remediate = await setup(p);
+                        p.stackOf = me;
+                    }
+                } catch (err) {
+                    this.release(p);
+                    throw err;
+                }
+                held = p;
+                recheck = onContention;
+                this.holders.add(recheck);
+                return { pack: p.pack, remediate } satisfies ConfiguredPack;
+            },
+            contended: () => this.waiting.some(w => w.backlog() >= SWITCH_AT),
+            waiting: () => {
+                for (const r of [...this.holders]) r();
+            },
+            release: () => {
+                if (!held) return;
+                const p = held;
+                held = undefined;
+                this.holders.delete(recheck!);
+                this.release(p);
+            },
+        };
     }
 
     /**

@@ -2,7 +2,7 @@
 // what streams out of the program is the plan, and judging it piecemeal finds what judging it whole finds.
 
 import type { PolicyPack } from "../../engine/policy/analyzer";
-import { evaluateStack, judgeStack } from "../../engine/policy/evaluate";
+import { evaluateStack, judgeStack, soleLease } from "../../engine/policy/evaluate";
 import { PackPool } from "../../engine/policy/pack-pool";
 import type { PlannedResource, StackPlan } from "../../engine/plan";
 import { planStack } from "../../engine/program/program-runner";
@@ -53,7 +53,7 @@ describe("judging a stack while its program runs", () => {
         const whole = await evaluateStack(p.pack, plan, false);
         // Resources queue before the pack is ready, then are judged as they arrive.
         let ready!: (x: { pack: PolicyPack; remediate: boolean }) => void;
-        const judge = judgeStack(new Promise(resolve => { ready = resolve; }));
+        const judge = judgeStack(soleLease(new Promise(resolve => { ready = resolve; })));
         for (const r of plan.resources.slice(0, 2)) judge.add(r);
         ready({ pack: p.pack, remediate: false });
         for (const r of plan.resources.slice(2)) judge.add(r);
@@ -64,7 +64,7 @@ describe("judging a stack while its program runs", () => {
     });
 
     test("a pack that could not start fails the judgement with its own error, once the program has ended", async () => {
-        const judge = judgeStack(Promise.reject(new Error("policy pack in /x failed to start (exit 1)")));
+        const judge = judgeStack(soleLease(Promise.reject(new Error("policy pack in /x failed to start (exit 1)"))));
         for (const r of plan.resources) judge.add(r);
         await expect(judge.finish(plan)).rejects.toThrow("failed to start (exit 1)");
     });
@@ -97,6 +97,73 @@ describe("the pool of packs", () => {
             await pool.configure(first, {});
             await pool.configure(first, { all: "advisory" });
             expect(configure).toHaveBeenCalledTimes(2);
+        } finally {
+            await pool.stop();
+        }
+    });
+
+    /** `n` resources like the plan's, each with its own URN. */
+    const copies = (plan: StackPlan, n: number, tag: string): PlannedResource[] =>
+        Array.from({ length: n }, (_, i) => plan.resources[1 + (i % (plan.resources.length - 1))])
+            .map((r, i) => ({ ...r, urn: `${r.urn}-${tag}${i}`, name: `${r.name}-${tag}${i}` }));
+    const settled = async (done: () => boolean, what: string) => {
+        for (let waited = 0; !done(); waited += 10) {
+            if (waited > 10_000) throw new Error(`not judged within 10 s: ${what}`);
+            await new Promise(resolve => setTimeout(resolve, 10));
+        }
+    };
+
+    test("lends its pack, between two resources, to a stack with work waiting while the stack it judges has none", async () => {
+        const { plan } = await planStreamed("public-storage");
+        const pool = new PackPool(MINIMAL_PACK, 1);
+        const turns: string[] = [];
+        const leaseFor = (stack: string) => pool.lease(async p => {
+            turns.push(stack);
+            await pool.configure(p, {});
+            await p.pack.configureStack({ project: "p", stack, dryRun: true });
+            return false;
+        });
+        try {
+            const a = judgeStack(leaseFor("a"));
+            const b = judgeStack(leaseFor("b"));
+            const [a1, a2, bs] = [copies(plan, 3, "a"), copies(plan, 2, "a2"), copies(plan, 20, "b")];
+            for (const r of a1) a.add(r);
+            await settled(() => a.backlog === 0, "a's first resources");
+            // a's program is still running (not finished) and has nothing to send: b, with 20 waiting, gets the pack.
+            for (const r of bs) b.add(r);
+            await settled(() => b.backlog === 0, "b's resources, while a's program still runs");
+            // a's program registers more and ends: b has nothing to send, a gets the pack back.
+            for (const r of a2) a.add(r);
+            const aDone = a.finish({ ...plan, resources: [...a1, ...a2] });
+            const aJudged = await aDone;
+            const bJudged = await b.finish({ ...plan, resources: bs });
+            expect(turns).toEqual(["a", "b", "a", "b"]);
+
+            // Taking turns changes no verdict: each stack is judged as if it had the pack to itself.
+            const p = await pool.acquire();
+            await pool.configure(p, {});
+            const alone = (resources: PlannedResource[]) => evaluateStack(p.pack, { ...plan, resources }, false);
+            expect(aJudged.findings).toEqual((await alone([...a1, ...a2])).findings);
+            expect(bJudged.findings).toEqual((await alone(bs)).findings);
+            expect(bJudged.findings.length).toBeGreaterThan(0);
+            pool.release(p);
+        } finally {
+            await pool.stop();
+        }
+    });
+
+    test("keeps its pack with a stack that has nothing to send while no other stack waits: configured once", async () => {
+        const { plan } = await planStreamed("public-storage");
+        const pool = new PackPool(MINIMAL_PACK, 1);
+        let setups = 0;
+        try {
+            const judge = judgeStack(pool.lease(async p => { setups++; await pool.configure(p, {}); return false; }));
+            for (const burst of [copies(plan, 2, "x"), copies(plan, 2, "y"), copies(plan, 2, "z")]) {
+                for (const r of burst) judge.add(r);
+                await settled(() => judge.backlog === 0, "a burst");
+            }
+            await judge.finish(plan);
+            expect(setups).toBe(1);
         } finally {
             await pool.stop();
         }

@@ -1,6 +1,7 @@
 // The language host leaves out the two stack traces the Pulumi runtime takes for every resource and that nothing
 // offline reads; everything else about the runtime's promises and resources stays as it was.
 
+import { spawnSync } from "child_process";
 import * as path from "path";
 
 const RUNTIME = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
@@ -22,16 +23,43 @@ function install(env: NodeJS.ProcessEnv): { debuggable: any; state: any; Resourc
 }
 
 describe("stack traces nobody reads offline", () => {
-    test("a promise the runtime tracks gets an empty creation trace, and is still tracked until it settles", async () => {
+    test("a promise the runtime tracks gets no creation trace, and is still tracked until it settles", async () => {
         const { debuggable, state, installed } = install({});
         expect(installed.promiseTraces).toBe(true);
+        // The first goes through the runtime's own function (which schedules the leak report), with an empty trace.
+        const first = Promise.resolve(1);
+        await debuggable.debuggablePromise(first, "first");
+        expect((first as any)._debugStackTrace).not.toMatch(/\n\s+at /);
+        // The others are tracked the same way, without the debug fields only PULUMI_DEBUG_PROMISE_LEAKS prints.
         const original = Promise.resolve(42);
         const tracked = debuggable.debuggablePromise(original, "test");
-        expect((original as any)._debugStackTrace).not.toMatch(/\n\s+at /);
-        expect((original as any)._debugCtx).toBe("test");
+        expect((original as any)._debugStackTrace).toBeUndefined();
         expect(state.getStore().leakCandidates.has(original)).toBe(true);
         await expect(tracked).resolves.toBe(42);
         expect(state.getStore().leakCandidates.has(original)).toBe(false);
+    });
+
+    test("a rejected promise stops being tracked, and its error carries it, as the runtime's", async () => {
+        const { debuggable, state } = install({});
+        debuggable.debuggablePromise(Promise.resolve(), "first");
+        const failing = Promise.reject(new Error("boom"));
+        const err = await debuggable.debuggablePromise(failing, "test").catch((e: any) => e);
+        expect(err.message).toBe("boom");
+        expect(err.promise).toBe(failing);
+        expect(state.getStore().leakCandidates.has(failing)).toBe(false);
+    });
+
+    test("a program that leaves a tracked promise pending still fails with the runtime's leak report", () => {
+        const script = `
+            const { skipUnreadTraces } = require(${JSON.stringify(require.resolve("../../engine/program/host/unread-traces"))});
+            skipUnreadTraces(${JSON.stringify(RUNTIME)}, {});
+            const { debuggablePromise } = require(${JSON.stringify(path.join(RUNTIME, "runtime", "debuggable"))});
+            debuggablePromise(Promise.resolve(), "settles");
+            debuggablePromise(new Promise(() => undefined), "never settles");
+            debuggablePromise(new Promise(() => undefined), "never settles either");`;
+        const run = spawnSync(process.execPath, ["-e", script], { encoding: "utf8", env: { ...process.env, PULUMI_DEBUG_PROMISE_LEAKS: "" } });
+        expect(run.stderr).toContain("The Pulumi runtime detected that 2 promises were still active");
+        expect(run.status).toBe(1);
     });
 
     test("errors keep their full stack while and after a promise is tracked", () => {

@@ -3,9 +3,10 @@
 // object churn (docs/benchmark.md): the V8 frames, the program's source-map support over each frame, and a fifth of
 // everything the program allocated.
 //
-// - `debuggablePromise` attaches `new Error().stack` to every promise the runtime creates (about a hundred per
-//   resource), for the list of promises still pending at exit that it prints with PULUMI_DEBUG_PROMISE_LEAKS. The
-//   host answers before that report, so the trace is captured empty; the promise bookkeeping itself is unchanged,
+// - `debuggablePromise` attaches `new Error().stack`, an id and a context to every promise the runtime creates
+//   (about a hundred per resource), as three defined properties, for the list of pending promises that it prints
+//   at exit with PULUMI_DEBUG_PROMISE_LEAKS only. Without it they are left out; the bookkeeping itself (each promise
+//   a leak candidate until it settles, the rejection carrying it, the leak count reported at exit) is unchanged,
 //   and with PULUMI_DEBUG_PROMISE_LEAKS set nothing changes at all.
 // - `Resource.stackTrace` walks the whole stack (no depth limit) and formats every frame through the program's
 //   source-map support at each registration, for the source position and stack trace of the RegisterResource
@@ -41,14 +42,34 @@ function skipUnreadTraces(runtimeDir, env = process.env) {
     if (typeof capture === "function" && !env.PULUMI_DEBUG_PROMISE_LEAKS) {
         // The runtime's modules call it through their module object (`debuggable_1.debuggablePromise(...)`), so
         // replacing the export reaches every caller.
+        const state = runtimeModule(runtimeDir, path.join("runtime", "state"));
+        let scheduled = false;
         debuggable.debuggablePromise = function debuggablePromise(promise, context) {
-            const limit = Error.stackTraceLimit;
-            Error.stackTraceLimit = 0;
-            try {
-                return capture(promise, context);
-            } finally {
-                Error.stackTraceLimit = limit;
+            if (!scheduled || !state || typeof state.getStore !== "function") {
+                // The first call goes through the runtime's own function: it schedules the leak report at exit.
+                scheduled = true;
+                const limit = Error.stackTraceLimit;
+                Error.stackTraceLimit = 0;
+                try {
+                    return capture(promise, context);
+                } finally {
+                    Error.stackTraceLimit = limit;
+                }
             }
+            // The same bookkeeping as the runtime's: the promise is a leak candidate until it settles, and a
+            // rejection carries it; without the debug fields only PULUMI_DEBUG_PROMISE_LEAKS would print.
+            const store = state.getStore();
+            store.leakCandidates.add(promise);
+            return promise
+                .then(value => {
+                    store.leakCandidates.delete(promise);
+                    return value;
+                })
+                .catch(err => {
+                    store.leakCandidates.delete(promise);
+                    err.promise = promise;
+                    throw err;
+                });
         };
         installed.promiseTraces = true;
     }
