@@ -330,7 +330,9 @@ export class PolicyPack {
 
     async stop(): Promise<void> {
         this.channel.close();
-        if (this.proc.exitCode !== null) return;
+        // A process killed by a signal (the out-of-memory killer's SIGKILL) has no exit code, only a signal: its
+        // "exit" has passed, and waiting for it would leave nothing to keep the check's event loop alive.
+        if (this.proc.exitCode !== null || this.proc.signalCode !== null) return;
         await new Promise<void>(resolve => {
             this.proc.once("exit", () => resolve());
             this.proc.kill();

@@ -246,6 +246,17 @@ describe("check on the command line: exit codes and output files", () => {
         }
     });
 
+    it("exits 2 with one line when the pack is killed while it judges, never 0 with nothing printed", async () => {
+        // SIGKILL, as the out-of-memory killer sends: the check used to wait for an exit already past, its event
+        // loop drained, and the process ended with status 0 and no report.
+        const args = ["check", "--program", program("compliant"), "--policy-pack", path.join(ROOT, "tests", "fixtures", "packs", "killed")];
+        const run = await Promise.race([cli(args), new Promise<undefined>(resolve => setTimeout(resolve, 20_000))]);
+        expect(run).toBeDefined();
+        expect(run!.code).toBe(2);
+        expect(run!.stderr.trim().split("\n")).toHaveLength(1);
+        expect(run!.stderr).toMatch(/^warehouse-check: error: policy pack on stack dev: analyze failed: the connection closed before the answer/);
+    });
+
     it("--fail-on-expiry-within makes an exemption about to expire fail the run, as its findings will", async () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "expiry-"));
         const config = path.join(dir, "policy.json");

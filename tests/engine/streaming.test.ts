@@ -169,6 +169,24 @@ describe("the pool of packs", () => {
         }
     });
 
+    test("a pack killed while it judges (SIGKILL, as the out-of-memory killer does) fails its stack, and the pool still stops", async () => {
+        const { plan } = await planStreamed("public-storage");
+        const pool = new PackPool(path.join(FIXTURES, "packs", "killed"), 1);
+        let stopped = false;
+        try {
+            const judge = judgeStack(pool.lease(async p => { await pool.configure(p, {}); return false; }));
+            for (const r of plan.resources) judge.add(r);
+            await expect(judge.finish(plan)).rejects.toThrow(/analyze failed: the connection closed before the answer/);
+            // The process has exited by the time the pool stops, as when a check stops after its programs end.
+            await new Promise(resolve => setTimeout(resolve, 500));
+        } finally {
+            // A stop that waits for the exit of a process already gone never returns: the CLI's event loop then
+            // drains and it exits 0 having printed nothing.
+            await Promise.race([pool.stop().then(() => { stopped = true; }), new Promise(resolve => setTimeout(resolve, 5000))]);
+        }
+        expect(stopped).toBe(true);
+    });
+
     test("a pack that fails to start fails every stack waiting for it, and the next ones", async () => {
         const pool = new PackPool(path.join(FIXTURES, "packs", "broken"), 1);
         try {
