@@ -89,7 +89,11 @@ export class PackPool {
         let remediate = false;
         return {
             acquire: async (backlog, onContention) => {
-                const p = await this.acquire(backlog);
+                const turn = this.acquire(backlog);
+                // The stacks holding a pack look at once: this one may wait with its program ended (its stack
+                // policies) and add nothing more, so `waiting` would never tell them.
+                this.recheckHolders();
+                const p = await turn;
                 try {
                     if (p.stackOf !== me) {
                         p.stackOf = undefined;
@@ -106,9 +110,7 @@ export class PackPool {
                 return { pack: p.pack, remediate } satisfies ConfiguredPack;
             },
             contended: () => this.waiting.some(w => w.backlog() >= SWITCH_AT),
-            waiting: () => {
-                for (const r of [...this.holders]) r();
-            },
+            waiting: () => this.recheckHolders(),
             release: () => {
                 if (!held) return;
                 const p = held;
@@ -117,6 +119,10 @@ export class PackPool {
                 this.release(p);
             },
         };
+    }
+
+    private recheckHolders(): void {
+        for (const r of [...this.holders]) r();
     }
 
     /**

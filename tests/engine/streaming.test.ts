@@ -152,6 +152,30 @@ describe("the pool of packs", () => {
         }
     });
 
+    test("gives its pack up to a stack whose program has ended, while the stack it judges has nothing to send", async () => {
+        const { plan } = await planStreamed("public-storage");
+        const pool = new PackPool(MINIMAL_PACK, 1);
+        const leaseFor = () => pool.lease(async p => { await pool.configure(p, {}); return false; });
+        try {
+            const a = judgeStack(leaseFor());
+            const b = judgeStack(leaseFor());
+            const [as, bs] = [copies(plan, 20, "a"), copies(plan, 20, "b")];
+            for (const r of bs) b.add(r);
+            await settled(() => b.backlog === 0, "b's resources");
+            for (const r of as) a.add(r);
+            await settled(() => a.backlog === 0, "a's resources, b having nothing to send");
+            // a's program still runs and registers nothing for now; b's program ends: its stack policies wait, and
+            // a, with nothing to send, gives the pack up without waiting for its next resource.
+            let bJudged = false;
+            const bDone = b.finish({ ...plan, resources: bs }).then(() => { bJudged = true; });
+            await settled(() => bJudged, "b's stack policies, while a's program registers nothing");
+            await bDone;
+            await a.finish({ ...plan, resources: as });
+        } finally {
+            await pool.stop();
+        }
+    });
+
     test("keeps its pack with a stack that has nothing to send while no other stack waits: configured once", async () => {
         const { plan } = await planStreamed("public-storage");
         const pool = new PackPool(MINIMAL_PACK, 1);
