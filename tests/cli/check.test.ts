@@ -250,7 +250,7 @@ describe("check on the command line: exit codes and output files", () => {
         // SIGKILL, as the out-of-memory killer sends: the check used to wait for an exit already past, its event
         // loop drained, and the process ended with status 0 and no report.
         const args = ["check", "--program", program("compliant"), "--policy-pack", path.join(ROOT, "tests", "fixtures", "packs", "killed")];
-        const run = await Promise.race([cli(args), new Promise<undefined>(resolve => setTimeout(resolve, 20_000))]);
+        const run = await Promise.race([cli(args), new Promise<undefined>(resolve => setTimeout(() => resolve(undefined), 20_000))]);
         expect(run).toBeDefined();
         expect(run!.code).toBe(2);
         expect(run!.stderr.trim().split("\n")).toHaveLength(1);
