@@ -4,6 +4,7 @@
 import * as path from "path";
 import { ExternalError } from "./errors";
 import { StackEvaluation, judgeStack, soleLease } from "./policy/evaluate";
+import { PolicyConfigValidationError } from "./policy/analyzer";
 import { PackPool } from "./policy/pack-pool";
 import type { StackPlan } from "./plan";
 import { PolicyConfigChoice, loadPolicyConfig } from "./policy/policy-config";
@@ -109,8 +110,11 @@ export async function checkTargets(selection: CheckSelection, targets: readonly 
             // The judge holds the program's resources until its stack has a turn on a pack, then judges each as
             // soon as it is registered, as the engine does; a pack is configured for the stack at each turn.
             const lease = pool.lease(async p => {
-                const remediate = await external(`policy config ${configs[i].file ?? "(pack defaults)"}`,
-                    () => pool.configure(p, configs[i].config));
+                // The config file is named for what is wrong with it; the pack failing the call is the pack's failure.
+                const remediate = await pool.configure(p, configs[i].config).catch(err => {
+                    if (!(err instanceof PolicyConfigValidationError)) throw err;
+                    throw new ExternalError(`policy config ${configs[i].file ?? "(pack defaults)"}: ${err.message}`);
+                });
                 await external("policy pack", () => p.pack.configureStack({
                     project: target.project.name, stack: target.stack, organization,
                     dryRun: true, config: { ...target.config }, configSecretKeys: [...target.secretKeys],

@@ -5,6 +5,6 @@
 require("../../engine/compile-cache").keepCompiledCode();
 require("./compile-typescript").registerTypeScript();
 require("../interrupt").installInterruptHandlers();
-require("../main")
-    .main(process.argv.slice(2))
-    .then(code => { process.exitCode = code; });
+const run = require("../main").main(process.argv.slice(2));
+run.then(code => { process.exitCode = code; });
+require("../unsettled").failIfUnsettled(run, require("../paths").PROGRAM_NAME);

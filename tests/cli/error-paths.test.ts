@@ -1,7 +1,7 @@
 // The command line's error paths: usage on stderr, bad flags and places refused before any work, one broken stack
 // reported beside the others' results, no stack trace, and Ctrl-C leaving no temporary directory or worktree.
 
-import { execFileSync, spawn } from "child_process";
+import { execFileSync, spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -90,6 +90,30 @@ describe("failures", () => {
         const lines = run.stderr.trim().split("\n");
         expect(lines[0]).toMatch(/^warehouse-check: error: stack ovh-rehearsal: program failed: invalid configuration \(2 problems\):$/);
         expect(lines.slice(1).map(l => l.trim().split(" ")[0]).sort()).toEqual(["warehouse:keys.size", "warehouse:region"]);
+    });
+});
+
+describe("a run that can no longer finish", () => {
+    /** Node running `failIfUnsettled` over a promise, as the installed entry point runs it over the command. */
+    const guarded = (promise: string) => spawnSync(process.execPath, ["-e", `
+        require(${JSON.stringify(path.join(ROOT, "cli", "bin", "compile-typescript"))}).registerTypeScript();
+        const run = ${promise};
+        run.then(code => { process.exitCode = code; });
+        require(${JSON.stringify(path.join(ROOT, "cli", "unsettled"))}).failIfUnsettled(run, "warehouse-check", {});`],
+    { encoding: "utf8" });
+
+    it("exits 2 with the internal-error line when nothing is left to wait for, never 0 with nothing printed", () => {
+        // What a check waiting on a child process that is gone does: its event loop empties, the command never answers.
+        const run = guarded("new Promise(() => undefined)");
+        expect(run.status).toBe(2);
+        expect(run.stderr).toMatch(/^warehouse-check: internal error \(a bug in warehouse-check, please report it\): the run stopped with its work unfinished/);
+        expect(run.stderr).not.toMatch(/\n\s+at /);
+    });
+
+    it("leaves the command's own exit code when it answered", () => {
+        const run = guarded("new Promise(resolve => setTimeout(() => resolve(1), 50))");
+        expect(run.status).toBe(1);
+        expect(run.stderr).toBe("");
     });
 });
 

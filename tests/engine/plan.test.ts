@@ -140,6 +140,12 @@ describe("programs that fail", () => {
             "stack dev: program failed: subnet plan exhausted: no /24 left in 10.40.0.0/16 (at index.ts:5)"));
     });
 
+    it("fails a program left waiting on a promise nobody settles when nothing is left to run, as pulumi does", async () => {
+        // Not when the CLI's time limit (minutes) ends: the runtime's own leak report ends the program at once.
+        await expect(plan("never-settles")).rejects.toThrow(
+            /^stack dev: program failed: the program never finished: \d+ promises? of the Pulumi runtime still pending/);
+    }, 30_000);
+
     it("reports a configuration error (a RunError) without a stack trace", async () => {
         await expect(plan("config-error")).rejects.toThrow(
             /^stack dev: program failed: fixture-config-error:tier = "gold": allowed values are silver$/);

@@ -6,6 +6,7 @@ import { evaluateStack, judgeStack, soleLease } from "../../engine/policy/evalua
 import { PackPool } from "../../engine/policy/pack-pool";
 import type { PlannedResource, StackPlan } from "../../engine/plan";
 import { planStack } from "../../engine/program/program-runner";
+import { checkStacks } from "../../engine/run";
 import { resolveTargets } from "../../engine/program/targets";
 import * as path from "path";
 import { FIXTURES, MINIMAL_PACK, program } from "../cli/support";
@@ -209,6 +210,22 @@ describe("the pool of packs", () => {
             await Promise.race([pool.stop().then(() => { stopped = true; }), new Promise(resolve => setTimeout(resolve, 5000))]);
         }
         expect(stopped).toBe(true);
+    });
+
+    test("a pack gone before a stack's turn is named as the pack's failure, not as the stack's policy config", async () => {
+        const pool = new PackPool(MINIMAL_PACK, 1);
+        try {
+            const p = await pool.acquire();
+            process.kill((p.pack as unknown as { proc: { pid: number } }).proc.pid, "SIGKILL");
+            await new Promise(resolve => setTimeout(resolve, 300));
+            pool.release(p);
+            const run = checkStacks({ programDir: program("compliant"), stacks: [], config: {}, env: process.env,
+                                      policyPack: MINIMAL_PACK }, pool);
+            await expect(run).rejects.toThrow(/^policy pack \S*minimal: \w+ failed: /);
+            await expect(run).rejects.not.toThrow(/policy config/);
+        } finally {
+            await pool.stop();
+        }
     });
 
     test("a pack that fails to start fails every stack waiting for it, and the next ones", async () => {

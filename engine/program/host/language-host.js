@@ -142,6 +142,7 @@ async function runJob(job) {
     deferClosureSerialization(runtimeDir);
     const pulumi = require(path.join(runtimeDir));
     const settings = require(path.join(runtimeDir, "runtime", "settings"));
+    const state = require(path.join(runtimeDir, "runtime", "state"));
     const { version } = require(path.join(runtimeDir, "package.json"));
 
     pulumi.runtime.setAllConfig(job.config, job.secretKeys);
@@ -171,6 +172,9 @@ async function runJob(job) {
                                                               : describeFailure(err, job.programDir, pulumi) });
     process.on("uncaughtException", fail);
     process.on("unhandledRejection", fail);
+    // Collecting, a program stuck on a stand-in value has told what it could: the keys found so far.
+    stuck = () => collecting ? { ok: false, error: { kind: "config", message: "missing configuration", missing: collecting() } }
+                             : neverFinished(state.getStore().leakCandidates.size);
     recorder.onFailure(message => answer({ ok: false, error: { kind: "engine", message } }));
 
     // Before the program loads: invokes nobody can answer offline are unknown (see unknown-invokes.js), and
@@ -225,7 +229,29 @@ function answer(message) {
 // If the CLI goes away (Ctrl-C, a killed CI job), so does the program.
 process.once("disconnect", () => process.exit(1));
 
+/** The answer when nothing is left to run and the program has not finished (set once the runtime is loaded). */
+let stuck = () => neverFinished(undefined);
+
+function neverFinished(pending) {
+    const count = pending === undefined ? "" : ` ${pending} promise${pending === 1 ? "" : "s"} of the Pulumi runtime still pending`;
+    return { ok: false, error: { kind: "program", name: "Error",
+        message: `the program never finished:${count} with nothing left to run (a Pulumi call whose result is never ` +
+            "awaited, a value that never arrives, or two resources waiting on each other); pulumi fails it the same way" } };
+}
+
+/**
+ * Once nothing is left to run, a program still unfinished waits on a promise nobody will settle. The runtime's
+ * process would then exit with its report of the promises still pending (runtime/debuggable.js) and the engine
+ * fail the program: so does this host, at once, rather than when the CLI's time limit ends (the IPC channel alone
+ * does not keep it alive while the program runs).
+ */
+function failWhenOutOfWork() {
+    if (process.channel) process.channel.unref();
+    process.once("beforeExit", () => answer(stuck()));
+}
+
 process.once("message", message => {
+    failWhenOutOfWork();
     runJob(message.job)
         .then(answer, err => answer({ ok: false, error: { kind: "host",
             message: err && typeof err.stack === "string" ? err.stack : thrownText(err) } }));
