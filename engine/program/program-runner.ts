@@ -251,12 +251,15 @@ function runHost(job: unknown, target: StackTarget, timeoutMs: number, env: Node
             }
         });
         child.on("error", err => { clearTimeout(timer); reject(err); });
-        child.on("exit", code => {
+        child.on("exit", (code, signal) => {
             clearTimeout(timer);
             if (answer) return resolve(answer);
             // The runtime exits by itself when it cannot find the entry point; its explanation is on stderr.
             const said = output.split("\n").map(l => l.trim()).filter(l => l && !l.startsWith("at ")).slice(-3).join("; ");
-            resolve({ ok: false, error: { kind: "program", message: `exited with code ${code}${said ? `: ${said}` : ""}` } });
+            // A signal leaves no exit code: the out-of-memory killer's SIGKILL is the usual one on a CI runner.
+            const how = signal ? `its process was killed by ${signal}${signal === "SIGKILL" ? " (the kernel sends it when memory runs out)" : ""}`
+                : `exited with code ${code}`;
+            resolve({ ok: false, error: { kind: "program", message: `${how}${said ? `: ${said}` : ""}` } });
         });
         child.send({ job });
     });

@@ -146,6 +146,11 @@ describe("programs that fail", () => {
             /^stack dev: program failed: the program never finished: \d+ promises? of the Pulumi runtime still pending/);
     }, 30_000);
 
+    it("names the signal that killed a program's process, not a missing exit code", async () => {
+        await expect(plan("killed")).rejects.toThrow(new ExternalError(
+            "stack dev: program failed: its process was killed by SIGKILL (the kernel sends it when memory runs out)"));
+    });
+
     it("reports a configuration error (a RunError) without a stack trace", async () => {
         await expect(plan("config-error")).rejects.toThrow(
             /^stack dev: program failed: fixture-config-error:tier = "gold": allowed values are silver$/);
