@@ -51,14 +51,29 @@ export function readStackExport(file: string): DeployedStack {
     if (!parsed) throw new ExternalError(`--state ${file}: no resource with a Pulumi URN; the stack is empty or the file is not a stack export`);
     const [, stack, project] = parsed;
     const resources: PlannedResource[] = [];
+    const live = new Set<string>();
     let encrypted = 0;
     let pendingDelete = 0;
     for (const [i, r] of raw.entries()) {
         if (!r || typeof r.urn !== "string" || typeof r.type !== "string") {
             throw new ExternalError(`--state ${file}: resource ${i} has no urn or type`);
         }
+        // What Pulumi never writes is refused, not judged in part: a stack's resources all carry its stack and
+        // project, and inputs and outputs are property maps.
+        if (!r.urn.startsWith(`urn:pulumi:${stack}::${project}::`)) {
+            throw new ExternalError(`--state ${file}: resource ${i}: ${r.urn} is not of stack ${stack} of project ${project}`);
+        }
+        for (const field of ["inputs", "outputs"] as const) {
+            if (r[field] != null && (typeof r[field] !== "object" || Array.isArray(r[field]))) {
+                throw new ExternalError(`--state ${file}: resource ${i}: ${field} is not an object`);
+            }
+        }
         // A resource marked for deletion is the old copy of a replaced one: it is not what runs.
         if (r.delete === true) { pendingDelete++; continue; }
+        // The live copy of a URN is unique (the engine refuses a state where it is not): with two, which one runs
+        // cannot be told.
+        if (live.has(r.urn)) throw new ExternalError(`--state ${file}: resource ${i}: urn ${r.urn} appears twice`);
+        live.add(r.urn);
         const counter = { encrypted: 0 };
         const inputs = fromState(r.inputs ?? {}, counter) as Record<string, unknown>;
         const outputs = fromState(r.outputs ?? {}, counter) as Record<string, unknown>;

@@ -36,6 +36,33 @@ describe("a deployed stack from its exported state", () => {
             .toThrow(/no resource with a Pulumi URN/);
     });
 
+    test("refuses a state Pulumi does not write rather than judge part of it: a URN twice, another stack's resources, inputs that are not an object", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bad-state-"));
+        const exported = () => JSON.parse(fs.readFileSync(STATE, "utf8"));
+        const write = (name: string, doc: any) => { fs.writeFileSync(path.join(dir, name), JSON.stringify(doc)); return path.join(dir, name); };
+        const oldLogs = (doc: any) => doc.deployment.resources.find((r: any) => r.urn.endsWith("::old-logs"));
+
+        // A compliant copy of a failing account under the same URN: which one runs cannot be told.
+        const twice = exported();
+        twice.deployment.resources.push({ ...oldLogs(twice), inputs: { ...oldLogs(twice).inputs, allowBlobPublicAccess: false } });
+        expect(() => readStackExport(write("twice.json", twice))).toThrow(/resource 5: urn .*::old-logs appears twice/);
+        // The old copy of a replaced resource (delete: true) shares the URN of the new one: that is how Pulumi writes it.
+        const replaced = exported();
+        replaced.deployment.resources.push({ ...oldLogs(replaced), delete: true });
+        expect(readStackExport(write("replaced.json", replaced)).resources.filter(r => r.name === "old-logs")).toHaveLength(1);
+
+        const mixed = exported();
+        oldLogs(mixed).urn = oldLogs(mixed).urn.replace("urn:pulumi:dev::fixture-public-storage::", "urn:pulumi:prod::other::");
+        expect(() => readStackExport(write("mixed.json", mixed)))
+            .toThrow(/resource 4: urn:pulumi:prod::other::.* is not of stack dev of project fixture-public-storage/);
+
+        for (const [field, value] of [["inputs", "x"], ["outputs", [1]]] as const) {
+            const odd = exported();
+            oldLogs(odd)[field] = value;
+            expect(() => readStackExport(write(`${field}.json`, odd))).toThrow(new RegExp(`resource 4: ${field} is not an object`));
+        }
+    });
+
     test("is judged offline by the same pack: what is deployed, not what the code says", async () => {
         const run = await cli(["check", "--state", STATE, "--policy-pack", MINIMAL_PACK, "--format", "json"]);
         expect(run.stderr).toBe("");
