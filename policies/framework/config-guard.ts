@@ -71,7 +71,7 @@ export function withConfigGuard<T>(policies: readonly Pick<Policy, "name" | "con
             configureStack(call: any, callback: (err: unknown, response?: unknown) => void) {
                 const config: Record<string, string> = {};
                 call.request.getConfigMap?.().forEach((v: string, k: string) => { config[k] = v; });
-                setStackConfig(config);
+                setStackConfig(config, call.request.getDryRun?.());
                 return configureStack(call, callback);
             },
             configure(call: any, callback: (err: unknown, response?: unknown) => void) {

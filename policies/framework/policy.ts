@@ -11,6 +11,7 @@ import { Exemption, findExemption, isActive } from "./exemptions";
 import { Finding, cannotVerify } from "./finding";
 import { cannotVerifyMessage, exemptMessage, expiredMessage, platformGapMessage } from "./messages";
 import { Props } from "./props";
+import { notAPreview } from "./stack-config";
 import { canonicalType } from "../catalog/resource-types";
 
 export type Concern = "residency" | "jurisdiction" | "keys" | "isolation" | "stack";
@@ -119,6 +120,11 @@ export function diagnosticFor(finding: Finding, type: string, urn: string, confi
         return isActive(exemption, now)
             ? { message: exemptMessage(exemption, exemption.reason, text), urn: finding.urn, enforcementLevel: "advisory" }
             : { message: expiredMessage(exemption, text), urn: finding.urn, enforcementLevel: "mandatory" };
+    }
+    if (finding.kind === "cannot-verify" && notAPreview()) {
+        // No update comes after to judge the known value: fail closed, at the policy's level.
+        return { message: `${text} (Not a preview: in a deployed state the value is an encrypted secret that cannot ` +
+            "be read offline, and nothing judges it later.)", urn: finding.urn };
     }
     if (finding.kind === "cannot-verify" && config.unknownValues === "advise") {
         return { message: text, urn: finding.urn, enforcementLevel: "advisory" };

@@ -9,10 +9,21 @@
 export const JURISDICTION_CONFIG_KEY = "warehouse:jurisdiction";
 
 let configured: Readonly<Record<string, string>> | undefined;
+let dryRun: boolean | undefined;
 
-/** Records the config of the stack the engine configured the pack for. */
-export function setStackConfig(config: Readonly<Record<string, string>>): void {
+/** Records the config of the stack the engine configured the pack for, and whether it is a preview. */
+export function setStackConfig(config: Readonly<Record<string, string>>, isDryRun?: boolean): void {
     configured = { ...config };
+    dryRun = isDryRun;
+}
+
+/**
+ * Whether the engine said the resources it sends are not a preview (`pulumi up`, or a deployed state judged
+ * offline): a value unknown then stays unknown (an encrypted secret of a state), and no later run judges it.
+ * Unsaid (an engine without ConfigureStack): a preview, as before.
+ */
+export function notAPreview(): boolean {
+    return dryRun === false;
 }
 
 /** A value of the judged stack's config, or undefined. */

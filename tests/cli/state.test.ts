@@ -79,6 +79,27 @@ describe("a deployed stack from its exported state", () => {
         expect(stack.notes.join("\n")).toMatch(/judged from the deployed state written 2026-11-27/);
     });
 
+    test("fails closed where the project's pack cannot read an encrypted secret: nothing judges the deployed value later", async () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "encrypted-state-"));
+        const file = path.join(dir, "state.json");
+        const encrypted = { [SIG]: SECRET_SIG, ciphertext: "v1:AAAA:BBBB" };
+        const prefix = "urn:pulumi:attack::health-data-warehouse::";
+        const root = `${prefix}pulumi:pulumi:Stack::health-data-warehouse-attack`;
+        fs.writeFileSync(file, JSON.stringify({ version: 3, deployment: { manifest: { time: "2026-11-30T10:00:00Z" }, resources: [
+            { urn: root, custom: false, type: "pulumi:pulumi:Stack" },
+            { urn: `${prefix}azure-native:resources:ResourceGroup::rg`, custom: true, type: "azure-native:resources:ResourceGroup",
+              inputs: { location: encrypted, resourceGroupName: "rg" }, outputs: { location: encrypted }, parent: root },
+        ] } }));
+        // Under a preview the region is judged at update time; in a deployed state the update has run, and the
+        // region of the group cannot be read offline: not a pass.
+        const run = await cli(["check", "--state", file, "--format", "json"]);
+        expect(run.stderr).toBe("");
+        expect(run.code).toBe(1);
+        const [finding] = JSON.parse(run.stdout).stacks[0].findings;
+        expect([finding.policy, finding.level]).toEqual(["allowed-regions", "mandatory"]);
+        expect(finding.message).toMatch(/^\[cannot verify\] .*deployed state.*encrypted secret/);
+    });
+
     test("with --program, says where the code and the deployed state differ", async () => {
         const run = await cli(["check", "--state", STATE, "--program", program("public-storage"), "--policy-pack", MINIMAL_PACK, "--format", "json"]);
         const drift = JSON.parse(run.stdout).stacks[0].state.drift;
