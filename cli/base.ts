@@ -54,9 +54,20 @@ export function resolveBase(ref: string, programDir: string): { root: string; co
     return { root, commit };
 }
 
-export async function withBase<T>(ref: string, programDir: string, packDir: string,
+/** A directory by its real path, as git names the repository (a link in the path would lead out of the worktree). */
+function realDir(dir: string): string {
+    try {
+        return fs.realpathSync(dir);
+    } catch {
+        return path.resolve(dir);
+    }
+}
+
+export async function withBase<T>(ref: string, currentProgramDir: string, currentPackDir: string,
                                   fn: (base: BaseCheckout) => Promise<T>): Promise<T> {
-    const { root, commit } = resolveBase(ref, programDir);
+    const { root, commit } = resolveBase(ref, currentProgramDir);
+    const programDir = realDir(currentProgramDir);
+    const packDir = realDir(currentPackDir);
     const tree = fs.mkdtempSync(path.join(os.tmpdir(), "warehouse-check-base-"));
     const remove = () => {
         try {
@@ -79,10 +90,11 @@ export async function withBase<T>(ref: string, programDir: string, packDir: stri
         const packInRepo = inside(root, packDir);
         const packChanged = packInRepo && spawnQuiet(root, ["diff", "--quiet", commit, "--", path.relative(root, packDir) || "."]);
         const baseProgram = path.join(tree, path.relative(root, programDir));
+        if (!inside(root, programDir)) throw new ExternalError(`--base ${ref}: ${currentProgramDir} is not inside the repository at ${root}`);
         if (!fs.existsSync(baseProgram)) throw new ExternalError(`--base ${ref}: ${path.relative(root, programDir) || "."} does not exist there`);
         return await fn({
             ref, commit, programDir: baseProgram, packChanged: !!packChanged, notes,
-            packDir: packChanged ? path.join(tree, path.relative(root, packDir)) : packDir,
+            packDir: packChanged ? path.join(tree, path.relative(root, packDir)) : currentPackDir,
         });
     } finally {
         released();

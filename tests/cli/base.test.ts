@@ -53,6 +53,24 @@ describe("check --base", () => {
         expect(states.length).toBe(report.stacks[0].findings.length);
     });
 
+    it("compares with the base commit, not the working tree, when the program is named through a symlink", async () => {
+        // git names the repository by its real path; a link beside it (a home directory or /tmp reached through a
+        // link) made the program's path inside the worktree point back at the working tree: "0 introduced, 0 fixed".
+        const link = `${repo}-link`;
+        fs.symlinkSync(repo, link, "dir");
+        try {
+            const run = await cli(["check", "--program", path.join(link, "infra"), "--policy-pack", MINIMAL_PACK,
+                "--base", "HEAD", "--format", "json"], { cwd: link });
+            expect(run.stderr).toBe("");
+            const report = JSON.parse(run.stdout);
+            expect(report.base.fixed.map((f: any) => `${f.policy} ${f.urn.split("::").pop()}`))
+                .toEqual(["storage-no-public-access open-sa"]);
+            expect(git("worktree", "list").split("\n")).toHaveLength(1);
+        } finally {
+            fs.unlinkSync(link);
+        }
+    });
+
     it("refuses a ref that is not a commit", async () => {
         const run = await cli(["check", "--program", path.join(repo, "infra"), "--policy-pack", MINIMAL_PACK,
             "--base", "no-such-branch"], { cwd: repo });
