@@ -106,7 +106,9 @@ async function checkReport(options: CheckOptions, io: Io, progress?: ProgressLin
                 // Stacks that do not exist in the base have nothing to compare with: all their findings are new.
                 const known = listStacks(loadProject(base.programDir));
                 const wanted = targets.map(t => t.stack).filter(s => known.includes(s) || known.length === 0);
-                const baseTargets = resolveTargets(base.programDir, wanted, selection.config);
+                // None of them in the base: nothing to run there (no stacks would mean every stack of the base,
+                // whose findings would read as fixed by the change).
+                const baseTargets = wanted.length === 0 ? [] : resolveTargets(base.programDir, wanted, selection.config);
                 const run = everyStack(await checkTargets({ ...selection, onProgress: undefined, programDir: base.programDir,
                     policyPack: base.packDir }, baseTargets.filter(t => !failures.some(f => f.stack === t.stack)),
                 base.packChanged ? undefined : packs));

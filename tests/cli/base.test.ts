@@ -71,6 +71,22 @@ describe("check --base", () => {
         }
     });
 
+    it("reports a stack the base does not have as all introduced, and fixes nothing on the stacks not asked for", async () => {
+        const stackFile = path.join(repo, "infra", "Pulumi.newstack.yaml");
+        fs.copyFileSync(path.join(repo, "infra", "Pulumi.dev.yaml"), stackFile);
+        try {
+            const run = await cli(["check", "--program", path.join(repo, "infra"), "--policy-pack", MINIMAL_PACK,
+                "--base", "HEAD", "--stack", "newstack", "--format", "json"], { cwd: repo });
+            expect(run.stderr).toBe("");
+            const report = JSON.parse(run.stdout);
+            expect(report.base.fixed).toEqual([]);
+            expect(report.base.introduced.length).toBe(report.stacks[0].findings.length);
+            expect(new Set(report.base.introduced.map((f: any) => f.stack))).toEqual(new Set(["newstack"]));
+        } finally {
+            fs.unlinkSync(stackFile);
+        }
+    });
+
     it("refuses a ref that is not a commit", async () => {
         const run = await cli(["check", "--program", path.join(repo, "infra"), "--policy-pack", MINIMAL_PACK,
             "--base", "no-such-branch"], { cwd: repo });
