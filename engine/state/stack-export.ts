@@ -24,12 +24,13 @@ export interface DeployedStack {
 }
 
 export function readStackExport(file: string): DeployedStack {
-    let text: string;
+    let bytes: Buffer;
     try {
-        text = fs.readFileSync(file, "utf8");
+        bytes = fs.readFileSync(file);
     } catch (err) {
         throw new ExternalError(`--state ${file}: cannot be read (${(err as NodeJS.ErrnoException).code ?? err})`);
     }
+    const text = decode(bytes);
     let doc: any;
     try {
         doc = JSON.parse(text);
@@ -110,6 +111,17 @@ export function readStackExport(file: string): DeployedStack {
             "interrupted, and what runs may differ from the state");
     }
     return { stack, project, resources, time: doc.deployment.manifest?.time, notes };
+}
+
+/**
+ * `pulumi stack export --file` writes UTF-8; a shell's redirect may add a byte-order mark, and Windows PowerShell 5's
+ * `>` writes UTF-16 LE.
+ */
+function decode(bytes: Buffer): string {
+    if (bytes[0] === 0xff && bytes[1] === 0xfe) return bytes.subarray(2).toString("utf16le");
+    if (bytes[0] === 0xfe && bytes[1] === 0xff && bytes.length % 2 === 0) return Buffer.from(bytes.subarray(2)).swap16().toString("utf16le");
+    const text = bytes.toString("utf8");
+    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
 /**

@@ -36,6 +36,16 @@ describe("a deployed stack from its exported state", () => {
             .toThrow(/no resource with a Pulumi URN/);
     });
 
+    test("is read when a shell's redirect wrote it with a byte-order mark (UTF-8, or UTF-16 from Windows PowerShell 5)", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bom-state-"));
+        const text = fs.readFileSync(STATE, "utf8");
+        const utf8 = path.join(dir, "utf8.json");
+        fs.writeFileSync(utf8, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text, "utf8")]));
+        const utf16 = path.join(dir, "utf16.json");
+        fs.writeFileSync(utf16, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, "utf16le")]));
+        for (const file of [utf8, utf16]) expect(readStackExport(file).resources.map(r => r.name)).toContain("old-logs");
+    });
+
     test("refuses a state Pulumi does not write rather than judge part of it: a URN twice, another stack's resources, inputs that are not an object", () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bad-state-"));
         const exported = () => JSON.parse(fs.readFileSync(STATE, "utf8"));
