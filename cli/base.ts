@@ -88,7 +88,11 @@ export async function withBase<T>(ref: string, currentProgramDir: string, curren
             if (changed) notes.push(`the base's package-lock.json differs: the base ran with the current node_modules`);
         }
         const packInRepo = inside(root, packDir);
-        const packChanged = packInRepo && spawnQuiet(root, ["diff", "--quiet", commit, "--", path.relative(root, packDir) || "."]);
+        // Changed: a tracked file differs from the base (committed or not), or a file git does not track yet is there
+        // (a new policy config, say), which the base's pack does not have either.
+        const packPath = path.relative(root, packDir) || ".";
+        const packChanged = packInRepo && (spawnQuiet(root, ["diff", "--quiet", commit, "--", packPath]) ||
+            git(root, ["ls-files", "--others", "--exclude-standard", "--", packPath]) !== "");
         const baseProgram = path.join(tree, path.relative(root, programDir));
         if (!inside(root, programDir)) throw new ExternalError(`--base ${ref}: ${currentProgramDir} is not inside the repository at ${root}`);
         if (!fs.existsSync(baseProgram)) throw new ExternalError(`--base ${ref}: ${path.relative(root, programDir) || "."} does not exist there`);

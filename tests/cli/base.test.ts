@@ -16,6 +16,7 @@ describe("check --base", () => {
     beforeAll(() => {
         repo = fs.mkdtempSync(path.join(os.tmpdir(), "base-repo-"));
         fs.cpSync(program("public-storage"), path.join(repo, "infra"), { recursive: true });
+        fs.cpSync(MINIMAL_PACK, path.join(repo, "pack"), { recursive: true });
         fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(repo, "node_modules"));
         fs.writeFileSync(path.join(repo, ".gitignore"), "node_modules\n");
         git("init", "--quiet");
@@ -84,6 +85,26 @@ describe("check --base", () => {
             expect(new Set(report.base.introduced.map((f: any) => f.stack))).toEqual(new Set(["newstack"]));
         } finally {
             fs.unlinkSync(stackFile);
+        }
+    });
+
+    it("judges the base with its own pack when the pack's directory has files git does not track yet", async () => {
+        // A policy config added but not yet committed changes the verdict of the current tree only: the base's pack
+        // has no such file.
+        const config = path.join(repo, "pack", "config", "dev.json");
+        fs.mkdirSync(path.dirname(config));
+        fs.writeFileSync(config, JSON.stringify({ "allowed-locations": { allowed: ["francecentral", "westus"] } }));
+        try {
+            const run = await cli(["check", "--program", path.join(repo, "infra"), "--policy-pack", path.join(repo, "pack"),
+                "--base", "HEAD", "--format", "json"], { cwd: repo });
+            expect(run.stderr).toBe("");
+            const report = JSON.parse(run.stdout);
+            expect(report.base.fixed.map((f: any) => `${f.policy} ${f.urn.split("::").pop()}`).sort()).toEqual([
+                "allowed-locations default_3_28_0", "allowed-locations open-rg", "allowed-locations open-sa",
+                "storage-no-public-access open-sa",
+            ]);
+        } finally {
+            fs.rmSync(path.dirname(config), { recursive: true });
         }
     });
 
