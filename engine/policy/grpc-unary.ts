@@ -17,6 +17,15 @@ export class GrpcError extends Error {
 
 const OK = "0";
 
+/** Socket errors that mean the server went away (a pack killed, say): reset or closed, depending on timing. */
+const CONNECTION_LOST = new Set(["ECONNRESET", "EPIPE", "ECONNABORTED"]);
+
+/** The error's message, said as a closed connection when that is what it is, whichever way the socket reported it. */
+function lostConnection(err: Error): string {
+    const code = (err as NodeJS.ErrnoException).code;
+    return code && CONNECTION_LOST.has(code) ? `the connection closed before the answer (${err.message})` : err.message;
+}
+
 export class UnaryChannel {
     private readonly session: http2.ClientHttp2Session;
     private failure?: Error;
@@ -30,7 +39,7 @@ export class UnaryChannel {
 
     /** Sends one encoded request to `path` (`/package.Service/Method`) and resolves with the encoded answer. */
     call(path: string, request: Uint8Array): Promise<Buffer> {
-        if (this.failure) return Promise.reject(new GrpcError(undefined, this.failure.message));
+        if (this.failure) return Promise.reject(new GrpcError(undefined, lostConnection(this.failure)));
         return new Promise((resolve, reject) => {
             let stream: http2.ClientHttp2Stream;
             try {
@@ -51,7 +60,7 @@ export class UnaryChannel {
             stream.on("response", readStatus);
             stream.on("trailers", readStatus);
             stream.on("data", (chunk: Buffer) => chunks.push(chunk));
-            stream.on("error", err => reject(new GrpcError(undefined, err.message)));
+            stream.on("error", err => reject(new GrpcError(undefined, lostConnection(err))));
             stream.on("close", () => {
                 if (status === undefined) {
                     reject(new GrpcError(undefined, "the connection closed before the answer"));

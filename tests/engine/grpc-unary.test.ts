@@ -95,6 +95,19 @@ describe("unary gRPC calls over HTTP/2", () => {
         await expect(channel.call("/x/Y", Buffer.alloc(0))).rejects.toThrow(/announced as 6/);
     });
 
+    test("a connection the server resets mid-call reads as a closed connection, whatever the socket reports", async () => {
+        // A pack killed by the kernel: the socket is reset (ECONNRESET) or simply closed, depending on timing; the
+        // one-line error must not depend on which.
+        const resetting = await serve(stream => (stream.session?.socket as unknown as { resetAndDestroy(): void }).resetAndDestroy());
+        const lost = new UnaryChannel(resetting.address);
+        try {
+            await expect(lost.call("/x/Y", Buffer.from("q"))).rejects.toThrow(/^the connection closed before the answer/);
+        } finally {
+            lost.close();
+            await resetting.close();
+        }
+    });
+
     test("a server that goes away mid-call rejects the call, and the calls after it", async () => {
         const dying = await serve(stream => stream.session?.destroy());
         const lost = new UnaryChannel(dying.address);
