@@ -124,13 +124,14 @@ function createMonitor(opts) {
         cb(new Error(message), undefined);
     }
 
-    /** Whether a transform of the resource's parent, or of one of its ancestors, applies to it. */
-    function inheritsTransforms(parent) {
-        if (resourceTransforms.size === 0) return false;
+    /** The transforms of the resource's parent, then its grandparent's... up to the root: they apply to it too. */
+    function ancestorTransforms(parent) {
+        const inherited = [];
+        if (resourceTransforms.size === 0) return inherited;
         for (let u = parent; u; u = byUrn.has(u) ? byUrn.get(u).parent : "") {
-            if (resourceTransforms.has(u)) return true;
+            if (resourceTransforms.has(u)) inherited.push(...resourceTransforms.get(u));
         }
-        return false;
+        return inherited;
     }
 
     /**
@@ -314,8 +315,9 @@ function createMonitor(opts) {
             const type = req.getType(), name = req.getName(), parent = req.getParent();
             inheritFromParent(req, byUrn.get(parent));
             const own = req.getTransformsList ? req.getTransformsList() : [];
+            const inherited = ancestorTransforms(parent);
             // The plain path stays synchronous: only a resource some transform applies to waits for callbacks.
-            if (own.length === 0 && stackTransforms.length === 0 && !inheritsTransforms(parent)) {
+            if (own.length === 0 && inherited.length === 0 && stackTransforms.length === 0) {
                 return register(req, declared(req, type, name, parent), undefined, cb);
             }
             let ours;
@@ -325,11 +327,7 @@ function createMonitor(opts) {
                 return fail(cb, `the transforms option of ${type} '${name}': ${err.message}`);
             }
             // Its own, then its parent's, its grandparent's... then the stack's (source_eval.go RegisterResource).
-            const chain = [...ours];
-            for (let u = parent; u; u = byUrn.has(u) ? byUrn.get(u).parent : "") {
-                if (resourceTransforms.has(u)) chain.push(...resourceTransforms.get(u));
-            }
-            chain.push(...stackTransforms);
+            const chain = [...ours, ...inherited, ...stackTransforms];
             const asDeclared = declared(req, type, name, parent);
             const custom = req.getCustom();
             const aliases = [];

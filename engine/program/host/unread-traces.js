@@ -43,9 +43,11 @@ function skipUnreadTraces(runtimeDir, env = process.env) {
         // The runtime's modules call it through their module object (`debuggable_1.debuggablePromise(...)`), so
         // replacing the export reaches every caller.
         const state = runtimeModule(runtimeDir, path.join("runtime", "state"));
+        // Without the runtime's store (another layout), every call goes through the runtime's function.
+        const ownBookkeeping = !!state && typeof state.getStore === "function";
         let scheduled = false;
         debuggable.debuggablePromise = function debuggablePromise(promise, context) {
-            if (!scheduled || !state || typeof state.getStore !== "function") {
+            if (!scheduled || !ownBookkeeping) {
                 // The first call goes through the runtime's own function: it schedules the leak report at exit.
                 scheduled = true;
                 const limit = Error.stackTraceLimit;
