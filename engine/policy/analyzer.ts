@@ -18,6 +18,8 @@ export type Severity = "" | "low" | "medium" | "high" | "critical";
 
 /** Preloaded into the pack's process: the runtime's function serialisation loads only if a policy uses it. */
 const PACK_PRELOAD = path.join(__dirname, "pack-preload.js");
+/** Preloaded too when the pack runs precompiled: ts-node and TypeScript load only if a TypeScript file is required. */
+const PRECOMPILED_PRELOAD = path.join(__dirname, "precompiled-pack.js");
 /** Enforcement levels in the order of the protobuf enum. */
 const LEVELS: readonly EnforcementLevel[] = ["advisory", "mandatory", "disabled", "remediate"];
 const SEVERITIES: readonly Severity[] = ["", "low", "medium", "high", "critical"];
@@ -178,7 +180,8 @@ export class PolicyPack {
         const protos = protosFor(dir);
         const entry = options.precompiled ? precompilePack(dir) : ".";
         const started = Date.now();
-        const proc = spawn(process.execPath, ["--require", PACK_PRELOAD, protos.runner, "127.0.0.1:0", entry], {
+        const preloads = ["--require", PACK_PRELOAD, ...(options.precompiled ? ["--require", PRECOMPILED_PRELOAD] : [])];
+        const proc = spawn(process.execPath, [...preloads, protos.runner, "127.0.0.1:0", entry], {
             cwd: dir, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...options.env },
         });
         let stderr = "";

@@ -1,0 +1,98 @@
+// Preloaded, after pack-preload.js, into a policy pack that runs precompiled (its TypeScript transpiled into bin/ by
+// analyzer.ts, precompilePack). The runtime's runner (cmd/run-policy-pack/run.js) registers ts-node before it
+// loads any pack, and ts-node loads the TypeScript compiler to do so: 0.6 s of CPU on Node 20 (docs/benchmark.md) in
+// a process whose modules are all JavaScript already, which ts-node leaves alone.
+//
+// So the runner is handed a stand-in for both modules (through the runtime's tsutils, which names them): the same
+// TypeScript version, and a `register` that does what ts-node's would, when it is needed:
+// - stack traces are mapped through the inline source maps of bin/ to the pack's TypeScript lines, with the
+//   source-map-support ts-node installs (a policy that throws reports its stack to the engine);
+// - the first TypeScript file the pack requires (by its path, or by an extension-less name that only a .ts file
+//   matches) registers the real ts-node, with the options the runner gave and the compiler options of the
+//   tsconfig.json it read, and is compiled by it.
+// If TypeScript or ts-node cannot be found from the runtime, nothing is replaced: the runner keeps its own way.
+"use strict";
+
+const fs = require("fs");
+const path = require("path");
+const Module = require("module");
+
+/** The extensions ts-node compiles for a CommonJS program (allowJs off), as it registers them. */
+const TYPESCRIPT_EXTENSIONS = [".ts", ".tsx", ".mts", ".cts"];
+
+/** What the stand-in module exports in place of both `typescript` and `ts-node`. */
+const STAND_IN = path.join(__dirname, "precompiled-pack.js");
+
+/**
+ * Hands the runner of `runtimeDir` the stand-in; returns whether it did. `extensions` is the require.extensions
+ * table to hook (Node's own by default).
+ */
+function registerTypeScriptOnDemand(runtimeDir, extensions = Module._extensions) {
+    let tsutils;
+    const real = {};
+    try {
+        tsutils = require(path.join(runtimeDir, "tsutils.js"));
+        // Resolved as tsutils resolves them (from the runtime's directory), without loading them.
+        real.typescriptRequire = require.resolve("typescript", { paths: [runtimeDir] });
+        real.tsnodeRequire = require.resolve("ts-node", { paths: [runtimeDir] });
+        const manifest = require.resolve("typescript/package.json", { paths: [runtimeDir] });
+        real.version = JSON.parse(fs.readFileSync(manifest, "utf8")).version;
+    } catch {
+        return false;
+    }
+    if (typeof tsutils.typeScriptRequireStrings !== "function" || typeof tsutils.loadTypeScriptCompilerOptions !== "function") {
+        return false;
+    }
+    const readCompilerOptions = tsutils.loadTypeScriptCompilerOptions;
+    let tsConfigPath;
+
+    tsutils.typeScriptRequireStrings = () => ({ typescriptRequire: STAND_IN, tsnodeRequire: STAND_IN });
+    // The runner spreads these under its defaults; the real ones are read if the real ts-node is ever registered.
+    tsutils.loadTypeScriptCompilerOptions = file => {
+        tsConfigPath = file;
+        return {};
+    };
+
+    standIn.version = real.version;
+    standIn.register = options => {
+        installSourceMaps(real.tsnodeRequire);
+        let registered = false;
+        const compileWithTsNode = (module, filename) => {
+            if (!registered) {
+                registered = true;
+                for (const ext of TYPESCRIPT_EXTENSIONS) if (extensions[ext] === compileWithTsNode) delete extensions[ext];
+                require(real.tsnodeRequire).register({
+                    ...options,
+                    compiler: real.typescriptRequire,
+                    compilerOptions: { ...options.compilerOptions, ...(tsConfigPath ? readCompilerOptions(tsConfigPath) : {}) },
+                });
+            }
+            const compile = extensions[path.extname(filename)] || extensions[".js"];
+            return compile(module, filename);
+        };
+        for (const ext of TYPESCRIPT_EXTENSIONS) extensions[ext] = compileWithTsNode;
+        return undefined;
+    };
+    return true;
+}
+
+/** Maps stack traces through source maps, with the library and the settings ts-node uses. */
+function installSourceMaps(tsnodeRequire) {
+    try {
+        const file = require.resolve("@cspotcode/source-map-support", { paths: [path.dirname(tsnodeRequire)] });
+        require(file).install({ environment: "node" });
+    } catch {
+        // Without it, stack traces name the transpiled lines of bin/: still correct, less readable.
+    }
+}
+
+/** The stand-in: `version` and `register` are set by registerTypeScriptOnDemand before the runner reads them. */
+const standIn = { version: undefined, register: undefined };
+
+module.exports = standIn;
+module.exports.registerTypeScriptOnDemand = registerTypeScriptOnDemand;
+
+const runner = process.argv[1];
+if (require.main !== module && runner && path.basename(runner) === "run-policy-pack" && !standIn.register) {
+    registerTypeScriptOnDemand(path.resolve(runner, "..", ".."));
+}
