@@ -10,7 +10,9 @@
 // - the first TypeScript file the pack requires (by its path, or by an extension-less name that only a .ts file
 //   matches) registers the real ts-node, with the options the runner gave and the compiler options of the
 //   tsconfig.json it read, and is compiled by it.
-// If TypeScript or ts-node cannot be found from the runtime, nothing is replaced: the runner keeps its own way.
+// If TypeScript or ts-node cannot be found from the runtime, nothing is replaced: the runner keeps its own way; if
+// ts-node is configured to do more at registration than compile TypeScript (a "ts-node" section that preloads
+// modules, allowJs, see configuresTsNode), the stand-in's register registers it at once, as the runner does.
 "use strict";
 
 const fs = require("fs");
@@ -57,23 +59,89 @@ function registerTypeScriptOnDemand(runtimeDir, extensions = Module._extensions)
     standIn.register = options => {
         installSourceMaps(real.tsnodeRequire);
         let registered = false;
+        const registerTsNode = () => {
+            registered = true;
+            for (const ext of TYPESCRIPT_EXTENSIONS) if (extensions[ext] === compileWithTsNode) delete extensions[ext];
+            require(real.tsnodeRequire).register({
+                ...options,
+                compiler: real.typescriptRequire,
+                compilerOptions: { ...options.compilerOptions, ...(tsConfigPath ? readCompilerOptions(tsConfigPath) : {}) },
+            });
+        };
         const compileWithTsNode = (module, filename) => {
-            if (!registered) {
-                registered = true;
-                for (const ext of TYPESCRIPT_EXTENSIONS) if (extensions[ext] === compileWithTsNode) delete extensions[ext];
-                require(real.tsnodeRequire).register({
-                    ...options,
-                    compiler: real.typescriptRequire,
-                    compilerOptions: { ...options.compilerOptions, ...(tsConfigPath ? readCompilerOptions(tsConfigPath) : {}) },
-                });
-            }
+            if (!registered) registerTsNode();
             const compile = extensions[path.extname(filename)] || extensions[".js"];
             return compile(module, filename);
         };
+        // What ts-node does as it is registered, beyond compiling TypeScript files, depends on its configuration (the
+        // tsconfig's "ts-node" section: modules to preload, resolver hooks; allowJs: JavaScript compiled too; some
+        // TS_NODE_* variables): with any of it, or a tsconfig this cannot read, ts-node is registered now, as the runner would.
+        if (configuresTsNode(options.skipProject ? undefined : tsConfigPath)) {
+            registerTsNode();
+            return undefined;
+        }
         for (const ext of TYPESCRIPT_EXTENSIONS) extensions[ext] = compileWithTsNode;
         return undefined;
     };
     return true;
+}
+
+/** Settings in a tsconfig (or the ones it extends) that change what registering ts-node does at once. */
+const EAGER_SETTINGS = /"ts-node"|allowJs|checkJs/;
+/**
+ * ts-node's variables that change it beyond how a TypeScript file compiles: another tsconfig (and "ts-node" section)
+ * or compiler options (allowJs), extension preference. TS_NODE_TRANSPILE_ONLY and the like wait for the first file.
+ */
+const EAGER_VARIABLES = ["TS_NODE_PROJECT", "TS_NODE_DIR", "TS_NODE_CWD", "TS_NODE_COMPILER_OPTIONS", "TS_NODE_PREFER_TS_EXTS"];
+
+/**
+ * Whether ts-node may do more when registered than compile the TypeScript files later required: one of its
+ * EAGER_VARIABLES set, or a tsconfig (followed through `extends`) that names an eager setting or cannot be read. A mention in a
+ * comment errs on the side of registering.
+ */
+function configuresTsNode(tsConfigFile, env = process.env, seen = new Set()) {
+    if (EAGER_VARIABLES.some(k => env[k] !== undefined)) return true;
+    if (!tsConfigFile) return false;
+    const file = path.resolve(tsConfigFile);
+    if (seen.has(file)) return false;
+    seen.add(file);
+    let text;
+    try {
+        text = fs.readFileSync(file, "utf8");
+    } catch {
+        return true;
+    }
+    if (EAGER_SETTINGS.test(text)) return true;
+    const ext = /"extends"\s*:\s*("(?:[^"\\]|\\.)*"|\[[^\]]*\])/.exec(text);
+    if (!ext) return /"extends"/.test(text);
+    let bases;
+    try {
+        bases = [].concat(JSON.parse(ext[1]));
+    } catch {
+        return true;
+    }
+    return bases.some(base => {
+        const resolved = resolveExtends(base, path.dirname(file));
+        return resolved === undefined || configuresTsNode(resolved, {}, seen);
+    });
+}
+
+/** The file a tsconfig's `extends` entry names, as TypeScript finds it; undefined if it cannot be found. */
+function resolveExtends(base, dir) {
+    if (typeof base !== "string") return undefined;
+    const candidates = base.startsWith(".") || path.isAbsolute(base)
+        ? [path.resolve(dir, base), path.resolve(dir, `${base}.json`)]
+        : [];
+    for (const c of candidates) if (fs.existsSync(c) && fs.statSync(c).isFile()) return c;
+    if (candidates.length) return undefined;
+    for (const request of [base, `${base}.json`, path.join(base, "tsconfig.json")]) {
+        try {
+            return require.resolve(request, { paths: [dir] });
+        } catch {
+            // next form
+        }
+    }
+    return undefined;
 }
 
 /** Maps stack traces through source maps, with the library and the settings ts-node uses. */
@@ -91,6 +159,7 @@ const standIn = { version: undefined, register: undefined };
 
 module.exports = standIn;
 module.exports.registerTypeScriptOnDemand = registerTypeScriptOnDemand;
+module.exports.configuresTsNode = configuresTsNode;
 
 const runner = process.argv[1];
 if (require.main !== module && runner && path.basename(runner) === "run-policy-pack" && !standIn.register) {

@@ -120,6 +120,51 @@ new PolicyPack("requires-typescript", { policies: [{
         });
         expect(loaded).toMatchObject({ typescript: true, tsNode: true });
     }, 60000);
+
+    it("registers ts-node at start when the tsconfig configures it (its `require` preloads run before the pack)", async () => {
+        // The runner's ts-node reads the tsconfig's "ts-node" section when it is registered, before the pack loads:
+        // a module it preloads (tsconfig-paths/register, a setup file) must have run when the pack's code does.
+        const dir = writePack("ts-node-section", {
+            "index.ts": `import { PolicyPack } from "@pulumi/policy";
+new PolicyPack("ts-node-section", { policies: [{
+    name: String((globalThis as any).PACK_SETUP), description: "named by a preload", enforcementLevel: "advisory",
+    validateResource: (_args, report) => report("seen"),
+}] });
+`,
+            "setup.js": "globalThis.PACK_SETUP = \"named-by-setup\";\n",
+        });
+        fs.writeFileSync(path.join(dir, "tsconfig.json"), JSON.stringify({ ...TSCONFIG, "ts-node": { require: ["./setup.js"] } }));
+        dirs.push(dir);
+        const loaded = await startedAndStopped(dir, async pack => {
+            expect((await pack.info()).policies.map(p => p.name)).toEqual(["named-by-setup"]);
+        });
+        expect(loaded).toMatchObject({ tsNode: true });
+    }, 60000);
+});
+
+describe("when the stand-in registers ts-node at once", () => {
+    const { configuresTsNode } = require(path.join(ROOT, "engine", "policy", "precompiled-pack.js"));
+
+    it("follows the tsconfig through extends, and reads only the TS_NODE_* variables that change registration", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "configures-ts-node-"));
+        try {
+            const write = (file: string, json: unknown) => fs.writeFileSync(path.join(dir, file), JSON.stringify(json));
+            write("plain.json", TSCONFIG);
+            write("base.json", { compilerOptions: { allowJs: true } });
+            write("extends.json", { extends: "./base", compilerOptions: { strict: true } });
+            write("extends-plain.json", { extends: ["./plain.json"] });
+            write("extends-missing.json", { extends: "./nowhere.json" });
+            expect(configuresTsNode(path.join(dir, "plain.json"), {})).toBe(false);
+            expect(configuresTsNode(path.join(dir, "extends.json"), {})).toBe(true);
+            expect(configuresTsNode(path.join(dir, "extends-plain.json"), {})).toBe(false);
+            expect(configuresTsNode(path.join(dir, "extends-missing.json"), {})).toBe(true);
+            expect(configuresTsNode(path.join(dir, "plain.json"), { TS_NODE_TRANSPILE_ONLY: "true" })).toBe(false);
+            expect(configuresTsNode(path.join(dir, "plain.json"), { TS_NODE_PROJECT: "other.json" })).toBe(true);
+            expect(configuresTsNode(undefined, {})).toBe(false);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
 });
 
 describe("the Debugger on demand", () => {
