@@ -12,15 +12,22 @@
 //   tsconfig.json it read, and is compiled by it.
 // If TypeScript or ts-node cannot be found from the runtime, nothing is replaced: the runner keeps its own way; if
 // ts-node is configured to do more at registration than compile TypeScript (a "ts-node" section that preloads
-// modules, allowJs, see configuresTsNode), the stand-in's register registers it at once, as the runner does.
+// modules, allowJs, jsx, see configuresTsNode), the stand-in's register registers it at once, as the runner does.
 "use strict";
 
 const fs = require("fs");
 const path = require("path");
 const Module = require("module");
 
-/** The extensions ts-node compiles for a CommonJS program (allowJs off), as it registers them. */
-const TYPESCRIPT_EXTENSIONS = [".ts", ".tsx", ".mts", ".cts"];
+/**
+ * The extensions ts-node registers when allowJs and jsx are off (with either set, it is registered at once:
+ * configuresTsNode): .ts, and .mts and .cts from TypeScript 4.5. Not .tsx: a name only a .tsx file matches is not
+ * found, and a .tsx required by its path is loaded as JavaScript, as with ts-node registered.
+ */
+function typeScriptExtensions(version) {
+    const [major, minor] = String(version).split(".").map(Number);
+    return major > 4 || (major === 4 && minor >= 5) ? [".ts", ".mts", ".cts"] : [".ts"];
+}
 
 /** What the stand-in module exports in place of both `typescript` and `ts-node`. */
 const STAND_IN = path.join(__dirname, "precompiled-pack.js");
@@ -56,6 +63,7 @@ function registerTypeScriptOnDemand(runtimeDir, extensions = Module._extensions)
     };
 
     standIn.version = real.version;
+    const TYPESCRIPT_EXTENSIONS = typeScriptExtensions(real.version);
     standIn.register = options => {
         installSourceMaps(real.tsnodeRequire);
         let registered = false;
@@ -74,7 +82,7 @@ function registerTypeScriptOnDemand(runtimeDir, extensions = Module._extensions)
             return compile(module, filename);
         };
         // What ts-node does as it is registered, beyond compiling TypeScript files, depends on its configuration (the
-        // tsconfig's "ts-node" section: modules to preload, resolver hooks; allowJs: JavaScript compiled too; some
+        // tsconfig's "ts-node" section: modules to preload, resolver hooks; allowJs, jsx: more extensions; some
         // TS_NODE_* variables): with any of it, or a tsconfig this cannot read, ts-node is registered now, as the runner would.
         if (configuresTsNode(options.skipProject ? undefined : tsConfigPath)) {
             registerTsNode();
@@ -87,7 +95,7 @@ function registerTypeScriptOnDemand(runtimeDir, extensions = Module._extensions)
 }
 
 /** Settings in a tsconfig (or the ones it extends) that change what registering ts-node does at once. */
-const EAGER_SETTINGS = /"ts-node"|allowJs|checkJs/;
+const EAGER_SETTINGS = /"ts-node"|allowJs|checkJs|"jsx"/;
 /**
  * ts-node's variables that change it beyond how a TypeScript file compiles: another tsconfig (and "ts-node" section)
  * or compiler options (allowJs), extension preference. TS_NODE_TRANSPILE_ONLY and the like wait for the first file.

@@ -121,6 +121,27 @@ new PolicyPack("requires-typescript", { policies: [{
         expect(loaded).toMatchObject({ typescript: true, tsNode: true });
     }, 60000);
 
+    it("resolves only the extensions ts-node registers: a .tsx without jsx is not found by an extension-less name", async () => {
+        // ts-node compiles .tsx only when the tsconfig sets jsx: without it, the runner's require of "./view" (only a
+        // view.tsx there) fails as a missing module, not as JavaScript with a syntax error.
+        const dir = writePack("tsx-without-jsx", {
+            "index.ts": `import * as path from "path";
+import { PolicyPack } from "@pulumi/policy";
+let outcome = "";
+try { require(path.join(process.cwd(), "extra", "view")); outcome = "loaded"; } catch (e: any) { outcome = e.code ?? e.name; }
+new PolicyPack("tsx-without-jsx", { policies: [{
+    name: outcome, description: "what requiring view did", enforcementLevel: "advisory",
+    validateResource: (_args, report) => report("seen"),
+}] });
+`,
+            "extra/view.tsx": "export const view: string = \"v\";\n",
+        });
+        dirs.push(dir);
+        await startedAndStopped(dir, async pack => {
+            expect((await pack.info()).policies.map(p => p.name)).toEqual(["MODULE_NOT_FOUND"]);
+        });
+    }, 60000);
+
     it("registers ts-node at start when the tsconfig configures it (its `require` preloads run before the pack)", async () => {
         // The runner's ts-node reads the tsconfig's "ts-node" section when it is registered, before the pack loads:
         // a module it preloads (tsconfig-paths/register, a setup file) must have run when the pack's code does.
