@@ -58,7 +58,8 @@ function registerTypeScriptOnDemand(runtimeDir, extensions = Module._extensions)
     tsutils.typeScriptRequireStrings = () => ({ typescriptRequire: STAND_IN, tsnodeRequire: STAND_IN });
     // The runner spreads these under its defaults; the real ones are read if the real ts-node is ever registered.
     tsutils.loadTypeScriptCompilerOptions = file => {
-        tsConfigPath = file;
+        // Absolute: read later, the working directory may have changed by then.
+        tsConfigPath = path.resolve(file);
         return {};
     };
 
@@ -66,11 +67,15 @@ function registerTypeScriptOnDemand(runtimeDir, extensions = Module._extensions)
     const TYPESCRIPT_EXTENSIONS = typeScriptExtensions(real.version);
     standIn.register = options => {
         installSourceMaps(real.tsnodeRequire);
+        // ts-node finds the tsconfig, and judges what it ignores, from the working directory it is registered in: the
+        // runner's, now, not the one a policy may have changed to by the first TypeScript file.
+        const cwd = process.cwd();
         let registered = false;
         const registerTsNode = () => {
             registered = true;
             for (const ext of TYPESCRIPT_EXTENSIONS) if (extensions[ext] === compileWithTsNode) delete extensions[ext];
             require(real.tsnodeRequire).register({
+                cwd,
                 ...options,
                 compiler: real.typescriptRequire,
                 compilerOptions: { ...options.compilerOptions, ...(tsConfigPath ? readCompilerOptions(tsConfigPath) : {}) },

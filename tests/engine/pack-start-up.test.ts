@@ -142,6 +142,32 @@ new PolicyPack("tsx-without-jsx", { policies: [{
         });
     }, 60000);
 
+    it("type-checks a TypeScript file required after the pack changed directory with the pack's tsconfig", async () => {
+        // The runner registers ts-node in the pack's directory: its tsconfig (strict) applies to every TypeScript file
+        // required later, whatever the working directory is by then.
+        const dir = writePack("changes-directory", {
+            "index.ts": `import * as os from "os";
+import * as path from "path";
+import { PolicyPack } from "@pulumi/policy";
+const file = path.join(process.cwd(), "extra", "loose.ts");
+const home = process.cwd();
+process.chdir(os.tmpdir());
+let outcome = "";
+try { require(file); outcome = "loaded"; } catch (e: any) { outcome = /TS7006/.test(e.message) ? "implicit-any" : e.name; }
+process.chdir(home);
+new PolicyPack("changes-directory", { policies: [{
+    name: outcome, description: "what requiring loose.ts did", enforcementLevel: "advisory",
+    validateResource: (_args, report) => report("seen"),
+}] });
+`,
+            "extra/loose.ts": "export function id(x) { return x; }\n",
+        });
+        dirs.push(dir);
+        await startedAndStopped(dir, async pack => {
+            expect((await pack.info()).policies.map(p => p.name)).toEqual(["implicit-any"]);
+        });
+    }, 60000);
+
     it("registers ts-node at start when the tsconfig configures it (its `require` preloads run before the pack)", async () => {
         // The runner's ts-node reads the tsconfig's "ts-node" section when it is registered, before the pack loads:
         // a module it preloads (tsconfig-paths/register, a setup file) must have run when the pack's code does.
