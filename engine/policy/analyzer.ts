@@ -146,9 +146,21 @@ export function precompilePack(packDir: string): string {
     const stamp = path.join(out, ".built");
     const sources = packSources(packDir);
     const built = fs.existsSync(stamp) ? fs.statSync(stamp).mtimeMs : 0;
-    if (sources.some(f => fs.statSync(path.join(packDir, f)).mtimeMs > built)) {
+    const tsconfigFile = path.join(packDir, "tsconfig.json");
+    const inputs = [...sources.map(f => path.join(packDir, f)), ...(fs.existsSync(tsconfigFile) ? [tsconfigFile] : [])];
+    if (inputs.some(f => fs.statSync(f).mtimeMs > built)) {
         const ts = require(require.resolve("typescript", { paths: [packDir] })) as typeof import("typescript");
-        const tsconfig = ts.readConfigFile(path.join(packDir, "tsconfig.json"), ts.sys.readFile);
+        const tsconfig = ts.readConfigFile(tsconfigFile, ts.sys.readFile);
+        // The runner's ts-node refused to register with a tsconfig in error (an unknown or misspelt option, a bad
+        // value), and the pack did not start: so here, before anything is built (ts-node's default filter applied).
+        if (fs.existsSync(tsconfigFile)) {
+            const parsed = tsconfig.error ? undefined : ts.parseJsonConfigFileContent(tsconfig.config, ts.sys, packDir, undefined, tsconfigFile);
+            const errors = (tsconfig.error ? [tsconfig.error] : parsed!.errors).filter(d => ![6059, 18002, 18003].includes(d.code));
+            if (errors.length) {
+                const host = { getCanonicalFileName: (f: string) => f, getCurrentDirectory: () => packDir, getNewLine: () => "\n" };
+                throw new PolicyPackError(`policy pack in ${packDir} cannot start: ${ts.formatDiagnostics(errors, host).trim()}`);
+            }
+        }
         const options = ts.convertCompilerOptionsFromJson(tsconfig.config?.compilerOptions ?? {}, packDir).options;
         fs.rmSync(out, { recursive: true, force: true });
         for (const file of sources) {

@@ -168,6 +168,19 @@ new PolicyPack("changes-directory", { policies: [{
         });
     }, 60000);
 
+    it("refuses a tsconfig with errors, as the runner's ts-node did, also when only the tsconfig changed", async () => {
+        const dir = writePack("tsconfig-error", { "index.ts": THROWING_PACK });
+        dirs.push(dir);
+        await startedAndStopped(dir, async pack => { expect((await pack.info()).policies).toHaveLength(1); });
+        // Misspelt after a first build: ts-node refused to register with such a tsconfig, so the pack did not start.
+        const later = new Date(Date.now() + 2000);
+        fs.writeFileSync(path.join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions: { ...TSCONFIG.compilerOptions, stict: true } }));
+        fs.utimesSync(path.join(dir, "tsconfig.json"), later, later);
+        const started = PolicyPack.start(dir, { precompiled: true });
+        started.then(pack => pack.stop(), () => undefined);
+        await expect(started).rejects.toThrow(/TS5025: Unknown compiler option 'stict'/);
+    }, 60000);
+
     it("registers ts-node at start when the tsconfig configures it (its `require` preloads run before the pack)", async () => {
         // The runner's ts-node reads the tsconfig's "ts-node" section when it is registered, before the pack loads:
         // a module it preloads (tsconfig-paths/register, a setup file) must have run when the pack's code does.
