@@ -137,6 +137,9 @@ function packSources(dir: string, sub = ""): string[] {
     });
 }
 
+/** The first word of bin/.built: a build whose stamp has another was made differently (its source maps) and is redone. */
+const BUILD_FORMAT = "format-2";
+
 /**
  * Transpiles the pack into `<packDir>/bin` with the pack's own compiler options when any source is newer than the
  * last build, and returns the entry the runner should load (relative to the pack directory).
@@ -145,7 +148,8 @@ export function precompilePack(packDir: string): string {
     const out = path.join(packDir, "bin");
     const stamp = path.join(out, ".built");
     const sources = packSources(packDir);
-    const built = fs.existsSync(stamp) ? fs.statSync(stamp).mtimeMs : 0;
+    // A build by an earlier version of this function (another layout of bin/) counts as none.
+    const built = fs.existsSync(stamp) && fs.readFileSync(stamp, "utf8").startsWith(BUILD_FORMAT) ? fs.statSync(stamp).mtimeMs : 0;
     const tsconfigFile = path.join(packDir, "tsconfig.json");
     const inputs = [...sources.map(f => path.join(packDir, f)), ...(fs.existsSync(tsconfigFile) ? [tsconfigFile] : [])];
     if (inputs.some(f => fs.statSync(f).mtimeMs > built)) {
@@ -164,13 +168,19 @@ export function precompilePack(packDir: string): string {
         const options = ts.convertCompilerOptionsFromJson(tsconfig.config?.compilerOptions ?? {}, packDir).options;
         fs.rmSync(out, { recursive: true, force: true });
         for (const file of sources) {
-            const js = ts.transpileModule(fs.readFileSync(path.join(packDir, file), "utf8"),
-                { compilerOptions: { ...options, sourceMap: false, inlineSourceMap: true }, fileName: file }).outputText;
             const target = path.join(out, file.replace(/\.ts$/, ".js"));
+            const { outputText, sourceMapText } = ts.transpileModule(fs.readFileSync(path.join(packDir, file), "utf8"),
+                { compilerOptions: { ...options, sourceMap: true, inlineSourceMap: false }, fileName: file });
+            // The source map, inline, names the TypeScript file where it is, so that a policy's stack trace points at
+            // it: transpileModule names it beside the output, in bin/ (and source-map-support ignores sourceRoot).
+            const map = JSON.parse(sourceMapText!);
+            map.sources = [path.relative(path.dirname(target), path.join(packDir, file)).split(path.sep).join("/")];
+            const js = outputText.replace(/\n\/\/# sourceMappingURL=\S+\s*$/, "") +
+                `\n//# sourceMappingURL=data:application/json;base64,${Buffer.from(JSON.stringify(map)).toString("base64")}`;
             fs.mkdirSync(path.dirname(target), { recursive: true });
             fs.writeFileSync(target, js);
         }
-        fs.writeFileSync(stamp, new Date().toISOString());
+        fs.writeFileSync(stamp, `${BUILD_FORMAT} ${new Date().toISOString()}`);
     }
     return "bin";
 }
