@@ -3,6 +3,7 @@
 // every selected stack in one CLI run, the type check and the test suite; prints a table, writes the results as
 // JSON and, with --update-doc, the table of docs/benchmark.md. docs/benchmark.md explains the method.
 
+import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -21,7 +22,7 @@ const LARGE = 500;
 
 const USAGE = `usage: npm run bench -- [--projects 10,100,500] [--targets azure,ovh,cloudtemple] [--runs 3]
                       [--large-runs 1] [--combined 100] [--skip-typecheck] [--skip-tests]
-                      [--output FILE] [--update-doc]
+                      [--node PATH] [--output FILE] [--update-doc]
 
   --projects N,...     research-project counts to measure (default 10,100,500)
   --targets T,...      targets: azure (azure-prod), ovh (ovh-rehearsal), cloudtemple (cloudtemple-rehearsal)
@@ -30,6 +31,8 @@ const USAGE = `usage: npm run bench -- [--projects 10,100,500] [--targets azure,
   --combined N         also check every selected stack in one CLI run at N projects (default 100; 0 to skip)
   --skip-typecheck     do not time \`tsc --noEmit\`
   --skip-tests         do not time the jest suite
+  --node PATH          run the CLI with this Node binary (default: the one running the bench); the type check
+                       and the tests keep the running one
   --output FILE        the results JSON (default ${DEFAULT_RESULTS}, git-ignored)
   --update-doc         rewrite the results section of docs/benchmark.md with this run's table
 
@@ -43,6 +46,17 @@ function positiveInts(flag: string, value: string): number[] {
     return numbers;
 }
 
+/** A Node binary given with --node, checked to run; its absolute path. */
+function nodeBinary(value: string): string {
+    const file = path.resolve(value);
+    try {
+        execFileSync(file, ["--version"], { stdio: "ignore" });
+    } catch (err) {
+        throw new Error(`--node: ${value} does not run as a Node binary (${(err as Error).message.split("\n")[0]})`);
+    }
+    return file;
+}
+
 function options(argv: string[]) {
     const { values } = parseArgs({
         args: argv,
@@ -54,6 +68,7 @@ function options(argv: string[]) {
             combined: { type: "string", default: "100" },
             "skip-typecheck": { type: "boolean", default: false },
             "skip-tests": { type: "boolean", default: false },
+            node: { type: "string" },
             output: { type: "string", default: DEFAULT_OUTPUT },
             "update-doc": { type: "boolean", default: false },
             help: { type: "boolean", short: "h", default: false },
@@ -73,6 +88,7 @@ function options(argv: string[]) {
         combined,
         typecheck: !values["skip-typecheck"],
         tests: !values["skip-tests"],
+        node: values.node === undefined ? process.execPath : nodeBinary(values.node),
         output: path.resolve(values.output!),
         updateDoc: values["update-doc"]!,
     };
@@ -99,7 +115,7 @@ async function main(argv: string[]): Promise<number> {
         process.stderr.write("bench: needs Linux /proc (per-task children lists) to measure the process tree's memory\n");
         return 2;
     }
-    const machine = describeMachine(REPO);
+    const machine = describeMachine(REPO, opts.node);
     const caps = projectCaps();
     const stacks = opts.targets.map(t => STACKS[t]);
     const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "warehouse-bench-reports-"));
@@ -119,7 +135,7 @@ async function main(argv: string[]): Promise<number> {
         // file cache, which every later run would otherwise find in a different state than the first.
         log("bench: warm-up check (not recorded)");
         await cliSeries("check", { repo: REPO, programDir: scenario(opts.projects[0]).dir, stacks: [stacks[0]],
-                                   runs: 1, scratch });
+                                   runs: 1, scratch, node: opts.node });
 
         for (const count of opts.projects) {
             for (const target of opts.targets) {
@@ -135,7 +151,7 @@ async function main(argv: string[]): Promise<number> {
                 for (const mode of ["plan", "check"] as const) {
                     log(`bench: ${mode} ${stack} at ${projects} projects, ${runs} run(s)`);
                     series[mode] = await cliSeries(mode, {
-                        repo: REPO, programDir: scenario(count).dir, stacks: [stack], runs, scratch,
+                        repo: REPO, programDir: scenario(count).dir, stacks: [stack], runs, scratch, node: opts.node,
                         onRun: (_m, r) => log(`  ${seconds(r.wallMs)} wall, ${seconds(r.cpuMs)} CPU, ` +
                             `${r.peakRssMb.toFixed(0)} MB peak, load ${r.loadBefore.toFixed(2)}`),
                     });
@@ -149,7 +165,7 @@ async function main(argv: string[]): Promise<number> {
         if (opts.combined > 0) {
             log(`bench: check of ${stacks.join(", ")} in one run at ${opts.combined} projects, ${opts.runs} run(s)`);
             const series = await cliSeries("check", {
-                repo: REPO, programDir: scenario(opts.combined).dir, stacks, runs: opts.runs, scratch,
+                repo: REPO, programDir: scenario(opts.combined).dir, stacks, runs: opts.runs, scratch, node: opts.node,
                 onRun: (_m, r) => log(`  ${seconds(r.wallMs)} wall, ${seconds(r.cpuMs)} CPU, ` +
                     `${r.peakRssMb.toFixed(0)} MB peak, load ${r.loadBefore.toFixed(2)}`),
             });

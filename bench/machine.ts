@@ -13,13 +13,14 @@ export interface Machine {
     readonly commit: string;
 }
 
-export function describeMachine(repo: string): Machine {
+/** `node`: the Node binary the measured runs use (the running one by default). */
+export function describeMachine(repo: string, node = process.execPath): Machine {
     const cpus = os.cpus();
     return {
         cpuModel: cpus[0]?.model.trim() || "unknown",
         cores: typeof os.availableParallelism === "function" ? os.availableParallelism() : cpus.length,
         memoryGb: Math.round((os.totalmem() / 1024 ** 3) * 10) / 10,
-        node: process.version,
+        node: node === process.execPath ? process.version : execFileSync(node, ["--version"], { encoding: "utf8" }).trim(),
         platform: `${os.type()} ${os.release()} ${os.arch()}`,
         commit: commitOf(repo),
     };

@@ -81,6 +81,8 @@ export interface CliRunOptions {
     readonly stacks: readonly string[];
     readonly runs: number;
     readonly scratch: string;
+    /** The Node binary that runs the CLI (and so its programs and pack); the running one by default. */
+    readonly node?: string;
     /** Called after each run, for progress output. */
     readonly onRun?: (mode: Mode, run: RunRecord) => void;
 }
@@ -100,7 +102,7 @@ export async function cliSeries(mode: Mode, options: CliRunOptions): Promise<Ser
             ? [CLI, "plan", "--program", options.programDir, ...stackArgs, "--format", "json"]
             : [CLI, "check", "--program", options.programDir, ...stackArgs, "--format", "json", "--output", report];
         const m = await measure({
-            command: process.execPath,
+            command: options.node ?? process.execPath,
             args,
             cwd: options.repo,
             stdoutFile: mode === "plan" ? report : undefined,
